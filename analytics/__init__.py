@@ -1,0 +1,1 @@
+"""Analytics: cleaning rules, trends, RFM, scores, segmentation runs, comparison."""

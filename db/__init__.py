@@ -1,0 +1,1 @@
+"""Database layer of customer-segments: settings, schema, sessions, migrations, ingestion."""

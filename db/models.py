@@ -1,0 +1,87 @@
+"""Tables of the transaction store: import batches, transactions, quarantined rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY (its rowid), not a BIGINT one.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+# Exact decimal money: 4 places covers the UCI prices (down to 0.001) with room to spare.
+MONEY = Numeric(14, 4)
+
+BATCH_LOADED = "loaded"
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_stored: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default=BATCH_LOADED)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    rejected_rows: Mapped[list[RejectedRow]] = relationship(back_populates="batch")
+
+
+class Transaction(Base):
+    __tablename__ = "transactions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    invoice_no: Mapped[str] = mapped_column(String(64))
+    stock_code: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(Text)
+    quantity: Mapped[int] = mapped_column(Integer)
+    invoice_date: Mapped[datetime] = mapped_column(DateTime)
+    unit_price: Mapped[Decimal] = mapped_column(MONEY)
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(128))
+    # 128-bit digest of the normalised line: "exact duplicate" means equal digests, which lets
+    # Postgres and SQLite both enforce it with one small unique index (NULLs included).
+    line_hash: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
+
+    __table_args__ = (
+        # RFM groups by customer and filters by date; trends filter and bucket by date.
+        Index("ix_transactions_customer_date", "customer_id", "invoice_date"),
+        Index("ix_transactions_invoice_date", "invoice_date"),
+    )
+
+
+class RejectedRow(Base):
+    __tablename__ = "rejected_rows"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    batch: Mapped[ImportBatch] = relationship(back_populates="rejected_rows")

@@ -1,0 +1,51 @@
+"""Engines, one per URL per process, created lazily (gunicorn forks: each worker makes its own)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import sessionmaker
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DBAPI types
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin, so SAVEPOINT and
+        # "one transaction per file" behave as on Postgres.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            # Readers (the dashboard) keep working while an import writes.
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_db_engine(url: str) -> Engine:
+    """A new engine for ``url`` with the per-dialect settings this project relies on."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@lru_cache(maxsize=16)
+def _engine_for(url: str, pid: int) -> Engine:
+    return create_db_engine(url)
+
+
+def get_engine(url: str) -> Engine:
+    """The process-wide engine for ``url`` (a forked child gets a fresh one)."""
+    return _engine_for(url, os.getpid())
+
+
+def get_sessionmaker(url: str) -> sessionmaker:
+    return sessionmaker(get_engine(url), expire_on_commit=False)

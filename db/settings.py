@@ -1,0 +1,60 @@
+"""One settings object, read from the environment and validated once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_SQLITE_FILE = "segments.db"
+
+
+class SettingsError(ValueError):
+    """A setting from the environment or the command line is not usable."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URL forms people paste and point Postgres at psycopg 3.
+
+    Heroku-style ``postgres://`` and plain ``postgresql://`` would otherwise make SQLAlchemy
+    look for psycopg2, which we do not install.
+    """
+    url = url.strip()
+    if not url:
+        raise SettingsError("database URL is empty")
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    if url.startswith(("postgresql+psycopg://", "sqlite://", "sqlite+pysqlite://")):
+        return url
+    if "://" not in url:
+        # A bare path is taken as a SQLite file, which is what people mean by it.
+        return f"sqlite:///{Path(url).expanduser()}"
+    raise SettingsError(f"unsupported database URL {url.split('://', 1)[0]}://: use postgresql:// or sqlite://")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str | None = None
+    upload_max_mb: int = 200
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        url = env.get("SEGMENTS_DATABASE_URL") or f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
+        try:
+            upload_max_mb = int(env.get("SEGMENTS_UPLOAD_MAX_MB", "200"))
+        except ValueError as exc:
+            raise SettingsError("SEGMENTS_UPLOAD_MAX_MB must be a whole number of megabytes") from exc
+        if upload_max_mb <= 0:
+            raise SettingsError("SEGMENTS_UPLOAD_MAX_MB must be positive")
+        return cls(
+            database_url=normalise_database_url(url),
+            secret_key=env.get("SEGMENTS_SECRET_KEY") or None,
+            upload_max_mb=upload_max_mb,
+        )
+
+    def with_database(self, url: str | None) -> Settings:
+        """The same settings with the ``--db`` override applied, if one was given."""
+        return self if not url else replace(self, database_url=normalise_database_url(url))

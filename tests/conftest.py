@@ -1,0 +1,113 @@
+"""Shared fixtures: every database test runs on SQLite and on Postgres, migrated by Alembic.
+
+Each backend gets a template database migrated once per session (so the migrations are
+tested); each test gets its own copy, so tests may commit, like the real commands do.
+Postgres comes from SEGMENTS_TEST_POSTGRES_URL (an admin URL, default: local trust auth);
+when it is unreachable the Postgres half is skipped on a laptop and fails under CI.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url, text
+from sqlalchemy.exc import OperationalError
+
+from db.migrate import upgrade
+from db.session import create_db_engine
+from db.settings import normalise_database_url
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REAL_DATA = Path(
+    os.environ.get("SEGMENTS_REAL_DATA", REPO_ROOT.parent / "shared" / "data" / "online_retail.csv.gz")
+)
+PG_ADMIN_URL = normalise_database_url(
+    os.environ.get("SEGMENTS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+)
+IN_CI = bool(os.environ.get("CI")) or bool(os.environ.get("SEGMENTS_TEST_REQUIRE_POSTGRES"))
+BACKENDS = ["sqlite", "postgres"]
+_counter = itertools.count()
+
+
+def _pg_url(dbname: str) -> str:
+    return make_url(PG_ADMIN_URL).set(database=dbname).render_as_string(hide_password=False)
+
+
+def _pg_admin(sql: str) -> None:
+    engine = create_db_engine(PG_ADMIN_URL)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as conn:  # fold the WAL back so a file copy is complete
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    name = f"segtpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        _pg_admin(f'CREATE DATABASE "{name}"')
+    except OperationalError as exc:
+        message = f"Postgres not reachable at {PG_ADMIN_URL}: {str(exc.orig).strip()}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    engine = create_db_engine(_pg_url(name))
+    upgrade(engine)
+    engine.dispose()
+    yield name
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _fresh_database(backend: str, request, tmp_path: Path):
+    if backend == "sqlite":
+        path = tmp_path / "segments.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"segt_{os.getpid()}_{next(_counter)}"
+    _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield _pg_url(name)
+    finally:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path) -> str:
+    """URL of a fresh, migrated database of each backend (SQLite file, Postgres database)."""
+    yield from _fresh_database(request.param, request, tmp_path)
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = create_db_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def real_data() -> Path:
+    """The real UCI file; absent only on machines without ../shared (never in CI)."""
+    if not REAL_DATA.is_file():
+        if IN_CI:
+            pytest.fail(f"real data file missing at {REAL_DATA}")
+        pytest.skip(f"real data file not present at {REAL_DATA}")
+    return REAL_DATA

@@ -1,0 +1,14 @@
+"""`db` and `analytics` are also names of unrelated PyPI projects: make sure ours are imported."""
+
+from pathlib import Path
+
+import analytics
+import db
+import webapp
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_packages_come_from_this_repository():
+    for module in (db, analytics, webapp):
+        assert Path(module.__file__).resolve().parent.parent == REPO_ROOT

@@ -1,0 +1,1 @@
+"""Web app and command line of customer-segments."""

@@ -1,0 +1,22 @@
+"""The ``segments`` command: one group, commands registered from small modules by topic."""
+
+from __future__ import annotations
+
+import click
+
+from webapp.cli_common import run_main
+from webapp.cli_data import data_commands
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="customer-segments")
+def cli() -> None:
+    """Customer segmentation (RFM, K-Means) of retail transactions."""
+
+
+for _command in data_commands:
+    cli.add_command(_command)
+
+
+def main() -> None:
+    run_main(cli)
