@@ -85,3 +85,14 @@ class RejectedRow(Base):
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     batch: Mapped[ImportBatch] = relationship(back_populates="rejected_rows")
+
+
+class User(Base):
+    """A dashboard login; once any user exists, the web app requires one."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
