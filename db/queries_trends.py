@@ -1,0 +1,137 @@
+"""Trend aggregates over the cleaned lines, as Core statements (SQLite and Postgres alike).
+
+Revenue sums every kept line (so returns subtract with ``returns="net"``); orders, customers,
+items and baskets count sale lines only. Money comes back in MONEY_SCALE integer units.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, Select, case, func, literal, select
+
+from db.queries_cleaning import CleaningRules, clean_lines, on_sales
+from db.sql_dates import month_key
+
+# Purchases-per-customer histogram: (label, lowest, highest or None for open-ended).
+FREQUENCY_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("1", 1, 1),
+    ("2", 2, 2),
+    ("3", 3, 3),
+    ("4", 4, 4),
+    ("5", 5, 5),
+    ("6-10", 6, 10),
+    ("11-20", 11, 20),
+    ("21-50", 21, 50),
+    ("51+", 51, None),
+)
+
+
+def _lines(rules: CleaningRules):  # noqa: ANN202 - a Subquery
+    return clean_lines(rules).subquery("lines")
+
+
+def kpis(rules: CleaningRules) -> Select:
+    """One row: revenue, orders, customers, items, sale revenue, first and last line date."""
+    lines = _lines(rules)
+    sales = lines.c.purchase == 1
+    return select(
+        func.sum(lines.c.revenue).label("revenue"),
+        func.count(on_sales(lines, lines.c.invoice_no, rules).distinct()).label("orders"),
+        func.count(on_sales(lines, lines.c.customer_id, rules).distinct()).label("customers"),
+        func.sum(case((sales, lines.c.quantity), else_=literal(0))).label("items"),
+        func.sum(case((sales, lines.c.revenue), else_=literal(0))).label("sales_revenue"),
+        func.min(lines.c.invoice_date).label("first_date"),
+        func.max(lines.c.invoice_date).label("last_date"),
+    )
+
+
+def sales_by_month(rules: CleaningRules) -> Select:
+    """Per calendar month with data: month ('YYYY-MM'), revenue, orders, customers."""
+    lines = _lines(rules)
+    month = month_key(lines.c.invoice_date).label("month")
+    return (
+        select(
+            month,
+            func.sum(lines.c.revenue).label("revenue"),
+            func.count(on_sales(lines, lines.c.invoice_no, rules).distinct()).label("orders"),
+            func.count(on_sales(lines, lines.c.customer_id, rules).distinct()).label("customers"),
+        )
+        .group_by(month)
+        .order_by(month)
+    )
+
+
+def sales_by_country(rules: CleaningRules) -> Select:
+    """Per country: revenue, orders, customers; biggest revenue first."""
+    lines = _lines(rules)
+    revenue = func.sum(lines.c.revenue).label("revenue")
+    return (
+        select(
+            lines.c.country,
+            revenue,
+            func.count(on_sales(lines, lines.c.invoice_no, rules).distinct()).label("orders"),
+            func.count(on_sales(lines, lines.c.customer_id, rules).distinct()).label("customers"),
+        )
+        .group_by(lines.c.country)
+        .order_by(revenue.desc(), lines.c.country)
+    )
+
+
+def _per_customer(rules: CleaningRules):  # noqa: ANN202 - a Subquery
+    lines = _lines(rules)
+    return (
+        select(
+            lines.c.customer_id,
+            func.count(on_sales(lines, lines.c.invoice_no, rules).distinct()).label("orders"),
+            func.sum(lines.c.revenue).label("revenue"),
+        )
+        .group_by(lines.c.customer_id)
+        .having(func.max(lines.c.purchase) == 1)  # returns alone do not make a customer
+        .subquery("per_customer")
+    )
+
+
+def frequency_histogram(rules: CleaningRules) -> Select:
+    """Customers per FREQUENCY_BUCKETS index (buckets with nobody are absent)."""
+    per_customer = _per_customer(rules)
+    whens = [
+        (
+            per_customer.c.orders <= high if high is not None else per_customer.c.orders >= low,
+            literal(index, Integer),
+        )
+        for index, (_label, low, high) in enumerate(FREQUENCY_BUCKETS)
+    ]
+    # Bucketed in a subquery: grouping by a CASE with bound parameters fails on Postgres.
+    bucketed = select(case(*whens).label("bucket")).subquery("bucketed")
+    return (
+        select(bucketed.c.bucket, func.count().label("customers"))
+        .group_by(bucketed.c.bucket)
+        .order_by(bucketed.c.bucket)
+    )
+
+
+def revenue_per_customer(rules: CleaningRules) -> Select:
+    """One row per customer: customer_id, orders, revenue (a small result: one row each)."""
+    per_customer = _per_customer(rules)
+    return select(per_customer.c.customer_id, per_customer.c.orders, per_customer.c.revenue)
+
+
+def basket_size(rules: CleaningRules) -> Select:
+    """One row: invoices, mean items and mean value per invoice (sale lines only)."""
+    lines = _lines(rules)
+    per_invoice = (
+        select(
+            lines.c.invoice_no,
+            func.sum(lines.c.quantity).label("items"),
+            func.sum(lines.c.revenue).label("value"),
+        )
+        .where(lines.c.purchase == 1)
+        .group_by(lines.c.invoice_no)
+        .subquery("per_invoice")
+    )
+    return select(
+        func.count().label("invoices"),
+        func.sum(per_invoice.c.items).label("items"),
+        func.sum(per_invoice.c.value).label("value"),
+        func.max(per_invoice.c.items).label("max_items"),
+        func.max(per_invoice.c.value).label("max_value"),
+    )
