@@ -116,13 +116,13 @@ def revenue_per_customer(rules: CleaningRules) -> Select:
 
 
 def basket_size(rules: CleaningRules) -> Select:
-    """One row: invoices, mean items and mean value per invoice (sale lines only)."""
+    """One row: invoices, their total items and value, the largest basket (sale lines only)."""
     lines = _lines(rules)
     per_invoice = (
         select(
             lines.c.invoice_no,
-            func.sum(lines.c.quantity).label("items"),
-            func.sum(lines.c.revenue).label("value"),
+            func.sum(lines.c.quantity).label("n_items"),
+            func.sum(lines.c.revenue).label("basket_value"),
         )
         .where(lines.c.purchase == 1)
         .group_by(lines.c.invoice_no)
@@ -130,8 +130,8 @@ def basket_size(rules: CleaningRules) -> Select:
     )
     return select(
         func.count().label("invoices"),
-        func.sum(per_invoice.c.items).label("items"),
-        func.sum(per_invoice.c.value).label("value"),
-        func.max(per_invoice.c.items).label("max_items"),
-        func.max(per_invoice.c.value).label("max_value"),
+        func.sum(per_invoice.c.n_items).label("items"),
+        func.sum(per_invoice.c.basket_value).label("value"),
+        func.max(per_invoice.c.n_items).label("max_items"),
+        func.max(per_invoice.c.basket_value).label("max_value"),
     )
