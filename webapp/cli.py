@@ -6,6 +6,7 @@ import click
 
 from webapp.cli_common import run_main
 from webapp.cli_data import data_commands
+from webapp.cli_web import web_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,6 +16,8 @@ def cli() -> None:
 
 
 for _command in data_commands:
+    cli.add_command(_command)
+for _command in web_commands:
     cli.add_command(_command)
 
 

@@ -1,0 +1,60 @@
+"""The app factory: local assets only, request size cap, gunicorn entry point."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.webapp.test_upload import as_upload
+from webapp.app import upload_request_limit
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_index_references_nothing_external(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/assets/bootstrap.min.css">' in html
+    # Every script and stylesheet is served by the app itself.
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls and all(u.startswith("/") and not u.startswith("//") for u in urls), urls
+    assert "cdn" not in html.lower()
+
+
+def test_bootstrap_is_bundled_with_its_license():
+    css = (REPO_ROOT / "webapp" / "assets" / "bootstrap.min.css").read_text()
+    assert "Bootstrap  v5.3" in css[:200] and "Licensed under MIT" in css[:300]
+    assert "@import" not in css and "sourceMappingURL" not in css
+
+
+def test_upload_request_limit_allows_base64_of_the_configured_size():
+    assert upload_request_limit(1) == 4 * 1024 * 1024 // 3 + 1 + 1024 * 1024
+    assert upload_request_limit(200) > 200 * 1024 * 1024 * 4 / 3
+
+
+def test_oversized_request_is_refused(client):
+    # upload_max_mb=1 in the fixture: a 2 MB upload exceeds the request cap.
+    body = {"inputs": [{"id": "data-upload", "property": "contents", "value": as_upload(b"x" * 2_000_000)}]}
+    assert client.post("/_dash-update-component", json=body).status_code == 413
+
+
+def run_wsgi(env_extra: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEGMENTS_")}
+    env.update(env_extra)
+    code = "import webapp.wsgi as w; print(type(w.server).__name__)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_wsgi_needs_a_secret_key(tmp_path):
+    result = run_wsgi({"SEGMENTS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert result.returncode != 0 and "SEGMENTS_SECRET_KEY is not set" in result.stderr
+
+
+def test_wsgi_import_does_not_touch_the_database(tmp_path):
+    db = tmp_path / "x.db"
+    result = run_wsgi({"SEGMENTS_DATABASE_URL": f"sqlite:///{db}", "SEGMENTS_SECRET_KEY": "k" * 32})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Flask"
+    assert not db.exists()

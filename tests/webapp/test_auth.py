@@ -1,0 +1,109 @@
+"""Login rules through the Flask test client, against the real app and database."""
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tests.webapp.conftest import create_user, login
+from webapp.users import remove_user
+
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+CALLBACK = {
+    "output": "home-summary.children",
+    "outputs": {"id": "home-summary", "property": "children"},
+    "inputs": [{"id": "home-summary", "property": "id", "value": "home-summary"}],
+    "changedPropIds": [],
+    "state": [],
+}
+
+
+def component_suite_url(client) -> str:
+    html = client.get("/", headers=HTML).get_data(as_text=True)
+    start = html.index("/_dash-component-suites/")
+    return html[start : html.index('"', start)]
+
+
+def test_open_when_no_user_exists(client):
+    assert client.get("/", headers=HTML).status_code == 200
+    assert client.get("/data", headers=HTML).status_code == 200
+    assert client.get("/_dash-layout").status_code == 200
+    response = client.post("/_dash-update-component", json=CALLBACK)
+    assert response.status_code == 200
+    assert "Import batches" in response.get_data(as_text=True)
+    assert client.get("/download/rejected-rows.csv").status_code == 200
+
+
+def test_anonymous_requests_refused_once_a_user_exists(client, engine):
+    suite = component_suite_url(client)  # learnt while still open
+    create_user(engine)
+    page = client.get("/data?batch=2", headers=HTML)
+    assert page.status_code == 302
+    assert page.headers["Location"] == "/login?next=%2Fdata%3Fbatch%3D2"
+    assert client.get("/", headers=HTML).headers["Location"] == "/login?next=%2F"
+    assert client.post("/_dash-update-component", json=CALLBACK).status_code == 401
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.get("/_dash-dependencies").status_code == 401
+    assert client.get("/download/rejected-rows.csv", headers=HTML).status_code == 401
+    with client.get(suite) as bundle:
+        assert bundle.status_code == 401
+    # Only what the login page itself needs stays public.
+    assert client.get("/login").status_code == 200
+    with client.get("/assets/bootstrap.min.css") as css:  # a file response: close it
+        assert css.status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+def test_login_then_everything_works_and_logout_ends_it(client, engine):
+    create_user(engine)
+    response = login(client, next_path="/data")
+    assert response.status_code == 302 and response.headers["Location"] == "/data"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/data", headers=HTML).status_code == 200
+    assert client.post("/_dash-update-component", json=CALLBACK).status_code == 200
+    assert client.get("/download/rejected-rows.csv").status_code == 200
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert '"nav-user"' in layout and "alice" in layout
+    assert client.post("/logout").status_code == 302
+    assert client.get("/", headers=HTML).status_code == 302
+    assert client.post("/_dash-update-component", json=CALLBACK).status_code == 401
+
+
+def test_wrong_password_and_forged_form_are_refused(client, engine):
+    create_user(engine)
+    wrong = login(client, password="not the password")
+    assert wrong.status_code == 401
+    assert "Wrong user name or password" in wrong.get_data(as_text=True)
+    no_token = client.post("/login", data={"username": "alice", "password": "correct horse battery"})
+    assert no_token.status_code == 400
+    assert client.get("/", headers=HTML).status_code == 302
+
+
+def test_login_never_redirects_off_site(client, engine):
+    create_user(engine)
+    assert login(client, next_path="//evil.example/x").headers["Location"] == "/"
+    client.post("/logout")
+    assert login(client, next_path="https://evil.example/").headers["Location"] == "/"
+
+
+def test_removed_user_loses_the_session(client, engine):
+    create_user(engine)
+    create_user(engine, "bob")
+    login(client)
+    assert client.get("/", headers=HTML).status_code == 200
+    with Session(engine) as s, s.begin():
+        remove_user(session=s, username="alice")
+    assert client.get("/", headers=HTML).status_code == 302
+
+
+@pytest.mark.parametrize("mode", [False])
+def test_no_auth_mode_serves_without_login(make_app, engine, mode):
+    create_user(engine)
+    client = make_app(auth_required=mode).server.test_client()
+    assert client.get("/", headers=HTML).status_code == 200
+    assert client.post("/_dash-update-component", json=CALLBACK).status_code == 200
+
+
+def test_auth_required_mode_refuses_even_without_users(make_app):
+    client = make_app(auth_required=True).server.test_client()
+    assert client.get("/", headers=HTML).status_code == 302
+    assert client.post("/_dash-update-component", json=CALLBACK).status_code == 401

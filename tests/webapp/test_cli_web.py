@@ -1,0 +1,56 @@
+import json
+
+from click.testing import CliRunner
+
+from webapp.cli import cli
+
+
+def run(*args, env=None, input=None):
+    return CliRunner().invoke(cli, list(args), env=env, input=input)
+
+
+def test_users_add_list_remove(db_url):
+    added = run("users", "add", "alice", "--db", db_url, env={"SEGMENTS_USER_PASSWORD": "password-1"})
+    assert added.exit_code == 0, added.output
+    assert "user alice added" in added.output
+    prompted = run(
+        "users",
+        "add",
+        "bob",
+        "--db",
+        db_url,
+        input="password-2\npassword-2\n",
+        env={"SEGMENTS_USER_PASSWORD": ""},
+    )
+    assert prompted.exit_code == 0, prompted.output
+    listed = run("users", "list", "--json", "--db", db_url)
+    assert [u["username"] for u in json.loads(listed.output)["users"]] == ["alice", "bob"]
+    assert run("users", "remove", "alice", "--db", db_url).exit_code == 0
+    last = run("users", "remove", "bob", "--db", db_url)
+    assert "no users left" in last.output
+    assert "no users" in run("users", "list", "--db", db_url).output
+
+
+def test_users_errors_are_one_line_exit_2(db_url):
+    env = {"SEGMENTS_USER_PASSWORD": "password-1"}
+    assert run("users", "add", "alice", "--db", db_url, env=env).exit_code == 0
+    again = run("users", "add", "alice", "--db", db_url, env=env)
+    assert again.exit_code == 2 and again.output == "error: user 'alice' already exists\n"
+    short = run("users", "add", "bob", "--db", db_url, env={"SEGMENTS_USER_PASSWORD": "short"})
+    assert short.exit_code == 2 and "at least 8 characters" in short.output
+    missing = run("users", "remove", "zed", "--db", db_url)
+    assert missing.exit_code == 2 and missing.output == "error: no user named 'zed'\n"
+
+
+def test_prompt_requires_matching_passwords(db_url):
+    result = run(
+        "users",
+        "add",
+        "carol",
+        "--db",
+        db_url,
+        input="password-1\npassword-X\npassword-3\npassword-3\n",
+        env={"SEGMENTS_USER_PASSWORD": ""},
+    )
+    assert result.exit_code == 0
+    assert "do not match" in result.output

@@ -1,0 +1,69 @@
+"""The Dash app factory: pages, local theme, login, background jobs; no database work here."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+import tempfile
+from pathlib import Path
+
+import diskcache
+from dash import Dash, DiskcacheManager
+from flask import Response
+
+from db.settings import Settings
+from webapp.auth import PUBLIC_PATHS, install_auth
+from webapp.components.shell import app_shell
+from webapp.downloads import install_downloads
+from webapp.runtime import SETTINGS_KEY, remember_settings
+
+HERE = Path(__file__).resolve().parent
+EPHEMERAL_SECRET_KEY = "SEGMENTS_EPHEMERAL_SECRET"
+HEALTH_PATH = "/healthz"
+
+
+def upload_request_limit(upload_max_mb: int) -> int:
+    """Bytes allowed per request: an upload travels base64-encoded (4/3) inside a JSON body."""
+    return math.ceil(upload_max_mb * 1024 * 1024 * 4 / 3) + 1024 * 1024
+
+
+def job_cache_dir(settings: Settings) -> Path:
+    # Shared by all workers serving one database (a progress poll may reach another worker).
+    digest = hashlib.sha256(settings.database_url.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"segments-jobs-{digest}"
+
+
+def create_app(settings: Settings | None = None, *, auth_required: bool | None = None) -> Dash:
+    """A configured Dash app; the engine is created on first use, in the serving process.
+
+    ``auth_required``: None requires a login whenever a user exists, False never (``--no-auth``),
+    True always.
+    """
+    settings = settings or Settings.from_env()
+    remember_settings(settings)
+    manager = DiskcacheManager(diskcache.Cache(str(job_cache_dir(settings))))
+    app = Dash(
+        __package__ or "webapp",
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_ignore=r"^bootstrap\.min\.css$",  # linked explicitly below, so it loads first
+        serve_locally=True,
+        title="Customer segments",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        background_callback_manager=manager,
+    )
+    app.config.external_stylesheets = [app.get_asset_url("bootstrap.min.css")]
+    app.layout = app_shell
+
+    server = app.server
+    server.config[SETTINGS_KEY] = settings
+    server.config[EPHEMERAL_SECRET_KEY] = settings.secret_key is None
+    # Without a configured key, sessions last as long as this process (fine on one machine).
+    server.secret_key = settings.secret_key or secrets.token_hex(32)
+    server.config["MAX_CONTENT_LENGTH"] = upload_request_limit(settings.upload_max_mb)
+    server.add_url_rule(HEALTH_PATH, "segments_health", lambda: Response("ok\n", mimetype="text/plain"))
+    install_auth(server, auth_required=auth_required, public_paths=PUBLIC_PATHS | {HEALTH_PATH})
+    install_downloads(server)
+    return app

@@ -1,0 +1,138 @@
+"""Login for the dashboard: once a user exists, every request needs a signed session cookie.
+
+One ``before_request`` hook guards everything Flask serves (pages, Dash callbacks and layout,
+component bundles, assets, downloads), except the login form and the stylesheet it uses.
+Anonymous page views are redirected to the login form; anything else gets 401.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from flask import Flask, Response, current_app, redirect, request, session
+from markupsafe import escape
+from sqlalchemy.orm import Session
+
+from webapp.runtime import app_engine
+from webapp.users import authenticate, user_exists, users_exist
+
+AUTH_MODE_KEY = "SEGMENTS_AUTH_REQUIRED"  # None: when users exist; True: always; False: never
+PUBLIC_KEY = "SEGMENTS_PUBLIC_PATHS"
+PUBLIC_PATHS = frozenset({"/login", "/assets/bootstrap.min.css", "/assets/app.css"})
+API_PREFIXES = ("/_dash", "/_favicon", "/assets/", "/download/")
+
+LOGIN_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in - Customer segments</title>
+<link rel="stylesheet" href="{root}/assets/bootstrap.min.css">
+<link rel="stylesheet" href="{root}/assets/app.css">
+<link rel="icon" href="data:,">
+</head><body>
+<main class="card login-card shadow-sm"><div class="card-body">
+<h1 class="h4 mb-3">Customer segments</h1>
+{error}
+<form method="post" action="{root}/login" id="login-form">
+<input type="hidden" name="csrf_token" value="{csrf}">
+<input type="hidden" name="next" value="{next}">
+<div class="mb-3"><label class="form-label" for="login-username">User name</label>
+<input class="form-control" id="login-username" name="username" autocomplete="username"
+ required autofocus></div>
+<div class="mb-3"><label class="form-label" for="login-password">Password</label>
+<input class="form-control" id="login-password" name="password" type="password"
+ autocomplete="current-password" required></div>
+<button class="btn btn-primary w-100" id="login-submit" type="submit">Sign in</button>
+</form></div></main></body></html>"""
+
+
+def install_auth(
+    server: Flask, *, auth_required: bool | None, public_paths: frozenset[str] = PUBLIC_PATHS
+) -> None:
+    server.config[AUTH_MODE_KEY] = auth_required
+    server.config[PUBLIC_KEY] = public_paths
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
+    server.before_request(require_login)
+    server.add_url_rule("/login", "segments_login", login_view, methods=["GET", "POST"])
+    server.add_url_rule("/logout", "segments_logout", logout_view, methods=["POST"])
+
+
+def current_user() -> str | None:
+    return session.get("user")
+
+
+def require_login() -> Response | None:
+    mode = current_app.config.get(AUTH_MODE_KEY)
+    if mode is False or request.path in current_app.config.get(PUBLIC_KEY, PUBLIC_PATHS):
+        return None
+    name = session.get("user")
+    with Session(app_engine()) as s:
+        if name and user_exists(session=s, username=name):
+            return None
+        if name:  # the user was removed: the old cookie is worth nothing
+            session.clear()
+        if mode is None and not users_exist(session=s):
+            return None
+    return _refuse()
+
+
+def _refuse() -> Response:
+    wants_page = (
+        request.method == "GET"
+        and not request.path.startswith(API_PREFIXES)
+        and request.accept_mimetypes.accept_html
+    )
+    if wants_page:
+        target = request.full_path if request.query_string else request.path
+        return redirect(f"{request.script_root}/login?{urlencode({'next': target})}")
+    return Response("login required\n", status=401, mimetype="text/plain")
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: never an absolute URL or a protocol-relative one."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _login_form(*, error: str = "", next_path: str = "/", status: int = 200) -> Response:
+    token = secrets.token_urlsafe(24)
+    session["login_csrf"] = token
+    body = LOGIN_PAGE.format(
+        root=escape(request.script_root),
+        csrf=escape(token),
+        next=escape(safe_next(next_path)),
+        error=f'<div class="alert alert-danger" id="login-error">{escape(error)}</div>' if error else "",
+    )
+    return Response(body, status=status, mimetype="text/html")
+
+
+def login_view() -> Response:
+    if request.method == "GET":
+        return _login_form(next_path=request.args.get("next", "/"))
+    next_path = safe_next(request.form.get("next"))
+    expected = session.pop("login_csrf", None)
+    sent = request.form.get("csrf_token", "")
+    if not expected or not hmac.compare_digest(expected, sent):
+        return _login_form(error="The form expired, please sign in again.", next_path=next_path, status=400)
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    with Session(app_engine()) as s:
+        ok = bool(username) and authenticate(session=s, username=username, password=password)
+    if not ok:
+        return _login_form(error="Wrong user name or password.", next_path=next_path, status=401)
+    session.clear()  # a fresh session on login (no fixation)
+    session["user"] = username
+    session.permanent = True
+    return redirect(f"{request.script_root}{next_path}")
+
+
+def logout_view() -> Response:
+    session.clear()
+    return redirect(f"{request.script_root}/login")

@@ -1,0 +1,107 @@
+"""Web commands: ``segments serve`` and ``segments users add|remove|list``."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from sqlalchemy.orm import Session
+
+from webapp.cli_common import (
+    UserError,
+    db_option,
+    handle_db_errors,
+    json_option,
+    load_settings,
+    open_database,
+    print_json,
+)
+from webapp.serving import serve_refusal
+from webapp.users import UserAdminError, add_user, list_users, remove_user, users_exist
+
+PASSWORD_ENV = "SEGMENTS_USER_PASSWORD"
+
+
+@click.group("users")
+def users_group() -> None:
+    """Dashboard logins (once one exists, the web app requires a login)."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@db_option
+@handle_db_errors
+def users_add(name: str, db_url: str | None) -> None:
+    """Add user NAME; the password is prompted twice (or read from $SEGMENTS_USER_PASSWORD)."""
+    engine = open_database(load_settings(db_url))
+    password = os.environ.get(PASSWORD_ENV) or click.prompt(
+        f"Password for {name}", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        with Session(engine) as s, s.begin():
+            add_user(session=s, username=name, password=password)
+    except UserAdminError as exc:
+        raise UserError(str(exc)) from exc
+    click.echo(f"user {name} added; the dashboard now requires a login")
+
+
+@users_group.command("remove")
+@click.argument("name")
+@db_option
+@handle_db_errors
+def users_remove(name: str, db_url: str | None) -> None:
+    """Remove user NAME (their open sessions stop working)."""
+    engine = open_database(load_settings(db_url))
+    try:
+        with Session(engine) as s, s.begin():
+            remove_user(session=s, username=name)
+            left = users_exist(session=s)
+    except UserAdminError as exc:
+        raise UserError(str(exc)) from exc
+    click.echo(f"user {name} removed" + ("" if left else "; no users left: the dashboard is open again"))
+
+
+@users_group.command("list")
+@db_option
+@json_option
+@handle_db_errors
+def users_list(db_url: str | None, as_json: bool) -> None:
+    """List the dashboard users."""
+    engine = open_database(load_settings(db_url))
+    with Session(engine) as s:
+        users = list_users(session=s)
+    if as_json:
+        print_json({"users": users})
+        return
+    if not users:
+        click.echo("no users: the dashboard is open to anyone who can reach it")
+    for user in users:
+        click.echo(f"{user['username']}\tadded {user['created_at']:%Y-%m-%d %H:%M}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-auth", is_flag=True, help="Serve without login even on a network address.")
+@db_option
+@handle_db_errors
+def serve(host: str, port: int, no_auth: bool, db_url: str | None) -> None:
+    """Serve the dashboard (one process; use gunicorn webapp.wsgi:server in production)."""
+    settings = load_settings(db_url)
+    engine = open_database(settings)
+    with Session(engine) as s:
+        have_users = users_exist(session=s)
+    refusal = serve_refusal(host, users_exist=have_users, no_auth=no_auth, secret_key=settings.secret_key)
+    if refusal:
+        raise UserError(refusal)
+
+    from webapp.app import create_app  # Dash is heavy: only the serve command pays for it
+
+    app = create_app(settings, auth_required=False if no_auth else None)
+    shown = f"[{host}]" if ":" in host else host
+    login = "login required" if have_users and not no_auth else "no login"
+    click.echo(f"Serving the dashboard at http://{shown}:{port}/ ({login}); press Ctrl+C to stop", err=False)
+    app.run(host=host, port=port, debug=False, threaded=True)
+
+
+web_commands = [serve, users_group]

@@ -1,0 +1,1 @@
+"""Reusable layout pieces and pure figure builders for the dashboard pages."""

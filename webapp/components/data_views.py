@@ -1,0 +1,102 @@
+"""Pure view helpers of the Data page: query rows -> grid rows, summaries (unit-testable)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from webapp.components.grids import column, number_column
+
+BATCH_COLUMNS = [
+    number_column("id", "Batch", maxWidth=100),
+    column("source_name", "File"),
+    column("status", "Status", maxWidth=140),
+    number_column("rows_read", "Rows read"),
+    number_column("rows_stored", "Stored"),
+    number_column("duplicates", "Duplicates"),
+    number_column("rejected", "Rejected"),
+    number_column("size_mb", "Size (MB)"),
+    column("finished_at", "Loaded at"),
+]
+
+REJECTED_COLUMNS = [
+    number_column("batch_id", "Batch", maxWidth=100),
+    number_column("row_number", "Row", maxWidth=110),
+    column("reason", "Reason", maxWidth=200),
+    column("detail", "Detail"),
+    column("raw", "Raw values", flex=2),
+]
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def batch_rows(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            **{
+                k: b[k]
+                for k in ("id", "source_name", "status", "rows_read", "rows_stored", "duplicates", "rejected")
+            },
+            "size_mb": round((b["size_bytes"] or 0) / 1_000_000, 2),
+            "finished_at": _when(b["finished_at"]),
+        }
+        for b in batches
+    ]
+
+
+def rejected_grid_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "batch_id": r["batch_id"],
+            "row_number": r["row_number"],
+            "reason": r["reason"],
+            "detail": r["detail"] or "",
+            "raw": json.dumps(r["raw"], ensure_ascii=False, sort_keys=True) if r["raw"] is not None else "",
+        }
+        for r in rows
+    ]
+
+
+def reasons_badges(reasons: list[dict[str, Any]]) -> list:
+    if not reasons:
+        return [html.Span("No rejected rows.", className="text-body-secondary small")]
+    return [
+        dbc.Badge(f"{r['reason']}: {r['rows']:,}", color="warning", text_color="dark", className="me-1")
+        for r in reasons
+    ]
+
+
+def upload_outcome(filename: str | None, *, result: dict[str, Any] | None = None, error: str | None = None):
+    """The message under the upload box: the refusal (as the CLI words it) or the load summary."""
+    name = filename or "the file"
+    if error is not None:
+        return dbc.Alert(
+            [html.Strong(f"{name} was refused: "), html.Span(error)], color="danger", id="data-upload-error"
+        )
+    assert result is not None
+    if result["status"] == "already_imported":
+        return dbc.Alert(
+            f"{name} was already imported as batch #{result['batch_id']}; nothing changed.",
+            color="info",
+            id="data-upload-summary",
+        )
+    reasons = ", ".join(f"{k}: {v:,}" for k, v in sorted(result.get("rejected_by_reason", {}).items()))
+    return dbc.Alert(
+        [
+            html.Strong(f"{name} loaded as batch #{result['batch_id']}. "),
+            html.Span(
+                f"{result['rows_read']:,} rows read, {result['rows_stored']:,} stored, "
+                f"{result['duplicates']:,} duplicates, {result['rejected']:,} rejected"
+                + (f" ({reasons})" if reasons else "")
+                + f" in {result['seconds']:.1f} s."
+            ),
+        ],
+        color="success",
+        id="data-upload-summary",
+    )

@@ -1,0 +1,39 @@
+"""Figure conventions shared by every page (pure helpers, no data access).
+
+Plotly must not fetch anything from the internet: no MathJax, no topojson from a CDN, no
+"edit in Chart Studio" link. Pass ``config=GRAPH_CONFIG`` to every ``dcc.Graph`` (or use
+``graph()``), and avoid geo traces (their maps are fetched from a CDN).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from dash import dcc
+
+GRAPH_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "showLink": False,
+    "showSendToCloud": False,
+    "typesetMath": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank figure that says why there is nothing to draw (empty states render, not crash)."""
+    fig = go.Figure()
+    fig.update_layout(
+        template="plotly_white",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[{"text": message, "showarrow": False, "font": {"size": 14}}],
+        margin={"l": 20, "r": 20, "t": 20, "b": 20},
+        height=260,
+    )
+    return fig
+
+
+def graph(graph_id: str, figure: go.Figure | None = None, **kwargs: Any) -> dcc.Graph:
+    return dcc.Graph(id=graph_id, figure=figure or empty_figure("Loading..."), config=GRAPH_CONFIG, **kwargs)

@@ -1,0 +1,31 @@
+"""dash-ag-grid tables with the options every page wants (sortable, filterable, resizable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_ag_grid as dag
+
+
+def column(field: str, header: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"field": field, "headerName": header or field.replace("_", " ").capitalize(), **extra}
+
+
+def number_column(field: str, header: str | None = None, **extra: Any) -> dict[str, Any]:
+    return column(field, header, type="numericColumn", filter="agNumberColumnFilter", **extra)
+
+
+def data_grid(
+    grid_id: str, columns: list[dict[str, Any]], *, height: int = 360, **options: Any
+) -> dag.AgGrid:
+    grid_options = {"animateRows": False, "suppressCellFocus": True, **options.pop("grid_options", {})}
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=columns,
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        columnSize="responsiveSizeToFit",
+        dashGridOptions=grid_options,
+        style={"height": f"{height}px", "width": "100%"},
+        **options,
+    )

@@ -1,0 +1,59 @@
+"""The frame around every page: navigation bar (with the signed-in user) and page container."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+from flask import has_request_context, session
+
+# The navigation order is fixed; a link shows once its page module is registered.
+NAV = [
+    ("/", "Overview"),
+    ("/segments", "Segments"),
+    ("/campaigns", "Campaigns"),
+    ("/runs", "Runs"),
+    ("/data", "Data"),
+]
+
+
+def _registered_paths() -> set[str]:
+    return {page["path"] for page in dash.page_registry.values()}
+
+
+def navbar(user: str | None) -> dbc.Navbar:
+    paths = _registered_paths()
+    links = [
+        dbc.NavItem(dbc.NavLink(label, href=path, active="exact", id=f"nav-{label.lower()}"))
+        for path, label in NAV
+        if path in paths
+    ]
+    right = []
+    if user:
+        right = [
+            html.Span(user, id="nav-user", className="navbar-text text-light me-3"),
+            html.Form(
+                dbc.Button("Log out", id="nav-logout", type="submit", size="sm", color="light", outline=True),
+                action="/logout",
+                method="POST",
+                className="d-flex mb-0",
+            ),
+        ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("Customer segments", href="/"),
+                dbc.Nav(links, navbar=True, className="me-auto"),
+                html.Div(right, className="d-flex align-items-center"),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+    )
+
+
+def app_shell() -> html.Div:
+    """The app layout; a function so every page load shows the current user."""
+    user = session.get("user") if has_request_context() else None
+    return html.Div([navbar(user), dbc.Container(dash.page_container, fluid=True, className="app-main")])

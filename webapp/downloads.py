@@ -1,0 +1,69 @@
+"""File downloads served by Flask (behind the same login as the pages)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+from flask import Flask, Response, abort, request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from db.queries_batches import iter_rejected_rows
+from webapp.runtime import app_engine
+
+REJECTED_PATH = "/download/rejected-rows.csv"
+REJECTED_COLUMNS = ["batch_id", "row_number", "reason", "detail", "raw"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading quote; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def parse_batch_arg(raw: str | None) -> int | None:
+    """The ``batch`` query value: empty means all batches; anything but a positive id is a 400."""
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or int(raw) <= 0:
+        abort(400, "batch must be a positive whole number")
+    return int(raw)
+
+
+def _rejected_csv(engine: Engine, batch_id: int | None) -> Iterator[str]:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(REJECTED_COLUMNS)
+    with Session(engine) as s:
+        for n, row in enumerate(iter_rejected_rows(session=s, batch_id=batch_id), start=1):
+            raw = json.dumps(row["raw"], ensure_ascii=False, sort_keys=True)
+            writer.writerow(
+                [
+                    spreadsheet_safe(v)
+                    for v in (row["batch_id"], row["row_number"], row["reason"], row["detail"], raw)
+                ]
+            )
+            if n % 1000 == 0:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+    yield buf.getvalue()
+
+
+def rejected_rows_csv() -> Response:
+    batch_id = parse_batch_arg(request.args.get("batch"))
+    name = f"rejected-rows-batch-{batch_id}.csv" if batch_id else "rejected-rows.csv"
+    return Response(
+        _rejected_csv(app_engine(), batch_id),  # engine resolved while the request is live
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def install_downloads(server: Flask) -> None:
+    server.add_url_rule(REJECTED_PATH, "segments_rejected_csv", rejected_rows_csv)

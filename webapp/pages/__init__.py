@@ -1,0 +1,1 @@
+"""Dash Pages: one module per page, imported by Dash itself (never import them yourself)."""

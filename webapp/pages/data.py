@@ -1,0 +1,193 @@
+"""Data page: import batches, rejected rows with reasons, and uploading a new file."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from sqlalchemy.orm import Session
+
+from db.queries_batches import list_batches, rejected_reason_counts, rejected_rows_page
+from webapp.components.data_views import (
+    BATCH_COLUMNS,
+    REJECTED_COLUMNS,
+    batch_rows,
+    reasons_badges,
+    rejected_grid_rows,
+    upload_outcome,
+)
+from webapp.components.grids import data_grid
+from webapp.downloads import REJECTED_PATH
+from webapp.runtime import app_engine, current_settings
+
+dash.register_page(__name__, path="/data", name="Data", title="Data - Customer segments", order=50)
+
+PAGE_SIZE = 100
+
+
+def layout(**_query: str) -> html.Div:
+    max_mb = current_settings().upload_max_mb
+    upload = dcc.Upload(
+        id="data-upload",
+        children=html.Div(
+            [
+                html.Strong("Drop a file here or click to choose one"),
+                html.Div(
+                    f"CSV, CSV.gz or XLSX in the UCI Online Retail layout; up to {max_mb} MB",
+                    className="text-body-secondary small",
+                ),
+            ]
+        ),
+        className="upload-zone",
+        max_size=max_mb * 1024 * 1024,
+        multiple=False,
+    )
+    return html.Div(
+        [
+            html.H2("Data", className="mb-3"),
+            dcc.Store(id="data-refresh", data=0),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.H5("Upload a file", className="card-title"),
+                        upload,
+                        dbc.Progress(
+                            id="data-upload-progress",
+                            value=0,
+                            striped=True,
+                            animated=True,
+                            className="mt-3",
+                            style={"visibility": "hidden"},
+                        ),
+                        html.Div(id="data-upload-result", className="mt-3"),
+                    ]
+                ),
+                className="mb-4 shadow-sm",
+            ),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.H5("Import batches", className="card-title"),
+                        data_grid("data-batches-grid", BATCH_COLUMNS, height=280),
+                    ]
+                ),
+                className="mb-4 shadow-sm",
+            ),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.H5("Rejected rows", className="card-title"),
+                        dbc.Row(
+                            [
+                                dbc.Col(
+                                    dcc.Dropdown(
+                                        id="data-rejected-batch", placeholder="All batches", clearable=True
+                                    ),
+                                    md=4,
+                                ),
+                                dbc.Col(html.Div(id="data-rejected-reasons"), md=6),
+                                dbc.Col(
+                                    html.A(
+                                        "Download CSV",
+                                        id="data-rejected-download",
+                                        href=REJECTED_PATH,
+                                        className="btn btn-outline-secondary btn-sm",
+                                    ),
+                                    md=2,
+                                    className="text-end",
+                                ),
+                            ],
+                            className="mb-2 g-2 align-items-center",
+                        ),
+                        data_grid("data-rejected-grid", REJECTED_COLUMNS, height=420),
+                        html.Div(
+                            [
+                                html.Span(
+                                    id="data-rejected-count", className="me-3 text-body-secondary small"
+                                ),
+                                dbc.Pagination(
+                                    id="data-rejected-pages",
+                                    max_value=1,
+                                    active_page=1,
+                                    fully_expanded=False,
+                                    first_last=True,
+                                    previous_next=True,
+                                    size="sm",
+                                    className="mb-0",
+                                ),
+                            ],
+                            className="d-flex align-items-center mt-2",
+                        ),
+                    ]
+                ),
+                className="mb-4 shadow-sm",
+            ),
+        ]
+    )
+
+
+@callback(
+    Output("data-batches-grid", "rowData"),
+    Output("data-rejected-batch", "options"),
+    Input("data-refresh", "data"),
+)
+def show_batches(_refresh: int):
+    with Session(app_engine()) as s:
+        batches = list_batches(session=s)
+    options = [{"label": f"#{b['id']} {b['source_name']}", "value": b["id"]} for b in batches]
+    return batch_rows(batches), options
+
+
+@callback(
+    Output("data-rejected-grid", "rowData"),
+    Output("data-rejected-pages", "max_value"),
+    Output("data-rejected-pages", "active_page"),
+    Output("data-rejected-count", "children"),
+    Output("data-rejected-reasons", "children"),
+    Output("data-rejected-download", "href"),
+    Input("data-rejected-batch", "value"),
+    Input("data-rejected-pages", "active_page"),
+    Input("data-refresh", "data"),
+)
+def show_rejected(batch_id, page, _refresh):
+    # Browser values are checked before they reach the (parameterised) query.
+    batch_id = batch_id if isinstance(batch_id, int) and batch_id > 0 else None
+    page = page if isinstance(page, int) and page > 0 and ctx.triggered_id == "data-rejected-pages" else 1
+    with Session(app_engine()) as s:
+        rows, total = rejected_rows_page(
+            session=s, batch_id=batch_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
+        reasons = rejected_reason_counts(session=s, batch_id=batch_id)
+    pages = max(1, -(-total // PAGE_SIZE))
+    count = f"{total:,} rejected row{'s' if total != 1 else ''}"
+    href = REJECTED_PATH + (f"?batch={batch_id}" if batch_id else "")
+    return rejected_grid_rows(rows), pages, min(page, pages), count, reasons_badges(reasons), href
+
+
+@callback(
+    Output("data-upload-result", "children"),
+    Output("data-refresh", "data"),
+    Input("data-upload", "contents"),
+    State("data-upload", "filename"),
+    State("data-refresh", "data"),
+    background=True,
+    running=[
+        (Output("data-upload", "disabled"), True, False),
+        (Output("data-upload-progress", "style"), {"visibility": "visible"}, {"visibility": "hidden"}),
+    ],
+    progress=[Output("data-upload-progress", "value"), Output("data-upload-progress", "label")],
+    prevent_initial_call=True,
+)
+def upload_file(set_progress, contents, filename, refresh):
+    from db.ingest import IngestError
+    from webapp.upload import UploadError, ingest_upload
+
+    if not contents:
+        return no_update, no_update
+    set_progress((30, "loading..."))
+    try:
+        result = ingest_upload(contents, filename or "upload", engine=app_engine())
+    except (IngestError, UploadError) as exc:
+        return upload_outcome(filename, error=str(exc)), no_update
+    set_progress((100, "done"))
+    return upload_outcome(filename, result=result), (refresh or 0) + 1

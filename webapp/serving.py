@@ -1,0 +1,32 @@
+"""When serving is safe: the rules ``segments serve`` checks before it binds a socket."""
+
+from __future__ import annotations
+
+import ipaddress
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip().strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name other than localhost: assume it is reachable from the network
+
+
+def serve_refusal(host: str, *, users_exist: bool, no_auth: bool, secret_key: str | None) -> str | None:
+    """Why serving on ``host`` is refused (one line), or None when it may go ahead."""
+    if is_loopback(host):
+        return None
+    if not users_exist and not no_auth:
+        return (
+            f"refusing to serve on {host} without a login: add a user with `segments users add NAME` "
+            "or pass --no-auth to serve the data to anyone who can reach this address"
+        )
+    if users_exist and not no_auth and not secret_key:
+        return (
+            f"refusing to serve logins on {host} without SEGMENTS_SECRET_KEY: set it to a long random "
+            "value (it signs the session cookies; logins then survive restarts)"
+        )
+    return None

@@ -1,0 +1,88 @@
+"""Dashboard users: salted argon2 password hashes in the ``users`` table."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from db.models import User
+
+NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
+    return _hasher.hash("not-a-real-password")
+
+
+class UserAdminError(ValueError):
+    """A user could not be added or removed; the message is one line for the command line."""
+
+
+def validate_username(name: str) -> str:
+    if not NAME_RE.match(name or ""):
+        raise UserAdminError("user name must be 1-64 characters: letters, digits and . _ @ - (no spaces)")
+    return name
+
+
+def validate_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise UserAdminError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def add_user(*, session: Session, username: str, password: str) -> User:
+    validate_username(username)
+    validate_password(password)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise UserAdminError(f"user {username!r} already exists")
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        created_at=datetime.now(UTC).replace(tzinfo=None),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def remove_user(*, session: Session, username: str) -> None:
+    result = session.execute(delete(User).where(User.username == username))
+    if result.rowcount == 0:
+        raise UserAdminError(f"no user named {username!r}")
+
+
+def list_users(*, session: Session) -> list[dict[str, object]]:
+    rows = session.execute(select(User.username, User.created_at).order_by(User.username)).mappings()
+    return [dict(r) for r in rows]
+
+
+def users_exist(*, session: Session) -> bool:
+    return bool(session.scalar(select(exists().where(User.id.is_not(None)))))
+
+
+def user_exists(*, session: Session, username: str) -> bool:
+    return session.scalar(select(User.id).where(User.username == username)) is not None
+
+
+def authenticate(*, session: Session, username: str, password: str) -> bool:
+    """True when the name and password match a stored user (constant-ish time either way)."""
+    stored = session.scalar(select(User.password_hash).where(User.username == username))
+    try:
+        return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
