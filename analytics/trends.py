@@ -61,6 +61,7 @@ def sales_by_country(
     head, rest = frame.iloc[:top], frame.iloc[top:]
     if other and len(rest):
         folded = {"country": OTHER, **rest[["revenue", "orders", "customers"]].sum().to_dict()}
+        folded["revenue"] = round(folded["revenue"], 4)
         head = pd.concat([head, pd.DataFrame([folded])], ignore_index=True)
     head = head.astype({"orders": "int64", "customers": "int64"}).reset_index(drop=True)
     total = frame["revenue"].sum()

@@ -1,0 +1,57 @@
+"""`segments trends` through click, on both backends, on the hand-made store."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from tests.transaction_factory import insert_lines
+from webapp.cli import cli
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_trends_json(engine, db_url):
+    insert_lines(engine=engine)
+    result = _run("trends", "--db", db_url, "--json", "--top", "1")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["kpis"]["revenue"] == 131.23 and report["kpis"]["customers"] == 3
+    assert [m["month"] for m in report["by_month"]] == ["2011-01", "2011-02", "2011-03", "2011-04"]
+    assert [(c["country"], c["revenue"]) for c in report["by_country"]] == [
+        ("Germany", 107.5),
+        ("Other", 23.73),
+    ]
+    assert report["basket"]["invoices"] == 7
+    assert report["rules"] == {
+        "include_non_product": False,
+        "returns": "exclude",
+        "start": None,
+        "end": None,
+        "countries": [],
+    }
+
+
+def test_trends_filters_and_text_output(engine, db_url):
+    insert_lines(engine=engine)
+    args = ["trends", "--db", db_url, "--from", "2011-03-01", "--to", "2011-03-31"]
+    args += ["--country", "United Kingdom", "--country", "Germany", "--returns", "net"]
+    report = json.loads(_run(*args, "--json", "--include-non-product").output)
+    # March, UK + Germany, manual and voucher lines kept, return netted:
+    # 7.50 + 8.50 + 1.68 + 16.67 + 2.00 - 1.70 = 34.65 over 536006, 536002, 536008, 536007, 536010.
+    assert (report["kpis"]["revenue"], report["kpis"]["orders"]) == (34.65, 5)
+    assert report["rules"]["start"] == "2011-03-01" and report["rules"]["returns"] == "net"
+    text = _run(*args).output
+    assert "revenue" in text and "2011-03" in text and "Germany" in text
+
+
+def test_trends_rejects_bad_input(engine, db_url):
+    result = CliRunner().invoke(cli, ["trends", "--db", db_url, "--from", "2011-05-01", "--to", "2011-01-01"])
+    assert result.exit_code == 2 and "start date is after end date" in result.output
+    result = CliRunner().invoke(cli, ["trends", "--db", db_url, "--returns", "keep"])
+    assert result.exit_code == 2
+    empty = _run("trends", "--db", db_url)
+    assert empty.exit_code == 0 and "no transactions" in empty.output

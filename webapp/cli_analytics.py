@@ -1,0 +1,126 @@
+"""Analytics commands: `segments trends` (more analytics commands are appended to the list)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from analytics.trends_report import trends_report
+from db.queries_cleaning import CleaningRules
+from webapp.cli_common import (
+    UserError,
+    db_option,
+    handle_db_errors,
+    json_option,
+    load_settings,
+    open_database,
+    print_json,
+)
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def cleaning_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--from/--to/--country/--include-non-product/--returns, turned into ``rules=CleaningRules``."""
+    options = [
+        click.option("--from", "start", type=DATE, metavar="DATE", help="First day included (YYYY-MM-DD)."),
+        click.option("--to", "end", type=DATE, metavar="DATE", help="Last day included (YYYY-MM-DD)."),
+        click.option("--country", "countries", multiple=True, help="Only this country (repeatable)."),
+        click.option(
+            "--include-non-product",
+            is_flag=True,
+            help="Keep postage, fees, manual lines and gift vouchers (the reference analysis does).",
+        ),
+        click.option(
+            "--returns",
+            type=click.Choice(["exclude", "net"]),
+            default="exclude",
+            show_default=True,
+            help="Drop cancellations, or subtract them from revenue.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def rules_from_options(
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    countries: tuple[str, ...],
+    include_non_product: bool,
+    returns: str,
+) -> CleaningRules:
+    try:
+        return CleaningRules(
+            include_non_product=include_non_product,
+            returns=returns,  # type: ignore[arg-type] - click.Choice checked it
+            start=start.date() if start else None,
+            end=end.date() if end else None,
+            countries=tuple(countries),
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    k = report["kpis"]
+    if not k["orders"]:
+        click.echo("no transactions match these filters")
+        return
+    click.echo(f"period          {k['first_date']:%Y-%m-%d} .. {k['last_date']:%Y-%m-%d}")
+    click.echo(f"revenue         {_money(k['revenue'])}")
+    click.echo(f"orders          {k['orders']:,}")
+    click.echo(f"customers       {k['customers']:,}")
+    click.echo(
+        f"basket          {k['avg_basket_items']:.1f} items, {_money(k['avg_basket_value'])} per order"
+    )
+    click.echo(
+        f"per customer    mean {_money(k['revenue_per_customer_mean'])}, "
+        f"median {_money(k['revenue_per_customer_median'])}"
+    )
+    click.echo("\nmonth      revenue        orders  customers")
+    for row in report["by_month"]:
+        click.echo(f"{row['month']}  {_money(row['revenue']):>13}  {row['orders']:>6}  {row['customers']:>9}")
+    click.echo("\ncountry                    revenue   share  customers")
+    for row in report["by_country"]:
+        click.echo(
+            f"{row['country'][:20]:<20}  {_money(row['revenue']):>13}  {row['revenue_share']:>6.1%}  "
+            f"{row['customers']:>9}"
+        )
+    click.echo("\norders per customer  customers")
+    for row in report["purchase_frequency"]:
+        click.echo(f"{row['bucket']:>19}  {row['customers']:>9}")
+    click.echo("\nrevenue per customer  customers")
+    for row in report["revenue_per_customer"]:
+        click.echo(f"{row['bucket']:>20}  {row['customers']:>9}")
+
+
+@click.command("trends")
+@cleaning_options
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Countries listed.")
+@db_option
+@json_option
+@handle_db_errors
+def trends_command(db_url: str | None, as_json: bool, top: int, **rule_options: Any) -> None:
+    """Sales by month and country, orders per customer, basket size, revenue per customer."""
+    rules = rules_from_options(**rule_options)
+    engine = open_database(load_settings(db_url))
+    with Session(engine) as session, session.begin():
+        report = trends_report(session=session, rules=rules, top=top)
+    if as_json:
+        print_json(report)
+    else:
+        _print_report(report)
+
+
+analytics_commands = [trends_command]
