@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from webapp.cli_analytics import analytics_commands
 from webapp.cli_common import run_main
 from webapp.cli_data import data_commands
 from webapp.cli_web import web_commands
@@ -18,6 +19,8 @@ def cli() -> None:
 for _command in data_commands:
     cli.add_command(_command)
 for _command in web_commands:
+    cli.add_command(_command)
+for _command in analytics_commands:
     cli.add_command(_command)
 
 
