@@ -1,0 +1,72 @@
+"""Pages load in a real browser without console errors; uploads run the real ingestion."""
+
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser.conftest import external_requests, severe_console_errors
+
+WAIT = 30
+
+
+def wait_text(driver, css: str, text: str) -> None:
+    WebDriverWait(driver, WAIT).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+
+
+def test_home_page_shows_counts(page, open_server):
+    page.get(open_server + "/")
+    # The sample: 1 batch, 4 stored lines (6 read, 1 duplicate, 1 rejected), customers 17850 and 17851.
+    wait_text(page, "#home-batches", "1")
+    assert page.find_element(By.ID, "home-transactions").text == "4"
+    assert page.find_element(By.ID, "home-customers").text == "2"
+    assert "segments run" in page.find_element(By.ID, "home-next").text
+    assert page.find_element(By.ID, "nav-data").get_attribute("href") == open_server + "/data"
+    assert severe_console_errors(page) == []
+    assert external_requests(page, open_server) == []
+
+
+def test_data_page_shows_batches_and_rejected_rows(page, open_server):
+    page.get(open_server + "/data")
+    wait_text(page, "#data-rejected-count", "1 rejected row")
+    wait_text(page, "#data-batches-grid", "sample.csv")
+    grid = page.find_element(By.ID, "data-rejected-grid").text
+    assert "invalid quantity" in grid and "HYPERLINK" in grid
+    assert "invalid quantity: 1" in page.find_element(By.ID, "data-rejected-reasons").text
+    assert severe_console_errors(page) == []
+    assert external_requests(page, open_server) == []
+
+
+def upload(driver, path: Path) -> None:
+    field = driver.find_element(By.CSS_SELECTOR, "#data-upload input[type=file]")
+    field.send_keys(str(path))
+
+
+def test_upload_shows_summary_and_new_batch(page, open_server, tmp_path):
+    new_file = tmp_path / "december.csv"
+    new_file.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "540001,10002,PEN,2,01/14/2011 10:00,0.85,12346,Germany\n"
+        "540002,10003,PAD,1,01/15/2011 11:00,2.10,12347,Spain\n"
+        "540003,10004,INK,0x,01/15/2011 11:00,2.10,12347,Spain\n"
+    )
+    page.get(open_server + "/data")
+    wait_text(page, "#data-batches-grid", "sample.csv")
+    upload(page, new_file)
+    wait_text(page, "#data-upload-summary", "december.csv loaded as batch #2")
+    summary = page.find_element(By.ID, "data-upload-summary").text
+    assert "3 rows read, 2 stored, 0 duplicates, 1 rejected" in summary
+    wait_text(page, "#data-batches-grid", "december.csv")
+    wait_text(page, "#data-rejected-count", "2 rejected rows")
+    assert severe_console_errors(page) == []
+
+
+def test_refused_file_shows_the_clear_message(page, open_server, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    page.get(open_server + "/data")
+    wait_text(page, "#data-batches-grid", "sample.csv")
+    upload(page, empty)
+    wait_text(page, "#data-upload-error", "empty.csv was refused: the file is empty")
+    assert severe_console_errors(page) == []
