@@ -7,6 +7,7 @@ import click
 from webapp.cli_analytics import analytics_commands
 from webapp.cli_common import run_main
 from webapp.cli_data import data_commands
+from webapp.cli_sample import sample_commands
 from webapp.cli_web import web_commands
 
 
@@ -16,7 +17,7 @@ def cli() -> None:
     """Customer segmentation (RFM, K-Means) of retail transactions."""
 
 
-for _command in data_commands:
+for _command in data_commands + sample_commands:
     cli.add_command(_command)
 for _command in web_commands:
     cli.add_command(_command)
