@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -17,6 +19,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -65,12 +68,14 @@ class Transaction(Base):
     country: Mapped[str | None] = mapped_column(String(128))
     # 128-bit digest of the normalised line: "exact duplicate" means equal digests, which lets
     # Postgres and SQLite both enforce it with one small unique index (NULLs included).
-    line_hash: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
+    line_hash: Mapped[bytes] = mapped_column(LargeBinary(16))
 
     __table_args__ = (
-        # RFM groups by customer and filters by date; trends filter and bucket by date.
+        # Duplicates share their timestamp, so leading with it costs nothing in uniqueness, keeps
+        # inserts of a chronological export local in the index, and serves date-range filters.
+        UniqueConstraint("invoice_date", "line_hash"),
+        # RFM groups by customer and filters by date.
         Index("ix_transactions_customer_date", "customer_id", "invoice_date"),
-        Index("ix_transactions_invoice_date", "invoice_date"),
     )
 
 
@@ -96,3 +101,80 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+RUN_RUNNING, RUN_FINISHED, RUN_FAILED = "running", "finished", "failed"
+
+
+class Run(Base):
+    """One segmentation run: what was asked, on which data, and how good the result is."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default=RUN_RUNNING)
+    error: Mapped[str | None] = mapped_column(Text)
+    as_of: Mapped[datetime | None] = mapped_column(DateTime)  # the snapshot recency is measured from
+    preset: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data_fingerprint: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    n_customers: Mapped[int | None] = mapped_column(Integer)
+    k: Mapped[int | None] = mapped_column(Integer)
+    silhouette: Mapped[float | None] = mapped_column(Float)
+    silhouette_sampled: Mapped[bool | None] = mapped_column(Boolean)
+    silhouette_sample_size: Mapped[int | None] = mapped_column(Integer)
+    davies_bouldin: Mapped[float | None] = mapped_column(Float)
+    calinski_harabasz: Mapped[float | None] = mapped_column(Float)
+    stability_ari: Mapped[float | None] = mapped_column(Float)
+    stability_resamples: Mapped[int | None] = mapped_column(Integer)
+    k_sweep: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+
+class RunSegment(Base):
+    """Profile of one cluster of a run, in original units."""
+
+    __tablename__ = "run_segments"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    cluster: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    customer_share: Mapped[float] = mapped_column(Float)
+    revenue_share: Mapped[float] = mapped_column(Float)
+    mean_recency: Mapped[float] = mapped_column(Float)
+    median_recency: Mapped[float] = mapped_column(Float)
+    mean_frequency: Mapped[float] = mapped_column(Float)
+    median_frequency: Mapped[float] = mapped_column(Float)
+    mean_monetary: Mapped[float] = mapped_column(Float)
+    median_monetary: Mapped[float] = mapped_column(Float)
+
+
+class RunAssignment(Base):
+    """One customer in one run: its RFM as of the run's snapshot, scores, cluster and label."""
+
+    __tablename__ = "run_assignments"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    country: Mapped[str | None] = mapped_column(String(128))
+    last_purchase: Mapped[datetime | None] = mapped_column(DateTime)
+    recency: Mapped[int] = mapped_column(Integer)
+    frequency: Mapped[int] = mapped_column(Integer)
+    monetary: Mapped[float] = mapped_column(Float)
+    r_score: Mapped[int] = mapped_column(Integer)
+    f_score: Mapped[int] = mapped_column(Integer)
+    m_score: Mapped[int] = mapped_column(Integer)
+    rfm_score: Mapped[str] = mapped_column(String(8))
+    rfm_segment: Mapped[str] = mapped_column(String(64))
+    cluster: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        # Campaign lists read one run's customers by segment label.
+        Index("ix_run_assignments_run_label", "run_id", "label"),
+    )

@@ -1,0 +1,89 @@
+"""Read stored runs: history, one run with its segments, its assignments as a DataFrame."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import RUN_FINISHED, Run, RunAssignment, RunSegment
+
+METRICS = (
+    "silhouette",
+    "silhouette_sampled",
+    "silhouette_sample_size",
+    "davies_bouldin",
+    "calinski_harabasz",
+    "stability_ari",
+    "stability_resamples",
+)
+SUMMARY = ("id", "name", "status", "created_at", "finished_at", "as_of", "preset", "k", "n_customers")
+SEGMENT_COLUMNS = [c.name for c in RunSegment.__table__.columns if c.name != "run_id"]
+ASSIGNMENT_COLUMNS = [c.name for c in RunAssignment.__table__.columns if c.name != "run_id"]
+
+
+class RunNotFound(LookupError):
+    """No run with that id (or name)."""
+
+
+def _summary(run: Run) -> dict[str, Any]:
+    out = {key: getattr(run, key) for key in SUMMARY}
+    out |= {"silhouette": run.silhouette, "stability_ari": run.stability_ari, "error": run.error}
+    return out
+
+
+def list_runs(*, session: Session) -> list[dict[str, Any]]:
+    """Every run, newest first, with its headline metrics."""
+    return [_summary(run) for run in session.scalars(select(Run).order_by(Run.id.desc()))]
+
+
+def resolve_run(*, session: Session, ref: str | int) -> int:
+    """A run id from an id, ``latest`` (newest finished run) or a run name (newest of that name)."""
+    text = str(ref).strip()
+    if text.isdigit():
+        run_id = session.scalar(select(Run.id).where(Run.id == int(text)))
+    elif text == "latest":
+        run_id = session.scalar(select(Run.id).where(Run.status == RUN_FINISHED).order_by(Run.id.desc()))
+    else:
+        run_id = session.scalar(select(Run.id).where(Run.name == text).order_by(Run.id.desc()))
+    if run_id is None:
+        raise RunNotFound(f"no run {text!r}")
+    return run_id
+
+
+def get_run(*, session: Session, run_id: int) -> dict[str, Any]:
+    """One run: summary, metrics, parameters, versions, fingerprint, k sweep, segments."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise RunNotFound(f"no run {run_id}")
+    out = _summary(run)
+    out |= {key: getattr(run, key) for key in METRICS}
+    out |= {
+        "params": run.params,
+        "versions": run.versions,
+        "data_fingerprint": run.data_fingerprint,
+        "k_sweep": run.k_sweep or [],
+    }
+    rows = session.execute(
+        select(*(getattr(RunSegment, c) for c in SEGMENT_COLUMNS))
+        .where(RunSegment.run_id == run_id)
+        .order_by(RunSegment.cluster)
+    ).all()
+    out["segments"] = [dict(zip(SEGMENT_COLUMNS, row, strict=True)) for row in rows]
+    return out
+
+
+def run_assignments(*, session: Session, run_id: int, labels: list[str] | None = None) -> pd.DataFrame:
+    """Customers of a run (optionally only some labels), one row each, by customer id."""
+    if session.get(Run, run_id) is None:
+        raise RunNotFound(f"no run {run_id}")
+    query = select(*(getattr(RunAssignment, c) for c in ASSIGNMENT_COLUMNS)).where(
+        RunAssignment.run_id == run_id
+    )
+    if labels:
+        query = query.where(RunAssignment.label.in_(labels))
+    frame = pd.DataFrame(session.execute(query).all(), columns=ASSIGNMENT_COLUMNS)
+    frame["last_purchase"] = pd.to_datetime(frame["last_purchase"])
+    return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
