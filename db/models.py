@@ -19,7 +19,6 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -68,14 +67,12 @@ class Transaction(Base):
     country: Mapped[str | None] = mapped_column(String(128))
     # 128-bit digest of the normalised line: "exact duplicate" means equal digests, which lets
     # Postgres and SQLite both enforce it with one small unique index (NULLs included).
-    line_hash: Mapped[bytes] = mapped_column(LargeBinary(16))
+    line_hash: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
 
     __table_args__ = (
-        # Duplicates share their timestamp, so leading with it costs nothing in uniqueness, keeps
-        # inserts of a chronological export local in the index, and serves date-range filters.
-        UniqueConstraint("invoice_date", "line_hash"),
-        # RFM groups by customer and filters by date.
+        # RFM groups by customer and filters by date; trends filter and bucket by date.
         Index("ix_transactions_customer_date", "customer_id", "invoice_date"),
+        Index("ix_transactions_invoice_date", "invoice_date"),
     )
 
 
@@ -101,7 +98,6 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime)
-
 
 RUN_RUNNING, RUN_FINISHED, RUN_FAILED = "running", "finished", "failed"
 
