@@ -22,34 +22,48 @@ def rfm_aggregate(rules: CleaningRules, *, before: datetime | None = None) -> Se
     Recency is not computed here: it is a difference of dates whose SQL differs per dialect,
     and one row per customer is cheap to subtract in pandas.
     """
-    lines = clean_lines(rules, before=before).cte("rfm_lines")
-    sale = lines.c.purchase == 1
+    lines = clean_lines(rules, before=before).subquery("rfm_lines")
+    # One pass over the lines down to invoices (a few per customer); everything after works
+    # on that small set. An invoice is all sales or all returns, so ``purchase`` is constant.
+    invoices = (
+        select(
+            lines.c.customer_id,
+            lines.c.invoice_no,
+            lines.c.country,
+            lines.c.purchase,
+            func.min(lines.c.invoice_date).label("invoice_date"),
+            func.sum(lines.c.revenue).label("revenue"),
+        )
+        .group_by(lines.c.customer_id, lines.c.invoice_no, lines.c.country, lines.c.purchase)
+        .cte("rfm_invoices")
+    )
+    sale = invoices.c.purchase == 1
 
     def on_sales(column: ColumnElement) -> ColumnElement:
-        return on_sales_of(lines, column, rules)
+        return on_sales_of(invoices, column, rules)
 
     per_customer = (
         select(
-            lines.c.customer_id,
-            func.count(on_sales(lines.c.invoice_no).distinct()).label("frequency"),
-            func.sum(lines.c.revenue).label("monetary_units"),
-            func.min(on_sales(lines.c.invoice_date)).label("first_purchase"),
-            func.max(on_sales(lines.c.invoice_date)).label("last_purchase"),
+            invoices.c.customer_id,
+            func.count(on_sales(invoices.c.invoice_no).distinct()).label("frequency"),
+            func.sum(invoices.c.revenue).label("monetary_units"),
+            func.min(on_sales(invoices.c.invoice_date)).label("first_purchase"),
+            func.max(on_sales(invoices.c.invoice_date)).label("last_purchase"),
         )
-        .group_by(lines.c.customer_id)
-        .having(func.max(lines.c.purchase) == 1)
+        .group_by(invoices.c.customer_id)
+        .having(func.max(invoices.c.purchase) == 1)
         .subquery("per_customer")
     )
 
     by_country = (
         select(
-            lines.c.customer_id,
-            lines.c.country,
-            func.count(lines.c.invoice_no.distinct()).label("invoices"),
-            func.max(lines.c.invoice_date).label("latest"),
+            invoices.c.customer_id,
+            invoices.c.country,
+            func.count(invoices.c.invoice_no.distinct()).label("invoices"),
+            func.max(invoices.c.invoice_date).label("latest"),
         )
         .where(sale)
-        .group_by(lines.c.customer_id, lines.c.country)
+        .group_by(invoices.c.customer_id, invoices.c.country)
         .subquery("by_country")
     )
     ranked = select(
