@@ -1,0 +1,136 @@
+"""Campaign lists from a run's assignments, and CSV that is safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.segment_map import SEGMENT_GRID
+
+CSV_COLUMNS = [
+    "customer_id",
+    "country",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "rfm_score",
+    "segment",
+    "action",
+    "last_purchase",
+]
+# Spreadsheets run a cell starting with these as a formula (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Suggested actions for the named R x F segments (cluster labels carry their own).
+RFM_ACTIONS = {
+    "Champions": "Reward: early access, referral programme",
+    "Loyal Customers": "Upsell higher-value ranges; loyalty rewards",
+    "Potential Loyalists": "Membership or loyalty offer, recommendations",
+    "New Customers": "Onboarding: welcome series, second-order incentive",
+    "Promising": "Build the habit: small incentive for the next order",
+    "Need Attention": "Limited-time offer based on past purchases",
+    "About to Sleep": "Reactivate: popular products, reminder",
+    "At Risk": "Win-back: personalised email, discount",
+    "Can't Lose Them": "Personal win-back: direct contact, strong incentive",
+    "Hibernating": "Low-cost reactivation, or leave out of paid campaigns",
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which customers of a run go into a list; empty fields do not filter."""
+
+    labels: tuple[str, ...] = ()  # cluster labels of the run
+    rfm_segments: tuple[str, ...] = ()  # named R x F segments
+    countries: tuple[str, ...] = ()
+    min_monetary: float | None = None
+    recency_min: int | None = None
+    recency_max: int | None = None
+    customer_ids: frozenset[str] | None = None  # e.g. customers who moved between two runs
+
+
+def split_segments(names: Iterable[str], *, run_labels: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """Sort ``--segment`` values into cluster labels and RFM segment names.
+
+    A name is a cluster label of the run if it is one, else a named RFM segment; prefix
+    ``cluster:`` or ``rfm:`` where both exist ("Promising" is both). Unknown names raise.
+    """
+    labels, segments = [], []
+    known_labels, known_segments = set(run_labels), set(SEGMENT_GRID)
+    for name in names:
+        kind, _, rest = name.partition(":")
+        if kind == "cluster" and rest in known_labels:
+            labels.append(rest)
+        elif kind == "rfm" and rest in known_segments:
+            segments.append(rest)
+        elif name in known_labels:
+            labels.append(name)
+        elif name in known_segments:
+            segments.append(name)
+        else:
+            choices = sorted(known_labels) + sorted(known_segments)
+            raise ValueError(f"unknown segment {name!r}; this run has: {', '.join(choices)}")
+    return tuple(labels), tuple(segments)
+
+
+def campaign_list(
+    assignments: pd.DataFrame, selection: Selection, *, actions: dict[str, str]
+) -> pd.DataFrame:
+    """CSV_COLUMNS rows for the selected customers, by customer id.
+
+    ``assignments`` is a run's per-customer frame; ``actions`` maps cluster label -> action.
+    A customer picked by its cluster label is listed under that label; one picked only by
+    its RFM segment is listed under the RFM segment name, with that segment's action.
+    """
+    a = assignments
+    by_label = a["label"].isin(selection.labels)
+    by_rfm = a["rfm_segment"].isin(selection.rfm_segments)
+    keep = by_label | by_rfm if (selection.labels or selection.rfm_segments) else pd.Series(True, a.index)
+    if selection.countries:
+        keep &= a["country"].isin(selection.countries)
+    if selection.min_monetary is not None:
+        keep &= a["monetary"] >= selection.min_monetary
+    if selection.recency_min is not None:
+        keep &= a["recency"] >= selection.recency_min
+    if selection.recency_max is not None:
+        keep &= a["recency"] <= selection.recency_max
+    if selection.customer_ids is not None:
+        keep &= a["customer_id"].isin(selection.customer_ids)
+    rows = a[keep]
+    as_label = by_label[keep] | ~by_rfm[keep]
+    out = pd.DataFrame(
+        {
+            "customer_id": rows["customer_id"],
+            "country": rows["country"],
+            "recency_days": rows["recency"].astype("int64"),
+            "frequency": rows["frequency"].astype("int64"),
+            "monetary": rows["monetary"].astype("float64"),
+            "rfm_score": rows["rfm_score"],
+            "segment": rows["label"].where(as_label, rows["rfm_segment"]),
+            "action": rows["label"].map(actions).where(as_label, rows["rfm_segment"].map(RFM_ACTIONS)),
+            "last_purchase": pd.to_datetime(rows["last_purchase"]),
+        },
+        columns=CSV_COLUMNS,
+    )
+    return out.sort_values("customer_id", kind="stable").reset_index(drop=True)
+
+
+def neutralise(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with ``'``; other values as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_safe_csv(frame: pd.DataFrame) -> str:
+    """CSV text: text cells neutralised, numbers left as numbers, timestamps as ISO text."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if pd.api.types.is_datetime64_any_dtype(safe[column]):
+            safe[column] = safe[column].dt.strftime("%Y-%m-%d %H:%M:%S")
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    # CRLF (RFC 4180): the csv writer then quotes any cell holding a CR or an LF.
+    return safe.to_csv(index=False, lineterminator="\r\n")

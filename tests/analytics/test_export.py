@@ -1,0 +1,94 @@
+"""Campaign list selection and spreadsheet-safe CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from analytics.export import CSV_COLUMNS, RFM_ACTIONS, Selection, campaign_list, split_segments, to_safe_csv
+
+ACTIONS = {"High value": "VIP", "At risk": "Win back", "Promising": "Upsell"}
+
+
+def assignments() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": ["c3", "c1", "c2", "c4"],
+            "country": ["France", '=HYPERLINK("http://x")', "United Kingdom", "@SUM(A1)"],
+            "last_purchase": pd.to_datetime(
+                ["2011-12-01 10:00", "2011-12-05 12:30", "2011-03-01 00:00", "2011-06-01 00:00"]
+            ),
+            "recency": [9, 4, 284, 190],
+            "frequency": [3, 20, 1, 2],
+            "monetary": [-12.5, 10_200.0, 10.1, 150.25],
+            "rfm_score": ["433", "555", "111", "222"],
+            "rfm_segment": ["Need Attention", "Champions", "Hibernating", "Hibernating"],
+            "cluster": [2, 0, 1, 1],
+            "label": ["Promising", "High value", "At risk", "At risk"],
+        }
+    )
+
+
+def test_select_by_label_and_filters():
+    a = assignments()
+    out = campaign_list(a, Selection(labels=("At risk",)), actions=ACTIONS)
+    assert list(out.columns) == CSV_COLUMNS
+    assert out["customer_id"].tolist() == ["c2", "c4"]
+    assert out["segment"].tolist() == ["At risk"] * 2 and out["action"].tolist() == ["Win back"] * 2
+    assert out["recency_days"].tolist() == [284, 190]
+    one = campaign_list(a, Selection(labels=("At risk",), recency_max=200), actions=ACTIONS)
+    assert one["customer_id"].tolist() == ["c4"]
+    rich = campaign_list(a, Selection(min_monetary=100, recency_min=4, recency_max=190), actions=ACTIONS)
+    assert rich["customer_id"].tolist() == ["c1", "c4"]
+    french = campaign_list(a, Selection(countries=("France",)), actions=ACTIONS)
+    assert french["customer_id"].tolist() == ["c3"]
+    moved = campaign_list(a, Selection(customer_ids=frozenset({"c3", "c9"})), actions=ACTIONS)
+    assert moved["customer_id"].tolist() == ["c3"]
+
+
+def test_select_by_rfm_segment_uses_its_name_and_action():
+    out = campaign_list(
+        assignments(), Selection(labels=("High value",), rfm_segments=("Hibernating",)), actions=ACTIONS
+    )
+    assert out["customer_id"].tolist() == ["c1", "c2", "c4"]
+    assert out["segment"].tolist() == ["High value", "Hibernating", "Hibernating"]
+    assert out["action"].tolist() == ["VIP", RFM_ACTIONS["Hibernating"], RFM_ACTIONS["Hibernating"]]
+
+
+def test_split_segments():
+    labels = ["Promising", "At risk"]
+    assert split_segments(["At risk", "Champions"], run_labels=labels) == (("At risk",), ("Champions",))
+    # "Promising" is both a cluster label and an RFM segment: the label wins unless prefixed.
+    assert split_segments(["Promising"], run_labels=labels) == (("Promising",), ())
+    assert split_segments(["rfm:Promising", "cluster:At risk"], run_labels=labels) == (
+        ("At risk",),
+        ("Promising",),
+    )
+    with pytest.raises(ValueError, match="unknown segment 'Lost'"):
+        split_segments(["Lost"], run_labels=labels)
+
+
+def test_csv_neutralises_formulas_but_keeps_numbers():
+    out = campaign_list(assignments(), Selection(), actions=ACTIONS)
+    text = to_safe_csv(out)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == CSV_COLUMNS
+    by_id = {row["customer_id"]: row for row in rows}
+    assert by_id["c1"]["country"] == '\'=HYPERLINK("http://x")'
+    assert by_id["c4"]["country"] == "'@SUM(A1)"
+    assert by_id["c3"]["monetary"] == "-12.5"  # a number, not text
+    assert by_id["c1"]["monetary"] == "10200.0" and by_id["c1"]["recency_days"] == "4"
+    assert by_id["c1"]["last_purchase"] == "2011-12-05 12:30:00"
+    assert by_id["c2"]["country"] == "United Kingdom"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_prefixed(start):
+    frame = pd.DataFrame({"name": [f"{start}1+1", "plain"], "n": [-1, 2], "when": [datetime(2011, 1, 1)] * 2})
+    rows = list(csv.reader(io.StringIO(to_safe_csv(frame), newline="")))
+    assert rows[1] == [f"'{start}1+1", "-1", "2011-01-01 00:00:00"]
+    assert rows[2] == ["plain", "2", "2011-01-01 00:00:00"]
