@@ -24,13 +24,15 @@ def normalise_database_url(url: str) -> str:
         raise SettingsError("database URL is empty")
     for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     if url.startswith(("postgresql+psycopg://", "sqlite://", "sqlite+pysqlite://")):
         return url
     if "://" not in url:
         # A bare path is taken as a SQLite file, which is what people mean by it.
         return f"sqlite:///{Path(url).expanduser()}"
-    raise SettingsError(f"unsupported database URL {url.split('://', 1)[0]}://: use postgresql:// or sqlite://")
+    raise SettingsError(
+        f"unsupported database URL {url.split('://', 1)[0]}://: use postgresql:// or sqlite://"
+    )
 
 
 @dataclass(frozen=True)

@@ -48,15 +48,10 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.String(length=64), nullable=True),
         sa.Column("country", sa.String(length=128), nullable=True),
         sa.Column("line_hash", sa.LargeBinary(length=16), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["batch_id"], ["import_batches.id"],
-            name=op.f("fk_transactions_batch_id_import_batches"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_transactions")),
-        sa.UniqueConstraint("line_hash", name=op.f("uq_transactions_line_hash")),
+        sa.UniqueConstraint("invoice_date", "line_hash", name=op.f("uq_transactions_invoice_date")),
     )
     op.create_index("ix_transactions_customer_date", "transactions", ["customer_id", "invoice_date"])
-    op.create_index("ix_transactions_invoice_date", "transactions", ["invoice_date"])
     op.create_table(
         "rejected_rows",
         sa.Column("id", BigId, nullable=False),
@@ -77,7 +72,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_rejected_rows_batch_id"), table_name="rejected_rows")
     op.drop_table("rejected_rows")
-    op.drop_index("ix_transactions_invoice_date", table_name="transactions")
     op.drop_index("ix_transactions_customer_date", table_name="transactions")
     op.drop_table("transactions")
     op.drop_table("import_batches")

@@ -1,0 +1,101 @@
+"""Invoice timestamps: ISO, M/D/YYYY or D/M/YYYY (decided from the data), or a given format."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from db.ingest.errors import IngestError
+
+ISO = "ISO8601"
+# Day-first and month-first spellings come in pairs; a file decides between the two of a pair
+# only when some value has a day above 12.
+_PAIRS = [
+    ("%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M"),
+    ("%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S"),
+    ("%m/%d/%Y", "%d/%m/%Y"),
+    ("%m/%d/%y %H:%M", "%d/%m/%y %H:%M"),
+    ("%m/%d/%y", "%d/%m/%y"),
+    ("%m-%d-%Y %H:%M", "%d-%m-%Y %H:%M"),
+]
+_SINGLE = [ISO, "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y"]
+
+
+def parse(values: pd.Series, fmt: str) -> pd.Series:
+    """Timestamps for ``values``; NaT where a value does not fit ``fmt`` (or is impossible)."""
+    return pd.to_datetime(values.str.strip(), format=fmt, errors="coerce")
+
+
+class DateFormat:
+    """Settles the file's date format from its first chunks and then parses with it."""
+
+    def __init__(self, fixed: str | None = None) -> None:
+        self.fmt = fixed
+        self._ambiguous_pair: tuple[str, str] | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.fmt is not None
+
+    def learn(self, values: pd.Series) -> None:
+        """Look at a chunk of raw date strings; decide the format if they allow it."""
+        if self.fmt is not None:
+            return
+        sample = values[values.str.strip() != ""]
+        if sample.empty:
+            return
+        if len(sample) > 5000:
+            sample = sample.iloc[:5000]
+        if parse(sample, ISO).notna().all():  # the common case, settled with one parse
+            self.fmt = ISO
+            return
+        scores: dict[str, int] = {}
+        for fmt in _SINGLE:
+            scores[fmt] = int(parse(sample, fmt).notna().sum())
+        for month_first, day_first in _PAIRS:
+            scores[month_first] = int(parse(sample, month_first).notna().sum())
+            scores[day_first] = int(parse(sample, day_first).notna().sum())
+        best = max(scores.values())
+        if best == 0:
+            return
+        winners = [f for f, n in scores.items() if n == best]
+        if len(winners) == 1:
+            self.fmt = winners[0]
+            self._ambiguous_pair = None
+            return
+        pair = next((p for p in _PAIRS if set(winners) == set(p)), None)
+        self._ambiguous_pair = pair or (winners[0], winners[1])
+
+    @property
+    def ambiguous_pair(self) -> tuple[str, str] | None:
+        return self._ambiguous_pair if self.fmt is None else None
+
+    def settle(self, values: pd.Series) -> None:
+        """With an ambiguous pair pending, look at every value of a chunk for a day above 12."""
+        if self.fmt is not None or self._ambiguous_pair is None:
+            return
+        first, second = self._ambiguous_pair
+        ok_first, ok_second = parse(values, first).notna(), parse(values, second).notna()
+        if (ok_first & ~ok_second).any() and not (ok_second & ~ok_first).any():
+            self.fmt = first
+        elif (ok_second & ~ok_first).any() and not (ok_first & ~ok_second).any():
+            self.fmt = second
+        elif (ok_first != ok_second).any():
+            # Both orders occur: go with the one that fits more values, the rest is rejected.
+            self.fmt = first if ok_first.sum() >= ok_second.sum() else second
+
+    def finish_learning(self) -> None:
+        """Called when the whole file has been seen without settling the format."""
+        if self.fmt is not None:
+            return
+        if self._ambiguous_pair:
+            month_first, day_first = self._ambiguous_pair
+            raise IngestError(
+                "ambiguous dates: every day in the file is 12 or less, so month/day and day/month "
+                f"both fit; pass --date-format '{month_first}' or '{day_first}'"
+            )
+        raise IngestError("no recognisable dates in the date column; pass --date-format (strftime syntax)")
+
+    def parse(self, values: pd.Series) -> pd.Series:
+        if self.fmt is None:
+            raise RuntimeError("date format not decided")
+        return parse(values, self.fmt)

@@ -1,0 +1,111 @@
+"""Bulk paths into ``transactions``: Postgres COPY into staging, SQLite batched executemany.
+
+Both store a line only if its digest is new, so exact duplicates (within the file or against
+earlier imports) are skipped by the unique index rather than by Python bookkeeping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy.orm import Session
+
+from db.ingest.convert import COLUMNS
+
+NULL = "\x1e"  # stands for NULL inside the digest input, never occurs in cleaned text
+SEP = "\x1f"
+_TARGET = ", ".join((*COLUMNS, "batch_id", "line_hash"))
+
+
+def _pylist(values: pd.Series) -> list:
+    return pa.array(values, from_pandas=True).to_pylist()  # NaN -> None
+
+
+def line_digests(rows: pd.DataFrame) -> list[bytes]:
+    """Digests of a chunk: the join runs in Arrow, only the md5 calls are per line.
+
+    md5 here is a 128-bit fingerprint for spotting repeated lines, not a security measure.
+    """
+    parts = [pc.fill_null(pa.array(rows[c], type=pa.string(), from_pandas=True), NULL) for c in COLUMNS]
+    joined = pc.binary_join_element_wise(*parts, SEP).cast(pa.binary()).to_pylist()
+    md5 = hashlib.md5
+    return [md5(text, usedforsecurity=False).digest() for text in joined]
+
+
+class SqliteWriter:
+    def __init__(self, session: Session, batch_id: int) -> None:
+        self.dbapi = session.connection().connection.driver_connection
+        self.batch_id = batch_id
+        self.stored = 0
+        self.sql = (
+            f"INSERT INTO transactions ({_TARGET}) VALUES ({', '.join('?' * (len(COLUMNS) + 2))}) "  # noqa: S608
+            "ON CONFLICT (invoice_date, line_hash) DO NOTHING"
+        )
+
+    def write(self, rows: pd.DataFrame) -> None:
+        if rows.empty:
+            return
+        cols = [_pylist(rows[c]) for c in COLUMNS]
+        # SQLAlchemy's SQLite DateTime storage format, so ORM reads and range filters agree.
+        cols[4] = _pylist(rows["invoice_date"] + ".000000")
+        params = zip(*cols, [self.batch_id] * len(rows), line_digests(rows), strict=True)
+        before = self.dbapi.total_changes
+        self.dbapi.executemany(self.sql, params)
+        self.stored += self.dbapi.total_changes - before
+
+    def finish(self) -> int:
+        return self.stored
+
+
+class PostgresWriter:
+    """COPY into a typed staging table, then one set-based insert of the lines not yet stored."""
+
+    def __init__(self, session: Session, batch_id: int) -> None:
+        self.conn = session.connection().connection.driver_connection
+        self.batch_id = batch_id
+        self.staging = f"ingest_staging_{int(batch_id)}"
+        # SQL here is assembled from this module's constants and an integer id only.
+        with self.conn.cursor() as cur:
+            cur.execute(
+                f"CREATE TEMP TABLE {self.staging} (invoice_no text, stock_code text, "
+                "description text, quantity integer, invoice_date timestamp, "
+                "unit_price numeric(14, 4), customer_id text, country text, line_hash bytea) "
+                "ON COMMIT DROP"
+            )
+
+    def write(self, rows: pd.DataFrame) -> None:
+        if rows.empty:
+            return
+        rows = rows.assign(line_hash=["\\x" + d.hex() for d in line_digests(rows)])
+        buf = io.StringIO()
+        rows.to_csv(buf, header=False, index=False, columns=[*COLUMNS, "line_hash"])
+        with self.conn.cursor() as cur, cur.copy(f"COPY {self.staging} FROM STDIN (FORMAT csv)") as cp:
+            cp.write(buf.getvalue().encode("utf-8"))
+
+    def finish(self) -> int:
+        # DISTINCT ON + NOT EXISTS rather than ON CONFLICT: inserting rows already known to be
+        # new avoids speculative insertion, which cost about a third more on the real file.
+        sql = (
+            f"INSERT INTO transactions ({_TARGET}) "  # noqa: S608 - module constants and an int id
+            f"SELECT DISTINCT ON (invoice_date, line_hash) {', '.join(COLUMNS)}, %s, line_hash "
+            f"FROM {self.staging} s WHERE NOT EXISTS (SELECT 1 FROM transactions t "
+            "WHERE t.invoice_date = s.invoice_date AND t.line_hash = s.line_hash)"
+        )
+        with self.conn.cursor() as cur:
+            cur.execute(sql, (self.batch_id,))
+            stored = cur.rowcount
+            cur.execute(f"DROP TABLE {self.staging}")
+        return stored
+
+
+def writer_for(session: Session, batch_id: int) -> SqliteWriter | PostgresWriter:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return PostgresWriter(session, batch_id)
+    if dialect == "sqlite":
+        return SqliteWriter(session, batch_id)
+    raise ValueError(f"unsupported database dialect {dialect}")
