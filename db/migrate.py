@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,30 +37,44 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+def current_revision(bind: Engine | Connection) -> str | None:
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            return current_revision(conn)
+    return MigrationContext.configure(bind).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(bind: Engine | Connection, revision: str = "head") -> None:
+    """Upgrade; on a Connection, inside its transaction (the caller commits or rolls back)."""
+    if isinstance(bind, Engine):
+        with bind.begin() as conn:
+            upgrade(conn, revision)
+        return
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    cfg.attributes["connection"] = bind
+    command.upgrade(cfg, revision)
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Create the schema in an empty database; refuse to work on an outdated one."""
-    current = current_revision(engine)
+def ensure_schema(bind: Engine | Connection) -> None:
+    """Create the schema in an empty database; refuse to work on an outdated one.
+
+    Given a Connection, the schema is created inside its transaction, so a command that then
+    fails (a refused file, say) leaves an empty database empty.
+    """
+    if isinstance(bind, Engine):
+        with bind.begin() as conn:
+            ensure_schema(conn)
+        return
+    current = current_revision(bind)
     if current == head_revision():
         return
     if current is None:
-        if inspect(engine).get_table_names():
+        if inspect(bind).get_table_names():
             raise SchemaOutOfDate(
                 "the database has tables but no migration history; point --db at an empty "
                 "database or one made by segments"
             )
-        upgrade(engine)
+        upgrade(bind)
         return
     raise SchemaOutOfDate(
         f"the database schema is at revision {current}, this version needs {head_revision()}: "

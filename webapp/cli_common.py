@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from db.migrate import SchemaOutOfDate, ensure_schema
 from db.session import get_engine
@@ -57,6 +59,19 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Engine:
         except SchemaOutOfDate as exc:
             raise UserError(str(exc)) from exc
     return engine
+
+
+@contextmanager
+def session_scope(settings: Settings) -> Iterator[Session]:
+    """One transaction for a whole command, schema creation included: all of it or nothing."""
+    engine = get_engine(settings.database_url)
+    with engine.connect() as conn, conn.begin():
+        try:
+            ensure_schema(conn)
+        except SchemaOutOfDate as exc:
+            raise UserError(str(exc)) from exc
+        with Session(bind=conn) as session:
+            yield session
 
 
 def print_json(obj: Any) -> None:

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
+from db.ingest import FIELDS, IngestError, IngestOptions, IngestResult, ingest_file, parse_mapping
+from db.ingest.load import STATUS_ALREADY
 from db.migrate import current_revision, head_revision, upgrade
-from webapp.cli_common import db_option, handle_db_errors, load_settings, open_database
+from webapp.cli_common import (
+    UserError,
+    db_option,
+    handle_db_errors,
+    json_option,
+    load_settings,
+    open_database,
+    print_json,
+    session_scope,
+)
 
 
 @click.group("db")
@@ -38,3 +52,73 @@ def db_current(db_url: str | None) -> None:
 
 
 data_commands = [db_group]
+
+
+def _print_summary(result: IngestResult, path: Path) -> None:
+    if result.status == STATUS_ALREADY:
+        click.echo(f"{path}: already imported as batch {result.batch_id}; nothing added")
+        return
+    click.echo(f"{path}: imported as batch {result.batch_id} in {result.seconds:.1f} s")
+    click.echo(f"  rows read            {result.rows_read:>12,}")
+    click.echo(f"  stored               {result.rows_stored:>12,}")
+    click.echo(f"  duplicates skipped   {result.duplicates:>12,}")
+    click.echo(f"  rejected             {result.rejected:>12,}")
+    for reason, count in result.rejected_by_reason.items():
+        click.echo(f"    {reason:<20} {count:>10,}")
+
+
+@click.command("ingest")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@db_option
+@click.option("--encoding", help="Text encoding (default: detected, UTF-8 or Windows-1252).")
+@click.option("--delimiter", help="Field delimiter (default: sniffed among , ; and tab).")
+@click.option("--sheet", help="Excel sheet name (default: the first sheet).")
+@click.option("--date-format", help="strftime format of the dates, e.g. %Y%m%d (default: detected).")
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help=f"Take FIELD from COLUMN; repeatable. Fields: {', '.join(FIELDS)}.",
+)
+@click.option("--name", "source_name", help="Name shown for this import (default: the file name).")
+@json_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@handle_db_errors
+def ingest(
+    path: Path,
+    db_url: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    sheet: str | None,
+    date_format: str | None,
+    mappings: tuple[str, ...],
+    source_name: str | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Load a transaction export (CSV, CSV.gz, XLSX) into the database, in one transaction."""
+    settings = load_settings(db_url)
+    if delimiter == "\\t":
+        delimiter = "\t"
+    try:
+        options = IngestOptions(
+            source_name=source_name,
+            encoding=encoding,
+            delimiter=delimiter,
+            sheet=sheet,
+            date_format=date_format,
+            mapping=parse_mapping(mappings),
+        )
+        show_progress = not (quiet or as_json) and sys.stderr.isatty()
+        with session_scope(settings) as session:
+            result = ingest_file(path, session=session, options=options, progress=show_progress)
+    except IngestError as exc:
+        raise UserError(f"{path}: {exc}") from exc
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        _print_summary(result, path)
+
+
+data_commands.append(ingest)
