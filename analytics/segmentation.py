@@ -13,14 +13,12 @@ import numpy as np
 import pandas as pd
 from kneed import KneeLocator
 from sklearn.cluster import KMeans
-from sklearn.metrics import (
-    adjusted_rand_score,
-    calinski_harabasz_score,
-    davies_bouldin_score,
-    silhouette_score,
-)
+from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from threadpoolctl import threadpool_limits
+
+from analytics.silhouette import silhouettes
 
 FEATURES = ["recency", "frequency", "monetary"]
 PRESETS = ("reference", "default")
@@ -30,6 +28,9 @@ SILHOUETTE_EXACT_MAX = 20_000  # exact silhouette is O(n^2); sample (with the se
 N_INIT = 10
 DEFAULT_SEED = 42
 DEFAULT_RESAMPLES = 10
+# K-Means on a few thousand rows gains nothing from threads, and OpenMP workers spinning on a
+# busy machine (or next to other gunicorn workers) made a run ~20x slower in practice.
+THREADS = 1
 
 
 class SegmentationError(ValueError):
@@ -59,11 +60,11 @@ def build_pipeline(preset: str, k: int, seed: int) -> Pipeline:
     raise SegmentationError(f"unknown preset {preset!r} (choose one of {', '.join(PRESETS)})")
 
 
-def _silhouette(x: np.ndarray, labels: np.ndarray, seed: int) -> tuple[float, bool]:
-    if len(x) > SILHOUETTE_EXACT_MAX:
-        score = silhouette_score(x, labels, sample_size=SILHOUETTE_EXACT_MAX, random_state=seed)
-        return float(score), True
-    return float(silhouette_score(x, labels)), False
+def _silhouettes(x: np.ndarray, labelings: list[np.ndarray], seed: int) -> tuple[list[float], bool]:
+    """Exact up to SILHOUETTE_EXACT_MAX customers, else on a seeded sample (as sklearn samples)."""
+    sampled = len(x) > SILHOUETTE_EXACT_MAX
+    size = SILHOUETTE_EXACT_MAX if sampled else None
+    return silhouettes(x, labelings, sample_size=size, seed=seed), sampled
 
 
 def _check(x: np.ndarray, k: int | None) -> int:
@@ -98,13 +99,14 @@ def choose_k(ks: list[int], inertias: list[float]) -> tuple[int, str]:
 
 
 def _sweep(x: np.ndarray, preset: str, ks: list[int], seed: int):
-    rows, models = [], {}
-    for k in ks:
-        model = build_pipeline(preset, k, seed).fit(x)
-        xt = model[:-1].transform(x)
-        sil, _ = _silhouette(xt, model[-1].labels_, seed)
-        rows.append({"k": k, "inertia": float(model[-1].inertia_), "silhouette": sil})
-        models[k] = model
+    models = {k: build_pipeline(preset, k, seed).fit(x) for k in ks}
+    # Every model's transform is fitted on the same x, so they share one transformed space.
+    xt = models[ks[0]][:-1].transform(x)
+    scores, _ = _silhouettes(xt, [models[k][-1].labels_ for k in ks], seed)
+    rows = [
+        {"k": k, "inertia": float(models[k][-1].inertia_), "silhouette": score}
+        for k, score in zip(ks, scores, strict=True)
+    ]
     return rows, models
 
 
@@ -131,7 +133,13 @@ def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
     return mapping[labels]
 
 
-def segment(
+def segment(rfm: pd.DataFrame, **options: Any) -> Segmentation:
+    """Cluster customers (see ``_segment``), with BLAS/OpenMP limited to THREADS threads."""
+    with threadpool_limits(limits=THREADS):
+        return _segment(rfm, **options)
+
+
+def _segment(
     rfm: pd.DataFrame,
     *,
     preset: str = "default",
@@ -158,7 +166,11 @@ def segment(
         model = build_pipeline(preset, k, random_state).fit(x)
     raw_labels = model[-1].labels_
     xt = model[:-1].transform(x)
-    silhouette, sampled = _silhouette(xt, raw_labels, random_state)
+    if sweep:
+        silhouette = next(row["silhouette"] for row in sweep if row["k"] == k)
+        sampled = len(x) > SILHOUETTE_EXACT_MAX
+    else:
+        [silhouette], sampled = _silhouettes(xt, [raw_labels], random_state)
     metrics = {
         "silhouette": silhouette,
         "silhouette_sampled": sampled,
