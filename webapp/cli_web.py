@@ -7,6 +7,7 @@ import os
 import click
 from sqlalchemy.orm import Session
 
+from db.settings import Settings
 from webapp.cli_common import (
     UserError,
     db_option,
@@ -87,7 +88,11 @@ def users_list(db_url: str | None, as_json: bool) -> None:
 @handle_db_errors
 def serve(host: str, port: int, no_auth: bool, db_url: str | None) -> None:
     """Serve the dashboard (one process; use gunicorn webapp.wsgi:server in production)."""
-    settings = load_settings(db_url)
+    serve_dashboard(load_settings(db_url), host=host, port=port, no_auth=no_auth)
+
+
+def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool = False) -> None:
+    """Check the serving rules, print the URL and serve until interrupted (also used by demo)."""
     engine = open_database(settings)
     with Session(engine) as s:
         have_users = users_exist(session=s)
@@ -95,12 +100,12 @@ def serve(host: str, port: int, no_auth: bool, db_url: str | None) -> None:
     if refusal:
         raise UserError(refusal)
 
-    from webapp.app import create_app  # Dash is heavy: only the serve command pays for it
+    from webapp.app import create_app  # Dash is heavy: only serving pays for it
 
     app = create_app(settings, auth_required=False if no_auth else None)
     shown = f"[{host}]" if ":" in host else host
     login = "login required" if have_users and not no_auth else "no login"
-    click.echo(f"Serving the dashboard at http://{shown}:{port}/ ({login}); press Ctrl+C to stop", err=False)
+    click.echo(f"Serving the dashboard at http://{shown}:{port}/ ({login}); press Ctrl+C to stop")
     app.run(host=host, port=port, debug=False, threaded=True)
 
 

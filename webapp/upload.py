@@ -46,14 +46,21 @@ def source_name(filename: str) -> str:
     return name[:255]
 
 
-def ingest_upload(contents: str, filename: str, *, engine: Engine) -> dict[str, Any]:
+def ingest_upload(
+    contents: str, filename: str, *, engine: Engine, max_mb: int | None = None
+) -> dict[str, Any]:
     """Write the upload to a temporary file and ingest it in one transaction.
 
-    Raises ``UploadError`` for a broken upload and ``IngestError`` for a refused file.
+    Raises ``UploadError`` for a broken or too big upload and ``IngestError`` for a refused file.
     """
     from db.ingest import IngestOptions, ingest_file  # heavy import, only when a file arrives
 
     data = decode_contents(contents)
+    if max_mb is not None and len(data) > max_mb * 1024 * 1024:
+        raise UploadError(
+            f"the file is {len(data) / 1024 / 1024:.1f} MB, over the upload limit of {max_mb} MB "
+            "(SEGMENTS_UPLOAD_MAX_MB); load it with `segments ingest` instead"
+        )
     with tempfile.TemporaryDirectory(prefix="segments-upload-") as tmp:
         path = Path(tmp) / f"upload{safe_suffix(filename)}"
         path.write_bytes(data)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from db.session import get_engine
 from db.settings import Settings
 from webapp.app import create_app
 from webapp.users import add_user
@@ -22,6 +23,16 @@ TINY_CSV = """InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,Cus
 536367,22634,=HYPERLINK(1),abc,12/14/2010 8:28,1.85,17851,France
 536368,22635,NO CUSTOMER,2,12/15/2010 9:00,1.00,,France
 """
+
+
+@pytest.fixture(autouse=True)
+def _close_cached_engines(request):
+    """The app and the CLI use the process-wide engine of a URL: close its connections before the
+    test database is dropped (otherwise psycopg warns when they are garbage-collected)."""
+    url = request.getfixturevalue("db_url") if "db_url" in request.fixturenames else None
+    yield
+    if url:
+        get_engine(url).dispose()
 
 
 @pytest.fixture

@@ -59,3 +59,9 @@ def test_refused_upload_leaves_nothing(engine):
         ingest_upload(as_upload(b""), "empty.csv", engine=engine)
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_upload_over_the_limit_is_refused_with_the_limit(engine):
+    big = as_upload(b"x" * (1024 * 1024 + 1))
+    with pytest.raises(UploadError, match=r"the file is 1\.0 MB, over the upload limit of 1 MB"):
+        ingest_upload(big, "big.csv", engine=engine, max_mb=1)

@@ -39,7 +39,6 @@ def layout(**_query: str) -> html.Div:
             ]
         ),
         className="upload-zone",
-        max_size=max_mb * 1024 * 1024,
         multiple=False,
     )
     return html.Div(
@@ -186,7 +185,10 @@ def upload_file(set_progress, contents, filename, refresh):
         return no_update, no_update
     set_progress((30, "loading..."))
     try:
-        result = ingest_upload(contents, filename or "upload", engine=app_engine())
+        settings = current_settings()
+        result = ingest_upload(
+            contents, filename or "upload", engine=app_engine(), max_mb=settings.upload_max_mb
+        )
     except (IngestError, UploadError) as exc:
         return upload_outcome(filename, error=str(exc)), no_update
     set_progress((100, "done"))

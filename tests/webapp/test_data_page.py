@@ -1,0 +1,124 @@
+"""Data page callbacks through the real callback endpoint, and its pure view helpers."""
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from db.ingest import ingest_file
+from webapp.components.data_views import batch_rows, upload_outcome
+
+
+def call(client, output: str, outputs: list[tuple[str, str]], inputs: list[dict], triggered: str = ""):
+    body = {
+        "output": output,
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": inputs,
+        "changedPropIds": [triggered] if triggered else [],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["response"]
+
+
+REJECTED_OUTPUTS = [
+    ("data-rejected-grid", "rowData"),
+    ("data-rejected-pages", "max_value"),
+    ("data-rejected-pages", "active_page"),
+    ("data-rejected-count", "children"),
+    ("data-rejected-reasons", "children"),
+    ("data-rejected-download", "href"),
+]
+REJECTED_OUTPUT = "..data-rejected-grid.rowData...data-rejected-pages.max_value...data-rejected-pages.active_page...data-rejected-count.children...data-rejected-reasons.children...data-rejected-download.href.."  # noqa: E501
+
+
+def rejected(client, batch, page, triggered=""):
+    inputs = [
+        {"id": "data-rejected-batch", "property": "value", "value": batch},
+        {"id": "data-rejected-pages", "property": "active_page", "value": page},
+        {"id": "data-refresh", "property": "data", "value": 0},
+    ]
+    return call(client, REJECTED_OUTPUT, REJECTED_OUTPUTS, inputs, triggered)
+
+
+def test_batches_and_rejected_rows(client, engine, tiny_csv):
+    with Session(engine) as s, s.begin():
+        batch = ingest_file(tiny_csv, session=s).batch_id
+    out = call(
+        client,
+        "..data-batches-grid.rowData...data-rejected-batch.options..",
+        [("data-batches-grid", "rowData"), ("data-rejected-batch", "options")],
+        [{"id": "data-refresh", "property": "data", "value": 0}],
+    )
+    rows = out["data-batches-grid"]["rowData"]
+    assert [(r["id"], r["rows_read"], r["rows_stored"], r["duplicates"], r["rejected"]) for r in rows] == [
+        (batch, 6, 4, 1, 1)
+    ]
+    assert out["data-rejected-batch"]["options"] == [{"label": f"#{batch} tiny.csv", "value": batch}]
+
+    out = rejected(client, batch, 1)
+    grid = out["data-rejected-grid"]["rowData"]
+    assert [(r["row_number"], r["reason"]) for r in grid] == [(6, "invalid quantity")]
+    assert out["data-rejected-count"]["children"] == "1 rejected row"
+    assert out["data-rejected-download"]["href"] == f"/download/rejected-rows.csv?batch={batch}"
+    assert out["data-rejected-pages"] == {"max_value": 1, "active_page": 1}
+
+
+def test_rejected_rows_ignore_malformed_browser_values(client, engine, tiny_csv):
+    with Session(engine) as s, s.begin():
+        ingest_file(tiny_csv, session=s)
+    # A string batch id (never passed to SQL) means "all batches"; a bogus page means page 1.
+    out = rejected(client, "1 OR 1=1", "x", triggered="data-rejected-pages.active_page")
+    assert out["data-rejected-count"]["children"] == "1 rejected row"
+    assert out["data-rejected-download"]["href"] == "/download/rejected-rows.csv"
+    assert rejected(client, 999, 1)["data-rejected-count"]["children"] == "0 rejected rows"
+
+
+def test_upload_outcome_messages():
+    refused = upload_outcome("empty.csv", error="the file is empty")
+    assert refused.id == "data-upload-error" and refused.color == "danger"
+    assert refused.children[0].children == "empty.csv was refused: " and refused.children[1].children == (
+        "the file is empty"
+    )
+    result = {
+        "status": "loaded",
+        "batch_id": 3,
+        "rows_read": 6,
+        "rows_stored": 4,
+        "duplicates": 1,
+        "rejected": 1,
+        "rejected_by_reason": {"invalid quantity": 1},
+        "seconds": 0.25,
+    }
+    loaded = upload_outcome("tiny.csv", result=result)
+    assert loaded.children[0].children == "tiny.csv loaded as batch #3. "
+    assert loaded.children[1].children == (
+        "6 rows read, 4 stored, 1 duplicates, 1 rejected (invalid quantity: 1) in 0.2 s."
+    )
+    again = upload_outcome("tiny.csv", result={**result, "status": "already_imported"})
+    assert again.children == "tiny.csv was already imported as batch #3; nothing changed."
+
+
+def test_batch_rows_formats_size_and_time():
+    batch = {
+        "id": 1,
+        "source_name": "a.csv",
+        "status": "loaded",
+        "rows_read": 5,
+        "rows_stored": 4,
+        "duplicates": 0,
+        "rejected": 1,
+        "size_bytes": 2_345_678,
+        "finished_at": datetime(2011, 1, 2, 3, 4, 5),
+    }
+    assert batch_rows([batch])[0] | {} == {
+        "id": 1,
+        "source_name": "a.csv",
+        "status": "loaded",
+        "rows_read": 5,
+        "rows_stored": 4,
+        "duplicates": 0,
+        "rejected": 1,
+        "size_mb": 2.35,
+        "finished_at": "2011-01-02 03:04",
+    }
