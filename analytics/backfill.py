@@ -1,0 +1,61 @@
+"""One run per month end, so segment sizes can be followed over time."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from analytics.runs import RunFailed, execute_run
+from db.models import Transaction
+
+
+def month_end_cutoffs(start: date, end: date) -> list[date]:
+    """``as_of`` for each month end in [start, end]: the first day of the next month.
+
+    A run ``as_of`` that day uses every purchase up to the end of the month; a month whose
+    last day is after ``end`` (e.g. a data set that stops mid-month) is left out.
+    """
+    cutoffs = []
+    month = date(start.year, start.month, 1)
+    while True:
+        following = (month + timedelta(days=32)).replace(day=1)
+        if following - timedelta(days=1) > end:
+            return cutoffs
+        cutoffs.append(following)
+        month = following
+
+
+def transaction_span(*, session: Session) -> tuple[date, date] | None:
+    """First and last invoice day in the store (None when empty)."""
+    # min/max keep the column's DateTime type, so both backends return datetimes.
+    span = select(func.min(Transaction.invoice_date), func.max(Transaction.invoice_date))
+    first, last = session.execute(span).one()
+    return None if first is None else (first.date(), last.date())
+
+
+def backfill(
+    *, engine: Engine, start: date | None = None, end: date | None = None, **options: Any
+) -> list[dict[str, Any]]:
+    """Create a run per month end in [start, end] (default: the span of the data).
+
+    Runs are named "month end YYYY-MM". A failed month is recorded as a failed run and
+    reported; the following months still run.
+    """
+    if start is None or end is None:
+        with Session(engine) as session:
+            span = transaction_span(session=session)
+        if span is None:
+            return []
+        start, end = start or span[0], end or span[1]
+    results = []
+    for cutoff in month_end_cutoffs(start, end):
+        name = f"month end {cutoff - timedelta(days=1):%Y-%m}"
+        try:
+            run_id = execute_run(engine=engine, as_of=cutoff, name=name, **options)
+            results.append({"as_of": cutoff, "run_id": run_id, "status": "finished", "error": None})
+        except RunFailed as exc:
+            results.append({"as_of": cutoff, "run_id": exc.run_id, "status": "failed", "error": exc.error})
+    return results

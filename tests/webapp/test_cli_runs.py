@@ -1,0 +1,162 @@
+"""`segments run/runs/show/backfill/compare/export` through click, on both backends."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tests.analytics.run_fixtures import load_store
+from webapp.cli import cli
+
+RUN_KEYS = {
+    "run_id",
+    "preset",
+    "k",
+    "n_customers",
+    "silhouette",
+    "davies_bouldin",
+    "calinski_harabasz",
+    "stability_ari",
+    "k_sweep",
+    "segments",
+}
+SEGMENT_KEYS = {
+    "cluster",
+    "label",
+    "size",
+    "revenue_share",
+    "median_recency",
+    "median_frequency",
+    "median_monetary",
+    "action",
+}
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def run_json(db_url: str, *args: str) -> dict:
+    result = invoke("run", "--db", db_url, "--json", "--resamples", "2", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_run_show_runs_json(engine, db_url):
+    load_store(engine)
+    out = run_json(db_url, "--preset", "reference", "--k", "3", "--as-of", "2011-12-10", "--name", "dec")
+    assert RUN_KEYS <= set(out) and out["preset"] == "reference" and out["k"] == 3
+    assert out["n_customers"] == 15 and out["status"] == "finished" and out["k_choice"] == "fixed"
+    assert out["k_sweep"] == []
+    assert {s["label"] for s in out["segments"]} == {"High value", "Steady mid-value", "At risk"}
+    assert all(SEGMENT_KEYS <= set(s) for s in out["segments"])
+    assert sum(s["revenue_share"] for s in out["segments"]) == pytest.approx(1.0)
+
+    default = run_json(db_url, "--as-of", "2011-12-10", "--returns", "net", "--include-non-product")
+    assert [row["k"] for row in default["k_sweep"]] == list(range(2, 11))
+    assert set(default["k_sweep"][0]) == {"k", "inertia", "silhouette"}
+    assert default["params"]["rules"] == {
+        "include_non_product": True,
+        "returns": "net",
+        "start": None,
+        "end": None,
+        "countries": [],
+    }
+
+    shown = json.loads(invoke("show", "dec", "--db", db_url, "--json").output)
+    assert shown["run_id"] == out["run_id"] and shown["segments"] == out["segments"]
+    listed = json.loads(invoke("runs", "--db", db_url, "--json").output)
+    assert [r["run_id"] for r in listed] == [default["run_id"], out["run_id"]]
+
+    text = invoke("show", str(out["run_id"]), "--db", db_url).output
+    assert "silhouette" in text and "High value" in text and "15 customers" in text
+    assert "dec" in invoke("runs", "--db", db_url).output
+
+
+def test_errors_are_one_line(engine, db_url):
+    load_store(engine)
+    missing = CliRunner().invoke(cli, ["show", "42", "--db", db_url])
+    assert missing.exit_code == 2 and "no run '42'" in missing.output
+    failed = CliRunner().invoke(
+        cli, ["run", "--preset", "reference", "--as-of", "2011-03-04", "--db", db_url]
+    )
+    assert failed.exit_code == 2 and "failed" in failed.output and "cannot make 4 segments" in failed.output
+    bad_k = CliRunner().invoke(cli, ["run", "--k", "1", "--db", db_url])
+    assert bad_k.exit_code == 2 and "--k" in bad_k.output
+    listed = json.loads(invoke("runs", "--db", db_url, "--json").output)
+    assert [r["status"] for r in listed] == ["failed"]  # --k 1 never started a run
+
+
+def test_compare_and_export(engine, db_url, tmp_path):
+    load_store(engine)
+    early = run_json(db_url, "--preset", "reference", "--k", "3", "--as-of", "2011-10-03")["run_id"]
+    late = run_json(db_url, "--preset", "reference", "--k", "3", "--as-of", "2011-12-10")["run_id"]
+
+    result = json.loads(invoke("compare", str(early), str(late), "--db", db_url, "--json").output)
+    assert {"ari", "matrix", "only_a", "only_b"} <= set(result)
+    assert result["only_a"] == 0 and result["common"] + result["only_b"] == 15
+    assert sum(n for row in result["matrix"].values() for n in row.values()) == result["common"]
+    assert "adjusted Rand index" in invoke("compare", str(early), str(late), "--db", db_url).output
+
+    out = tmp_path / "at_risk.csv"
+    done = invoke("export", "--run", str(late), "--segment", "At risk", "--db", db_url, "--out", str(out))
+    assert done.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [r["customer_id"] for r in rows] == [f"c{i}" for i in range(10, 16)]
+    assert rows[0]["country"] == "'=cmd|' /C calc'!A0"  # neutralised
+    assert rows[0]["segment"] == "At risk" and rows[0]["action"].startswith("Win-back")
+    assert rows[0]["recency_days"] == "283" and rows[0]["monetary"] == "10.1"
+
+    filtered = invoke(
+        "export", "--run", "latest", "--segment", "Champions", "--segment", "High value",
+        "--recency-max", "5", "--min-monetary", "10000", "--country", "United Kingdom",
+        "--db", db_url, "--out", "-",
+    )  # fmt: skip
+    ids = [r["customer_id"] for r in csv.DictReader(io.StringIO(filtered.output))]
+    assert ids == ["c01", "c02", "c03"]  # recency 4, 3, 2 days; spent 10,200 .. 10,600
+
+    # --moved-from/--moved-to/--since lists exactly the customers of that cell of the matrix.
+    matrix = result["matrix"]
+    for src, row in matrix.items():
+        for dst, count in row.items():
+            moved = invoke(
+                "export", "--run", str(late), "--moved-from", src, "--moved-to", dst, "--since", str(early),
+                "--db", db_url, "--out", "-",
+            )  # fmt: skip
+            assert len(list(csv.DictReader(io.StringIO(moved.output)))) == count
+
+    unknown = CliRunner().invoke(
+        cli, ["export", "--run", str(late), "--segment", "Nope", "--db", db_url, "--out", "-"]
+    )
+    assert unknown.exit_code == 2 and "unknown segment 'Nope'" in unknown.output
+    half = CliRunner().invoke(
+        cli, ["export", "--run", str(late), "--moved-from", "Lost", "--db", db_url, "--out", "-"]
+    )
+    assert half.exit_code == 2 and "go together" in half.output
+
+
+def test_backfill_one_run_per_month_end(engine, db_url):
+    load_store(engine)
+    result = invoke(
+        "backfill", "--every", "month", "--from", "2011-09-01", "--to", "2011-11-30",
+        "--preset", "reference", "--k", "2", "--resamples", "1", "--db", db_url, "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    months = json.loads(result.output)
+    assert [m["as_of"] for m in months] == ["2011-10-01", "2011-11-01", "2011-12-01"]
+    assert {m["status"] for m in months} == {"finished"}
+    listed = json.loads(invoke("runs", "--db", db_url, "--json").output)
+    assert sorted(r["name"] for r in listed) == [
+        "month end 2011-09",
+        "month end 2011-10",
+        "month end 2011-11",
+    ]
+    assert sorted(r["as_of"] for r in listed) == [
+        "2011-10-01 00:00:00",
+        "2011-11-01 00:00:00",
+        "2011-12-01 00:00:00",
+    ]
