@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from analytics.trends_report import trends_report
 from db.queries_cleaning import CleaningRules
-from webapp.cli_campaigns import campaign_commands
 from webapp.cli_common import (
     UserError,
     db_option,
@@ -21,7 +20,6 @@ from webapp.cli_common import (
     open_database,
     print_json,
 )
-from webapp.cli_runs import run_commands
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -125,4 +123,4 @@ def trends_command(db_url: str | None, as_json: bool, top: int, **rule_options: 
         _print_report(report)
 
 
-analytics_commands = [trends_command, *run_commands, *campaign_commands]
+analytics_commands = [trends_command]
