@@ -17,6 +17,8 @@ GRAPH_CONFIG: dict[str, Any] = {
     "showLink": False,
     "showSendToCloud": False,
     "typesetMath": False,
+    # Geo traces would fetch their maps from cdn.plot.ly: point them at the app (nothing there).
+    "topojsonURL": "/assets/topojson/",
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
