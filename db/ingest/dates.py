@@ -96,6 +96,6 @@ class DateFormat:
         raise IngestError("no recognisable dates in the date column; pass --date-format (strftime syntax)")
 
     def parse(self, values: pd.Series) -> pd.Series:
-        if self.fmt is None:
-            raise RuntimeError("date format not decided")
+        if self.fmt is None:  # only reached for chunks without a single date in them
+            return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
         return parse(values, self.fmt)

@@ -135,7 +135,7 @@ def ingest_file(
     def converted() -> Iterator[tuple[int, Converted]]:
         next_row = 2  # the header is row 1, as a spreadsheet numbers them
         for chunk in chunks():
-            if not dates.decided:
+            if not dates.decided and chunk.iloc[:, date_col].str.strip().ne("").any():
                 dates.learn(chunk.iloc[:, date_col])
                 if not dates.decided:
                     _settle_dates(dates, chunks(), date_col)

@@ -1,0 +1,53 @@
+"""Small factories for ingestion tests: files written on the fly, database snapshots."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from sqlalchemy import func, select
+
+from db.models import ImportBatch, RejectedRow, Transaction
+from db.session import create_db_engine
+from webapp.cli import cli
+
+UCI_HEADER = [
+    "InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country",
+]  # fmt: skip
+
+
+def write_csv(path: Path, rows: list[list[str]], *, header=UCI_HEADER, delimiter=",", encoding="utf-8"):
+    with path.open("w", newline="", encoding=encoding) as fh:
+        writer = csv.writer(fh, delimiter=delimiter)
+        if header is not None:
+            writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def counts(db_url: str) -> dict[str, int]:
+    engine = create_db_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {
+                model.__tablename__: conn.scalar(select(func.count()).select_from(model))
+                for model in (ImportBatch, Transaction, RejectedRow)
+            }
+    finally:
+        engine.dispose()
+
+
+def transactions(db_url: str) -> list[Transaction]:
+    engine = create_db_engine(db_url)
+    try:
+        from sqlalchemy.orm import Session
+
+        with Session(engine) as session:
+            return list(session.scalars(select(Transaction).order_by(Transaction.id)))
+    finally:
+        engine.dispose()

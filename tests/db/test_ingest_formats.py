@@ -1,0 +1,149 @@
+"""Formats, encodings, delimiters, date spellings, header variants and column mapping."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from tests.db.helpers import invoke, transactions, write_csv
+
+LINE = ["536365", "85123A", "CAFÉ HEART £ HOLDER", "6", "2010-12-01 08:26", "2.55", "17850", "United Kingdom"]
+
+
+def _load(db_url, path, *extra):
+    result = invoke("ingest", path, "--db", db_url, "--json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
+def test_encodings_are_detected(db_url, tmp_path, encoding):
+    path = write_csv(tmp_path / "enc.csv", [LINE], encoding=encoding)
+    assert _load(db_url, path)["rows_stored"] == 1
+    (line,) = transactions(db_url)
+    assert line.description == "CAFÉ HEART £ HOLDER"
+    assert line.invoice_no == "536365"  # the BOM did not end up in the first header
+
+
+def test_encoding_override(db_url, tmp_path):
+    path = write_csv(tmp_path / "enc.csv", [LINE], encoding="cp1252")
+    _load(db_url, path, "--encoding", "latin-1")
+    assert transactions(db_url)[0].description == "CAFÉ HEART £ HOLDER"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_delimiters_are_sniffed(db_url, tmp_path, delimiter):
+    path = write_csv(tmp_path / "d.csv", [LINE, [*LINE[:3], "2", *LINE[4:]]], delimiter=delimiter)
+    assert _load(db_url, path)["rows_stored"] == 2
+
+
+def test_semicolon_file_with_decimal_comma(db_url, tmp_path):
+    path = write_csv(tmp_path / "eu.csv", [[*LINE[:5], "2,55", *LINE[6:]]], delimiter=";")
+    _load(db_url, path)
+    assert transactions(db_url)[0].unit_price == Decimal("2.55")
+
+
+def test_gzip(db_url, tmp_path):
+    plain = write_csv(tmp_path / "x.csv", [LINE])
+    packed = tmp_path / "x.csv.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    assert _load(db_url, packed)["rows_stored"] == 1
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (["12/1/2010 8:26", "12/13/2010 9:00"], [datetime(2010, 12, 1, 8, 26), datetime(2010, 12, 13, 9, 0)]),
+        (["1/12/2010 8:26", "13/12/2010 9:00"], [datetime(2010, 12, 1, 8, 26), datetime(2010, 12, 13, 9, 0)]),
+        (["2010-12-01T08:26:00", "2010-12-13 09:00"], [datetime(2010, 12, 1, 8, 26), datetime(2010, 12, 13, 9)]),
+        (["01.12.2010 08:26", "13.12.2010 09:00"], [datetime(2010, 12, 1, 8, 26), datetime(2010, 12, 13, 9)]),
+    ],
+    ids=["month-first", "day-first", "iso", "dotted"],
+)
+def test_date_spellings_are_decided_from_the_data(db_url, tmp_path, dates, expected):
+    rows = [[str(i), "A", "CUP", "1", d, "1.0", "100", "UK"] for i, d in enumerate(dates)]
+    _load(db_url, write_csv(tmp_path / "dates.csv", rows))
+    assert sorted(t.invoice_date for t in transactions(db_url)) == expected
+
+
+def test_day_first_decided_by_a_late_chunk(db_url, tmp_path):
+    """The first chunk cannot tell; a later one can, and the early rows follow its decision."""
+    rows = [[str(i), "A", "CUP", "1", "2/1/2011 10:00", "1.0", str(i), "UK"] for i in range(30)]
+    rows.append(["99", "A", "CUP", "1", "25/1/2011 10:00", "1.0", "99", "UK"])
+    path = write_csv(tmp_path / "late.csv", rows)
+    from sqlalchemy.orm import Session
+
+    from db.ingest import IngestOptions, ingest_file
+    from db.session import create_db_engine
+
+    engine = create_db_engine(db_url)
+    with Session(engine) as session, session.begin():
+        result = ingest_file(path, session=session, options=IngestOptions(chunk_rows=10))
+    engine.dispose()
+    assert result.rows_stored == 31
+    assert {t.invoice_date.month for t in transactions(db_url)} == {1}
+
+
+def test_explicit_date_format(db_url, tmp_path):
+    rows = [["1", "A", "CUP", "1", "20110105", "1.0", "100", "UK"]]
+    _load(db_url, write_csv(tmp_path / "ymd.csv", rows), "--date-format", "%Y%m%d")
+    assert transactions(db_url)[0].invoice_date == datetime(2011, 1, 5)
+
+
+def test_online_retail_ii_headers(db_url, tmp_path):
+    header = ["Invoice", "StockCode", "Description", "Quantity", "InvoiceDate", "Price", "Customer ID", "Country"]
+    _load(db_url, write_csv(tmp_path / "ii.csv", [LINE], header=header))
+    line = transactions(db_url)[0]
+    assert (line.invoice_no, line.unit_price, line.customer_id) == ("536365", Decimal("2.55"), "17850")
+
+
+def test_headers_are_case_and_space_insensitive(db_url, tmp_path):
+    header = [" invoice no", "STOCK CODE", "description", "quantity", "Invoice Date", "unit_price", "customer id", "COUNTRY"]
+    _load(db_url, write_csv(tmp_path / "loose.csv", [LINE], header=header))
+    assert transactions(db_url)[0].customer_id == "17850"
+
+
+def test_mapping_with_line_total_and_derived_fields(db_url, tmp_path):
+    """No quantity, invoice number or country: defaults apply, price comes from the total."""
+    header = ["order_time", "client", "amount", "sku"]
+    rows = [["2011-03-04 10:15", "C-7", "19.80", "X1"], ["2011-03-04 10:15", "", "5", "X2"]]
+    path = write_csv(tmp_path / "shop.csv", rows, header=header)
+    _load(db_url, path, "--map", "invoice_date=order_time", "--map", "customer_id=client",
+          "--map", "line_total=amount", "--map", "stock_code=sku")  # fmt: skip
+    lines = {t.stock_code: t for t in transactions(db_url)}
+    first, second = lines["X1"], lines["X2"]
+    assert (first.quantity, first.unit_price, first.country) == (1, Decimal("19.80"), None)
+    assert first.invoice_no == "C-7-20110304101500"
+    assert second.invoice_no == "anon-20110304101500" and second.customer_id is None
+
+
+def test_line_total_divided_by_quantity(db_url, tmp_path):
+    header = ["InvoiceDate", "Quantity", "LineTotal", "CustomerID"]
+    path = write_csv(tmp_path / "t.csv", [["2011-03-04 10:15", "3", "10", "1"]], header=header)
+    _load(db_url, path)
+    assert transactions(db_url)[0].unit_price == Decimal("3.3333")
+
+
+def test_xlsx_with_excel_date_cells(db_url, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "Notes"
+    notes.append(["nothing here"])
+    sheet = workbook.create_sheet("Sales")
+    sheet.append(["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"])
+    sheet.append([536365, "85123A", "HEART", 6, datetime(2010, 12, 1, 8, 26), 2.55, 17850, "United Kingdom"])
+    sheet.append([536366, "22633", "WARMER", 6, datetime(2010, 12, 13, 8, 28), 1.85, None, "United Kingdom"])
+    path = tmp_path / "sales.xlsx"
+    workbook.save(path)
+    summary = _load(db_url, path, "--sheet", "Sales")
+    assert summary["rows_stored"] == 2
+    lines = {t.stock_code: t for t in transactions(db_url)}
+    heart = lines["85123A"]
+    assert (heart.invoice_no, heart.customer_id, heart.unit_price) == ("536365", "17850", Decimal("2.55"))
+    assert heart.invoice_date == datetime(2010, 12, 1, 8, 26)
+    assert lines["22633"].customer_id is None

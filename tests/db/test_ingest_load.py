@@ -1,0 +1,112 @@
+"""Ingestion on both backends: known answers, duplicates, idempotency, quarantined rows."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+
+from tests.db.helpers import counts, invoke, transactions, write_csv
+
+ROWS = [
+    ["536365", "85123A", "WHITE HANGING HEART T-LIGHT HOLDER", "6", "12/1/2010 8:26", "2.55", "17850", "United Kingdom"],
+    ["536365", "71053", "WHITE METAL LANTERN", "6", "12/1/2010 8:26", "3.39", "17850.0", "United Kingdom"],
+    ["536365", "71053", "WHITE METAL LANTERN", "6", "12/1/2010 8:26", "3.390", "17850", "United Kingdom"],
+    ["C536379", "D", "Discount", "-1", "12/13/2010 9:41", "27.50", "14527", "United Kingdom"],
+    ["536414", "22139", "", "56", "12/13/2010 11:52", "0", "", "United Kingdom"],
+    ["536370", "POST", "POSTAGE", "3", "12/1/2010 8:45", "18", "12583", "France"],
+]  # fmt: skip
+
+
+def test_known_file_is_stored_once_with_exact_values(db_url, tmp_path):
+    path = write_csv(tmp_path / "tiny.csv", ROWS)
+    result = invoke("ingest", path, "--db", db_url, "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["status"] == "loaded"
+    assert (summary["rows_read"], summary["rows_stored"], summary["duplicates"], summary["rejected"]) == (
+        6, 5, 1, 0,
+    )  # fmt: skip
+    assert set(summary) >= {
+        "batch_id", "status", "rows_read", "rows_stored", "duplicates", "rejected", "rejected_by_reason", "seconds",
+    }  # fmt: skip
+    # Postgres inserts in (date, digest) order, SQLite in file order: compare in a fixed order.
+    lines = {t.stock_code: t for t in transactions(db_url)}
+    assert sorted(lines) == ["22139", "71053", "85123A", "D", "POST"]
+    heart = lines["85123A"]
+    assert (heart.invoice_no, heart.quantity, heart.customer_id) == ("536365", 6, "17850")
+    assert heart.invoice_date == datetime(2010, 12, 1, 8, 26)
+    assert heart.unit_price == Decimal("2.5500")
+    # "17850.0" is the same customer, "3.390" the same price: one line, not two.
+    assert (lines["71053"].customer_id, lines["71053"].unit_price) == ("17850", Decimal("3.39"))
+    postage, cancellation, no_customer = lines["POST"], lines["D"], lines["22139"]
+    assert (cancellation.invoice_no, cancellation.quantity) == ("C536379", -1)
+    assert no_customer.customer_id is None and no_customer.description is None
+    assert no_customer.unit_price == Decimal("0")
+    assert (postage.stock_code, postage.country) == ("POST", "France")
+
+
+def test_reimport_adds_nothing_and_says_so(db_url, tmp_path):
+    path = write_csv(tmp_path / "tiny.csv", ROWS)
+    first = json.loads(invoke("ingest", path, "--db", db_url, "--json").output)
+    again = invoke("ingest", path, "--db", db_url)
+    assert again.exit_code == 0
+    assert f"already imported as batch {first['batch_id']}" in again.output
+    again_json = json.loads(invoke("ingest", path, "--db", db_url, "--json").output)
+    assert again_json["status"] == "already_imported" and again_json["rows_stored"] == 0
+    assert counts(db_url) == {"import_batches": 1, "transactions": 5, "rejected_rows": 0}
+
+
+def test_overlapping_file_adds_only_new_lines(db_url, tmp_path):
+    invoke("ingest", write_csv(tmp_path / "a.csv", ROWS[:4]), "--db", db_url)
+    newer = [*ROWS[2:], ["536999", "22423", "REGENCY CAKESTAND 3 TIER", "2", "12/14/2010 10:00", "12.75", "13047", "United Kingdom"]]  # fmt: skip
+    summary = json.loads(invoke("ingest", write_csv(tmp_path / "b.csv", newer), "--db", db_url, "--json").output)
+    assert (summary["rows_read"], summary["rows_stored"], summary["duplicates"]) == (5, 3, 2)
+    assert counts(db_url)["transactions"] == 6
+
+
+def test_bad_rows_are_quarantined_and_the_rest_loads(db_url, tmp_path):
+    rows = [
+        ROWS[0],
+        ["536366", "22633", "HAND WARMER", "six", "12/1/2010 8:28", "1.85", "17850", "United Kingdom"],
+        ["536367", "84879", "BIRD ORNAMENT", "32", "2/30/2011 8:34", "1.69", "13047", "United Kingdom"],
+        ["536368", "22960", "JAM MAKING SET", "6", "12/1/2010 8:34", "4.2.5", "13047", "United Kingdom"],
+        ["536369", "21756", "BATH BUILDING BLOCK", "3", "12/13/2010 8:35", "5.95", "13047", "United Kingdom"],
+    ]
+    summary = json.loads(invoke("ingest", write_csv(tmp_path / "bad.csv", rows), "--db", db_url, "--json").output)
+    assert (summary["rows_read"], summary["rows_stored"], summary["rejected"]) == (5, 2, 3)
+    assert summary["rejected_by_reason"] == {"invalid date": 1, "invalid quantity": 1, "invalid unit price": 1}
+    from sqlalchemy import select
+
+    from db.models import RejectedRow
+    from db.session import create_db_engine
+
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:
+        rejected = conn.execute(
+            select(RejectedRow.row_number, RejectedRow.reason, RejectedRow.detail, RejectedRow.raw).order_by(
+                RejectedRow.row_number
+            )
+        ).all()
+    engine.dispose()
+    # Row numbers as a spreadsheet shows them: the header is row 1.
+    assert [(r.row_number, r.reason) for r in rejected] == [
+        (3, "invalid quantity"), (4, "invalid date"), (5, "invalid unit price"),
+    ]  # fmt: skip
+    assert rejected[0].detail == "Quantity=six"
+    assert rejected[1].raw["InvoiceDate"] == "2/30/2011 8:34"
+    assert rejected[2].raw["UnitPrice"] == "4.2.5"
+
+
+def test_rows_with_extra_fields_are_rejected(db_url, tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "1,A,CUP,1,2011-01-05 10:00,1.5,100,UK\n"
+        "2,B,PLATE, BLUE,1,2011-01-05 10:00,1.5,100,UK\n"
+        "\n"
+        "3,C,BOWL,2,2011-01-06 10:00,2.5,101,UK\n"
+    )
+    summary = json.loads(invoke("ingest", path, "--db", db_url, "--json").output)
+    assert summary["rejected_by_reason"] == {"too many fields": 1}
+    assert (summary["rows_read"], summary["rows_stored"]) == (3, 2)

@@ -1,0 +1,109 @@
+"""Refused files: one clear line on stderr, exit code 2, no traceback, database unchanged."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.db.helpers import UCI_HEADER, counts, invoke, write_csv
+
+LINE = ["536365", "85123A", "HEART", "6", "12/1/2010 8:26", "2.55", "17850", "United Kingdom"]
+
+
+def _segments(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "from webapp.cli import main; main()", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
+    good = write_csv(tmp / "good.csv", [LINE] * 50 + [[*LINE[:3], str(i), *LINE[4:]] for i in range(2000)])
+    empty = tmp / "empty.csv"
+    empty.write_bytes(b"")
+    header_only = write_csv(tmp / "header.csv", [])
+    junk = tmp / "junk.csv"
+    junk.write_bytes(bytes(range(256)) * 64)
+    fake_xlsx = tmp / "fake.xlsx"
+    fake_xlsx.write_text("InvoiceNo,StockCode\n1,2\n")
+    broken_xlsx = tmp / "broken.xlsx"
+    broken_xlsx.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    no_price = write_csv(tmp / "noprice.csv", [["1", "2010-12-01 08:26"]], header=["Invoice", "InvoiceDate"])
+    truncated = tmp / "truncated.csv.gz"
+    truncated.write_bytes(gzip.compress(good.read_bytes())[:-200])
+    ambiguous = write_csv(tmp / "ambiguous.csv", [[*LINE[:4], "1/2/2011 10:00", *LINE[5:]]])
+    return {
+        "missing": (tmp / "nope.csv", "file not found"),
+        "empty": (empty, "the file is empty"),
+        "header only": (header_only, "no data rows after the header"),
+        "binary junk": (junk, "binary data"),
+        "not a workbook": (fake_xlsx, "not an Excel workbook"),
+        "broken workbook": (broken_xlsx, "not a readable Excel workbook"),
+        "missing columns": (no_price, "missing required columns: unit_price or line_total"),
+        "truncated gzip": (truncated, "truncated gzip file"),
+        "ambiguous dates": (ambiguous, "ambiguous dates"),
+    }
+
+
+KINDS = [
+    "missing", "empty", "header only", "binary junk", "not a workbook", "broken workbook",
+    "missing columns", "truncated gzip", "ambiguous dates",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_refused_file_leaves_database_unchanged(db_url, tmp_path, kind):
+    invoke("ingest", write_csv(tmp_path / "before.csv", [LINE]), "--db", db_url)
+    before = counts(db_url)
+    path, message = _bad_files(tmp_path)[kind]
+    result = _segments("ingest", path, "--db", db_url)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {path}: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+    assert counts(db_url) == before
+
+
+def test_missing_columns_are_named_with_the_columns_found(tmp_path, db_url):
+    path = write_csv(tmp_path / "odd.csv", [["1", "x"]], header=["Order", "When"])
+    result = _segments("ingest", path, "--db", db_url)
+    assert result.returncode == 2
+    assert "missing required columns: invoice_date (e.g. InvoiceDate)" in result.stderr
+    assert "columns found: Order, When" in result.stderr
+
+
+def test_bad_mapping_is_refused(tmp_path, db_url):
+    path = write_csv(tmp_path / "x.csv", [LINE])
+    result = _segments("ingest", path, "--db", db_url, "--map", "price=UnitPrice")
+    assert result.returncode == 2 and "unknown field 'price'" in result.stderr
+    result = _segments("ingest", path, "--db", db_url, "--map", "unit_price=Cost")
+    assert result.returncode == 2 and "no column 'Cost'" in result.stderr
+    assert "columns found: " + ", ".join(UCI_HEADER) in result.stderr
+
+
+def test_refused_file_on_an_empty_database_leaves_it_empty(tmp_path):
+    db_file = tmp_path / "fresh.db"
+    path, _ = _bad_files(tmp_path)["empty"]
+    result = _segments("ingest", path, "--db", f"sqlite:///{db_file}")
+    assert result.returncode == 2
+    # Not even the schema was created: the migration ran inside the refused transaction.
+    import sqlite3
+
+    with sqlite3.connect(db_file) as conn:
+        assert conn.execute("select count(*) from sqlite_master").fetchone() == (0,)
+
+
+def test_unreachable_database_is_one_line(tmp_path):
+    path = write_csv(tmp_path / "x.csv", [LINE])
+    result = _segments("ingest", path, "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: database error:") and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
