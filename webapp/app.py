@@ -12,6 +12,7 @@ import diskcache
 from dash import Dash, DiskcacheManager
 from flask import Response
 
+from db.migrate import SchemaOutOfDate
 from db.settings import Settings
 from webapp.auth import PUBLIC_PATHS, install_auth
 from webapp.components.shell import app_shell
@@ -66,4 +67,10 @@ def create_app(settings: Settings | None = None, *, auth_required: bool | None =
     server.add_url_rule(HEALTH_PATH, "segments_health", lambda: Response("ok\n", mimetype="text/plain"))
     install_auth(server, auth_required=auth_required, public_paths=PUBLIC_PATHS | {HEALTH_PATH})
     install_downloads(server)
+    server.register_error_handler(SchemaOutOfDate, _schema_out_of_date)
     return app
+
+
+def _schema_out_of_date(exc: SchemaOutOfDate) -> Response:
+    # Say what to do instead of a bare 500 when the code is newer than the database.
+    return Response(f"database not ready: {exc}\n", status=503, mimetype="text/plain")

@@ -58,3 +58,19 @@ def test_wsgi_import_does_not_touch_the_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Flask"
     assert not db.exists()
+
+
+def test_outdated_database_gets_a_clear_503(tmp_path):
+    from db.migrate import upgrade
+    from db.session import create_db_engine
+    from db.settings import Settings
+    from webapp.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_db_engine(url)
+    upgrade(engine, "0001")
+    engine.dispose()
+    client = create_app(Settings(database_url=url, secret_key="k")).server.test_client()
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "segments db upgrade" in response.get_data(as_text=True)

@@ -122,3 +122,25 @@ def test_batch_rows_formats_size_and_time():
         "size_mb": 2.35,
         "finished_at": "2011-01-02 03:04",
     }
+
+
+def find(component, component_id: str):
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        found = find(child, component_id)
+        if found is not None:
+            return found
+    return None
+
+
+def test_batch_in_the_query_string_preselects_the_filter(make_app):
+    import dash
+
+    make_app()
+    layout = dash.page_registry["webapp.pages.data"]["layout"]
+    assert find(layout(batch="7"), "data-rejected-batch").value == 7
+    for bogus in (None, "", "0", "-1", "7 OR 1=1", "x"):
+        assert find(layout(batch=bogus), "data-rejected-batch").value is None
+    assert find(layout(), "data-upload") is not None  # Dash calls it bare at start-up

@@ -25,7 +25,12 @@ dash.register_page(__name__, path="/data", name="Data", title="Data - Customer s
 PAGE_SIZE = 100
 
 
-def layout(**_query: str) -> html.Div:
+def batch_from_query(value: object) -> int | None:
+    """``?batch=N`` makes the rejected-rows view shareable; anything but a positive id is ignored."""
+    return int(value) if isinstance(value, str) and value.isdigit() and int(value) > 0 else None
+
+
+def layout(batch: str | None = None, **_query: str) -> html.Div:
     max_mb = current_settings().upload_max_mb
     upload = dcc.Upload(
         id="data-upload",
@@ -80,7 +85,10 @@ def layout(**_query: str) -> html.Div:
                             [
                                 dbc.Col(
                                     dcc.Dropdown(
-                                        id="data-rejected-batch", placeholder="All batches", clearable=True
+                                        id="data-rejected-batch",
+                                        placeholder="All batches",
+                                        clearable=True,
+                                        value=batch_from_query(batch),
                                     ),
                                     md=4,
                                 ),
