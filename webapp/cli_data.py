@@ -54,7 +54,7 @@ def db_current(db_url: str | None) -> None:
 data_commands = [db_group]
 
 
-def _print_summary(result: IngestResult, path: Path) -> None:
+def print_ingest_summary(result: IngestResult, path: Path) -> None:
     if result.status == STATUS_ALREADY:
         click.echo(f"{path}: already imported as batch {result.batch_id}; nothing added")
         return
@@ -118,7 +118,7 @@ def ingest(
     if as_json:
         print_json(result.to_dict())
     else:
-        _print_summary(result, path)
+        print_ingest_summary(result, path)
 
 
 data_commands.append(ingest)

@@ -1,0 +1,91 @@
+"""`segments demo`: sample data -> database -> monthly runs -> dashboard, on the SQLite default."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from analytics.backfill import backfill, month_end_cutoffs, transaction_span
+from analytics.run_history import get_run, resolve_run
+from analytics.runs import RunFailed, execute_run
+from analytics.sample_data import write_sample
+from db.ingest import IngestError, ingest_file
+from db.models import Run
+from webapp.cli_common import (
+    UserError,
+    db_option,
+    handle_db_errors,
+    load_settings,
+    open_database,
+    session_scope,
+)
+from webapp.cli_data import print_ingest_summary
+from webapp.cli_runs import print_run
+
+
+def _sample_file(customers: int, seed: int) -> Path:
+    """The sample export, made once per size and seed (it is deterministic)."""
+    path = Path(tempfile.gettempdir()) / f"segments-demo-{customers}-{seed}.csv.gz"
+    if not path.exists():
+        click.echo(f"writing sample data for {customers:,} customers to {path} ...")
+        write_sample(path, customers=customers, seed=seed)
+    return path
+
+
+def _make_runs(engine, months: int) -> None:
+    with Session(engine) as session:
+        if session.scalar(select(func.count()).select_from(Run)):
+            click.echo("runs already exist; not adding more (see `segments runs`)")
+            return
+        first, last = transaction_span(session=session)
+    cutoffs = month_end_cutoffs(first, last)[-months:] if months else []
+    if cutoffs:
+        click.echo(f"segmenting customers at {len(cutoffs)} month ends ...")
+        start = cutoffs[0] - timedelta(days=1)
+        for result in backfill(
+            engine=engine, start=start.replace(day=1), end=cutoffs[-1] - timedelta(days=1)
+        ):
+            click.echo(f"  as of {result['as_of']}: run {result['run_id']} {result['status']}")
+    click.echo("segmenting customers on all data ...")
+    try:
+        execute_run(engine=engine, name="demo: all data")
+    except RunFailed as exc:
+        raise UserError(f"the segmentation run failed: {exc.error}") from exc
+
+
+@click.command("demo")
+@db_option
+@click.option("--customers", type=click.IntRange(50, 200_000), default=1500, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--months", type=click.IntRange(0, 24), default=4, show_default=True, help="Monthly runs.")
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Serve the dashboard at the end.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8050, show_default=True)
+@handle_db_errors
+def demo(db_url, customers, seed, months, serve, host, port) -> None:
+    """Generate sample data, load it, segment it month by month, and serve the dashboard."""
+    settings = load_settings(db_url)
+    click.echo(f"database: {settings.database_url}")
+    path = _sample_file(customers, seed)
+    try:
+        with session_scope(settings) as session:
+            result = ingest_file(path, session=session)
+    except IngestError as exc:
+        raise UserError(f"{path}: {exc}") from exc
+    print_ingest_summary(result, path)
+    engine = open_database(settings)
+    _make_runs(engine, months)
+    with Session(engine) as session:
+        run = get_run(session=session, run_id=resolve_run(session=session, ref="latest"))
+    click.echo("")
+    print_run(run)
+    if serve:
+        from webapp.cli_web import serve_dashboard
+
+        click.echo("")
+        serve_dashboard(settings, host=host, port=port)
