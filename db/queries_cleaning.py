@@ -136,9 +136,7 @@ def clean_lines(rules: CleaningRules, *, before: datetime | None = None) -> Sele
     lines only and sum ``revenue`` over all, which is what "net" means.
     """
     t = Transaction.__table__
-    purchase = (
-        case((is_purchase(t), literal(1)), else_=literal(0)) if rules.returns == "net" else literal(1)
-    )
+    purchase = case((is_purchase(t), literal(1)), else_=literal(0)) if rules.returns == "net" else literal(1)
     return select(
         t.c.customer_id,
         t.c.invoice_no,
