@@ -7,6 +7,7 @@ ingested sample: an open one (no users) and a locked one (user alice exists).
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,8 +21,10 @@ from sqlalchemy.orm import Session
 from db.ingest import ingest_file
 from db.migrate import upgrade
 from db.session import create_db_engine
+from db.settings import Settings
 from tests.conftest import IN_CI, REPO_ROOT
 from tests.webapp.conftest import PASSWORD, TINY_CSV
+from webapp.app import job_cache_dir
 from webapp.users import add_user
 
 CHROMIUM = os.environ.get("SEGMENTS_CHROMIUM", "/usr/bin/chromium")
@@ -90,6 +93,7 @@ def _serve(tmp: Path, *, user: str | None):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        shutil.rmtree(job_cache_dir(Settings(database_url=url)), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.session import get_engine
 from db.settings import Settings
-from webapp.app import create_app
+from webapp.app import create_app, job_cache_dir
 from webapp.users import add_user
 
 PASSWORD = "correct horse battery"
@@ -44,11 +45,13 @@ def tiny_csv(tmp_path) -> Path:
 
 @pytest.fixture
 def make_app(db_url):
+    settings = Settings(database_url=db_url, secret_key="test-secret-key", upload_max_mb=1)
+
     def _make(**kwargs):
-        settings = Settings(database_url=db_url, secret_key="test-secret-key", upload_max_mb=1)
         return create_app(settings, **kwargs)
 
-    return _make
+    yield _make
+    shutil.rmtree(job_cache_dir(settings), ignore_errors=True)  # per-database job/result cache
 
 
 @pytest.fixture

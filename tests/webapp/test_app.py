@@ -2,12 +2,14 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from db.settings import Settings
 from tests.webapp.test_upload import as_upload
-from webapp.app import upload_request_limit
+from webapp.app import job_cache_dir, upload_request_limit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,12 +60,12 @@ def test_wsgi_import_does_not_touch_the_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Flask"
     assert not db.exists()
+    shutil.rmtree(job_cache_dir(Settings(database_url=f"sqlite:///{db}")), ignore_errors=True)
 
 
 def test_outdated_database_gets_a_clear_503(tmp_path):
     from db.migrate import upgrade
     from db.session import create_db_engine
-    from db.settings import Settings
     from webapp.app import create_app
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
@@ -74,3 +76,4 @@ def test_outdated_database_gets_a_clear_503(tmp_path):
     response = client.get("/")
     assert response.status_code == 503
     assert "segments db upgrade" in response.get_data(as_text=True)
+    shutil.rmtree(job_cache_dir(Settings(database_url=url)), ignore_errors=True)
