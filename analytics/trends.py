@@ -127,10 +127,17 @@ def revenue_per_customer(*, session: DbSession, rules: CleaningRules = DEFAULT_R
     return revenue_distribution(customer_revenue(session=session, rules=rules))
 
 
-def kpis(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) -> dict[str, Any]:
-    """Headline figures: revenue, orders, customers, basket and revenue per customer, dates."""
+def kpis(
+    *, session: DbSession, rules: CleaningRules = DEFAULT_RULES, per_customer: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """Headline figures: revenue, orders, customers, basket and revenue per customer, dates.
+
+    ``per_customer``: customer_revenue() of the same rules, when the caller has it already.
+    """
     revenue, orders, customers, items, sales, first, last = session.execute(q.kpis(rules)).one()
-    per_customer = customer_revenue(session=session, rules=rules)["revenue"]
+    if per_customer is None:
+        per_customer = customer_revenue(session=session, rules=rules)
+    median = float(per_customer["revenue"].median()) if len(per_customer) else 0.0
     orders, customers = int(orders or 0), int(customers or 0)
     return {
         "revenue": money(revenue),
@@ -140,7 +147,7 @@ def kpis(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) -> dict[st
         "avg_basket_items": round(int(items or 0) / orders, 4) if orders else 0.0,
         "avg_basket_value": round(money(sales) / orders, 4) if orders else 0.0,
         "revenue_per_customer_mean": round(money(revenue) / customers, 4) if customers else 0.0,
-        "revenue_per_customer_median": round(float(per_customer.median()), 4) if customers else 0.0,
+        "revenue_per_customer_median": round(median, 4),
         "first_date": pd.Timestamp(first).to_pydatetime() if first is not None else None,
         "last_date": pd.Timestamp(last).to_pydatetime() if last is not None else None,
     }

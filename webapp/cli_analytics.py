@@ -9,8 +9,8 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
+from analytics.cleaning import CleaningRules
 from analytics.trends_report import trends_report
-from db.queries_cleaning import CleaningRules
 from webapp.cli_common import (
     UserError,
     db_option,
