@@ -182,6 +182,9 @@ def execute_run(*, engine: Engine, **options: Any) -> int:
             return create_run(session=session, **options)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
-        with Session(engine) as session, session.begin():
-            run_id = record_failed_run(session=session, error=error, **options)
+        try:
+            with Session(engine) as session, session.begin():
+                run_id = record_failed_run(session=session, error=error, **options)
+        except Exception:
+            raise exc from None  # e.g. the database is down: report the first error, not this one
         raise RunFailed(run_id, error) from exc
