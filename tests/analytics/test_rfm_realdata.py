@@ -45,6 +45,8 @@ def test_reference_rfm_on_the_real_file(loaded, real_data):
         default = compute_rfm(session=session)
         net = compute_rfm(session=session, rules=CleaningRules(returns="net"))
         early = compute_rfm(session=session, as_of=date(2011, 6, 1))
+        # The very time of the last invoice: strictly before means that invoice is out.
+        last_moment = compute_rfm(session=session, as_of=datetime(2011, 12, 9, 12, 50))
         default_kpis = trends.kpis(session=session)
 
     frame = reference.frame
@@ -70,3 +72,5 @@ def test_reference_rfm_on_the_real_file(loaded, real_data):
     # Nothing at or after the cut-off leaks in.
     assert early.frame["last_purchase"].max() < datetime(2011, 6, 1)
     assert early.frame["recency"].min() >= 0 and len(early.frame) < 4334
+    assert last_moment.frame["last_purchase"].max() < datetime(2011, 12, 9, 12, 50)
+    assert last_moment.frame["frequency"].sum() == default.frame["frequency"].sum() - 1
