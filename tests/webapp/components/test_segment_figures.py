@@ -1,0 +1,114 @@
+"""Segments figure builders and cards: traces, log axes, the marked k, grid counts."""
+
+import pandas as pd
+
+from webapp.components.segment_figures import (
+    k_sweep_figure,
+    label_colours,
+    rfm_scatter,
+    score_grid,
+    score_grid_figure,
+)
+from webapp.components.segment_views import segment_cards
+
+POINTS = pd.DataFrame(
+    {
+        "recency": [0, 10, 200, 300, 5],
+        "frequency": [5, 3, 1, 1, 2],
+        "monetary": [500.0, 120.0, 15.0, -4.0, 80.0],
+        "label": ["High value", "High value", "Lost", "Lost", "New"],
+    }
+)
+
+
+def test_scatter_one_trace_per_segment_on_log_axes():
+    fig = rfm_scatter(POINTS, ["High value", "Lost", "New"])
+    assert [t.name for t in fig.data] == ["High value", "Lost", "New"]
+    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+    high, lost, new = fig.data
+    assert list(high.x) == [1, 10]  # recency 0 is drawn at 1 day (log axis)
+    assert list(lost.y) == [15.0]  # the negative spend cannot be drawn
+    assert high.marker.color == label_colours(["High value", "Lost", "New"])["High value"]
+    assert high.marker.color != lost.marker.color
+
+
+def test_scatter_with_one_segment_and_without_drawable_points():
+    one = rfm_scatter(POINTS.assign(label="Everyone"), ["Everyone"])
+    assert len(one.data) == 1 and len(one.data[0].x) == 4
+    nothing = rfm_scatter(POINTS.assign(monetary=0.0), ["High value"])
+    assert len(nothing.data) == 0 and nothing.layout.annotations
+
+
+SWEEP = pd.DataFrame(
+    {"k": [2, 3, 4, 5], "inertia": [90.0, 50.0, 35.0, 30.0], "silhouette": [0.5, 0.42, 0.4, 0.33]}
+)
+
+
+def test_k_sweep_curves_with_the_chosen_k_marked():
+    fig = k_sweep_figure(SWEEP, 3)
+    inertia, silhouette = fig.data
+    assert list(inertia.x) == [2, 3, 4, 5] and list(inertia.y) == [90.0, 50.0, 35.0, 30.0]
+    assert silhouette.yaxis == "y2" and list(silhouette.y) == [0.5, 0.42, 0.4, 0.33]
+    (line,) = fig.layout.shapes
+    assert line.x0 == 3 and line.x1 == 3
+    assert "chosen k = 3" in fig.layout.annotations[0].text
+
+
+def test_k_sweep_of_a_run_with_fixed_k_explains_itself():
+    fig = k_sweep_figure(SWEEP.iloc[0:0], 4)
+    assert len(fig.data) == 0 and "fixed at 4" in fig.layout.annotations[0].text
+
+
+COUNTS = pd.DataFrame({"r_score": [5, 5, 1], "f_score": [5, 1, 1], "customers": [7, 2, 3]})
+
+
+def test_score_grid_is_five_by_five_with_zeros():
+    grid = score_grid(COUNTS)
+    assert (
+        grid.shape == (5, 5) and list(grid.index) == [5, 4, 3, 2, 1] and list(grid.columns) == [1, 2, 3, 4, 5]
+    )
+    assert grid.loc[5, 5] == 7 and grid.loc[5, 1] == 2 and grid.loc[1, 1] == 3
+    assert int(grid.to_numpy().sum()) == 12
+
+
+def test_score_grid_figure_names_segments_and_counts():
+    fig = score_grid_figure(COUNTS)
+    (heat,) = fig.data
+    assert heat.type == "heatmap" and list(heat.y) == ["R5", "R4", "R3", "R2", "R1"]
+    assert heat.z[0][4] == 7 and heat.z[4][0] == 3
+    assert heat.text[0][4] == "Champions<br>7" and heat.text[0][0] == "New Customers<br>2"
+    assert heat.text[4][0] == "Hibernating<br>3"
+    assert score_grid_figure(COUNTS.iloc[0:0]).layout.annotations
+
+
+def test_one_card_per_segment_in_original_units():
+    segments = [
+        {
+            "cluster": 0,
+            "label": "High value",
+            "action": "VIP",
+            "size": 30,
+            "customer_share": 0.75,
+            "revenue_share": 0.9,
+            "median_recency": 12.0,
+            "median_frequency": 4.0,
+            "median_monetary": 1234.5,
+        },
+        {
+            "cluster": 1,
+            "label": "Lost",
+            "action": "Reactivate",
+            "size": 10,
+            "customer_share": 0.25,
+            "revenue_share": 0.1,
+            "median_recency": 250.0,
+            "median_frequency": 1.0,
+            "median_monetary": 20.0,
+        },
+    ]
+    row = segment_cards(segments)
+    cards = [col.children for col in row.children]
+    assert [c.id for c in cards] == ["segments-card-0", "segments-card-1"]
+    text = str(cards[0].children)
+    assert "30 customers" in text and "75.0% of customers" in text and "90.0% of revenue" in text
+    assert "12 days" in text and "4 orders" in text and "1,234.50" in text and "VIP" in text

@@ -1,0 +1,56 @@
+"""Overview figure builders: traces, axes and empty states from small hand-made frames."""
+
+import pandas as pd
+
+from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
+
+BY_MONTH = pd.DataFrame(
+    {"month": ["2010-12", "2011-01", "2011-02"], "revenue": [100.0, 0.0, 250.5], "orders": [3, 0, 5]}
+)
+
+
+def test_monthly_sales_bars_revenue_and_lines_orders_on_a_second_axis():
+    fig = monthly_sales_figure(BY_MONTH)
+    bars, line = fig.data
+    assert bars.type == "bar" and list(bars.x) == ["2010-12", "2011-01", "2011-02"]
+    assert list(bars.y) == [100.0, 0.0, 250.5]
+    assert line.type == "scatter" and line.yaxis == "y2" and list(line.y) == [3, 0, 5]
+    # Months are categories, so an empty month keeps its slot (seasonality stays readable).
+    assert fig.layout.xaxis.type == "category" and fig.layout.yaxis2.overlaying == "y"
+
+
+def test_monthly_sales_without_orders_says_so():
+    fig = monthly_sales_figure(BY_MONTH.assign(revenue=0.0, orders=0))
+    assert len(fig.data) == 0 and "No sales" in fig.layout.annotations[0].text
+    assert len(monthly_sales_figure(BY_MONTH.iloc[0:0]).data) == 0
+
+
+def test_country_bars_biggest_on_top_with_counts_in_hover():
+    frame = pd.DataFrame(
+        {
+            "country": ["United Kingdom", "France"],
+            "revenue": [900.0, 50.0],
+            "orders": [9, 2],
+            "customers": [4, 1],
+        }
+    )
+    fig = country_figure(frame)
+    (bar,) = fig.data
+    assert bar.orientation == "h"
+    assert list(bar.y) == ["France", "United Kingdom"]  # drawn bottom-up: the biggest ends on top
+    assert list(bar.x) == [50.0, 900.0]
+    assert bar.customdata.tolist() == [[2, 1], [9, 4]]
+    assert all(trace.type != "choropleth" and "geo" not in trace.type for trace in fig.data)
+
+
+def test_country_without_sales_renders_a_message():
+    empty = pd.DataFrame(columns=["country", "revenue", "orders", "customers"])
+    assert "No sales" in country_figure(empty).layout.annotations[0].text
+
+
+def test_frequency_bars_per_bucket():
+    frame = pd.DataFrame({"bucket": ["1", "2", "51+"], "customers": [5, 0, 1]})
+    fig = frequency_figure(frame)
+    assert list(fig.data[0].x) == ["1", "2", "51+"] and list(fig.data[0].y) == [5, 0, 1]
+    assert fig.layout.xaxis.type == "category"
+    assert len(frequency_figure(frame.assign(customers=0)).data) == 0

@@ -1,0 +1,133 @@
+"""Segments figures: pure builders from a run's stored frames to Plotly figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from analytics.segment_map import SCORES, load_segment_map
+from webapp.components.figures import empty_figure
+
+MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+PALETTE = qualitative.Plotly
+
+
+def label_colours(labels: list[str]) -> dict[str, str]:
+    """A stable colour per segment label, in the order given (cards and charts agree)."""
+    return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
+
+
+def rfm_scatter(sample: pd.DataFrame, labels: list[str]) -> go.Figure:
+    """Recency (days) against spend, one trace per segment, both axes logarithmic.
+
+    ``sample``: recency, frequency, monetary, label. Log axes cannot show zero or less: recency
+    0 (bought on the snapshot day) is drawn at 1 day; customers with spend <= 0 (net returns)
+    are left out; the caption says so.
+    """
+    shown = sample[sample["monetary"] > 0]
+    if shown.empty:
+        return empty_figure("No customers with a positive spend in this run")
+    colours = label_colours(labels)
+    traces = []
+    for label in labels:
+        part = shown[shown["label"] == label]
+        if part.empty:
+            continue
+        traces.append(
+            go.Scatter(
+                x=np.maximum(part["recency"].to_numpy(), 1),
+                y=part["monetary"],
+                mode="markers",
+                name=label,
+                marker={"color": colours[label], "size": 5, "opacity": 0.6},
+                customdata=part[["frequency"]].to_numpy(),
+                hovertemplate="%{x} days, %{customdata[0]} orders, %{y:,.2f}<extra>" + label + "</extra>",
+            )
+        )
+    fig = go.Figure(traces)
+    fig.update_layout(
+        template="plotly_white",
+        margin=MARGIN,
+        height=420,
+        xaxis={"type": "log", "title": "Recency (days since last purchase)"},
+        yaxis={"type": "log", "title": "Monetary (spend)"},
+        legend={"title": None},
+    )
+    return fig
+
+
+def k_sweep_figure(k_sweep: pd.DataFrame, chosen_k: int | None) -> go.Figure:
+    """Inertia (elbow) and silhouette over k, two y axes, the chosen k marked by a dashed line.
+
+    ``k_sweep``: k, inertia, silhouette (the run's stored sweep; empty when k was fixed).
+    """
+    if k_sweep.empty:
+        fixed = f"k was fixed at {chosen_k}" if chosen_k else "no k sweep"
+        return empty_figure(f"{fixed}: this run stored no elbow or silhouette curve")
+    sweep = k_sweep.sort_values("k")
+    fig = go.Figure(
+        [
+            go.Scatter(x=sweep["k"], y=sweep["inertia"], name="Inertia (elbow)", mode="lines+markers"),
+            go.Scatter(
+                x=sweep["k"], y=sweep["silhouette"], name="Silhouette", mode="lines+markers", yaxis="y2"
+            ),
+        ]
+    )
+    if chosen_k is not None:
+        fig.add_vline(
+            x=chosen_k,
+            line_dash="dash",
+            line_color="#dc3545",
+            annotation_text=f"chosen k = {chosen_k}",
+            annotation_position="top",
+        )
+    fig.update_layout(
+        template="plotly_white",
+        margin=MARGIN,
+        height=320,
+        xaxis={"title": "k (number of segments)", "dtick": 1},
+        yaxis={"title": "Inertia"},
+        yaxis2={"title": "Silhouette", "overlaying": "y", "side": "right", "showgrid": False},
+        legend={"orientation": "h", "y": 1.15, "x": 0},
+    )
+    return fig
+
+
+def score_grid(counts: pd.DataFrame) -> pd.DataFrame:
+    """5 x 5 customer counts indexed by R score (rows, 5 on top) and F score (columns 1..5).
+
+    ``counts``: r_score, f_score, customers (missing cells count 0).
+    """
+    grid = counts.pivot_table(index="r_score", columns="f_score", values="customers", aggfunc="sum")
+    return grid.reindex(index=list(SCORES)[::-1], columns=list(SCORES)).fillna(0).astype("int64")
+
+
+def score_grid_figure(counts: pd.DataFrame) -> go.Figure:
+    """The R x F score grid as a heatmap; each cell names its RFM segment and its customers."""
+    grid = score_grid(counts)
+    if int(grid.to_numpy().sum()) == 0:
+        return empty_figure("No scored customers in this run")
+    names = load_segment_map()
+    text = [[f"{names[(r, f)]}<br>{grid.loc[r, f]:,}" for f in grid.columns] for r in grid.index]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=[f"F{f}" for f in grid.columns],
+            y=[f"R{r}" for r in grid.index],
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            hovertemplate="%{y} %{x}: %{z:,} customers<extra></extra>",
+            showscale=False,
+        )
+    )
+    fig.update_layout(
+        template="plotly_white",
+        margin=MARGIN,
+        height=420,
+        xaxis={"title": "Frequency score (5 = most orders)", "type": "category", "side": "top"},
+        yaxis={"title": "Recency score (5 = most recent)", "type": "category"},
+    )
+    return fig

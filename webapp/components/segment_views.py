@@ -1,0 +1,45 @@
+"""Segment cards: one per segment of a run, in original units (pure helpers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from webapp.components.segment_figures import label_colours
+
+
+def _stat(label: str, value: str) -> html.Div:
+    return html.Div([html.Span(label, className="text-body-secondary me-1"), html.Strong(value)])
+
+
+def segment_card(segment: dict[str, Any], colour: str) -> dbc.Card:
+    body = dbc.CardBody(
+        [
+            html.H5(segment["label"], className="card-title mb-1"),
+            html.Div(
+                f"{segment['size']:,} customers · {segment['customer_share']:.1%} of customers · "
+                f"{segment['revenue_share']:.1%} of revenue",
+                className="small mb-2",
+            ),
+            _stat("Median recency:", f"{segment['median_recency']:,.0f} days"),
+            _stat("Median frequency:", f"{segment['median_frequency']:,.0f} orders"),
+            _stat("Median spend:", f"{segment['median_monetary']:,.2f}"),
+            html.P(segment["action"], className="small mt-2 mb-0 fst-italic"),
+        ]
+    )
+    return dbc.Card(
+        body,
+        className="segment-card shadow-sm h-100",
+        style={"borderLeft": f"6px solid {colour}"},
+        id=f"segments-card-{int(segment['cluster'])}",
+    )
+
+
+def segment_cards(segments: list[dict[str, Any]]) -> dbc.Row:
+    """Biggest segment first (cluster 0 is the largest); colours match the scatter's."""
+    colours = label_colours([s["label"] for s in segments])
+    return dbc.Row(
+        [dbc.Col(segment_card(s, colours[s["label"]]), md=6, lg=4, xl=3, className="mb-3") for s in segments]
+    )

@@ -1,0 +1,98 @@
+"""Overview figures: pure builders from the analytics.trends frames to Plotly figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from webapp.components.figures import empty_figure
+
+MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+REVENUE_COLOUR, ORDERS_COLOUR = "#0d6efd", "#fd7e14"
+
+
+def _layout(fig: go.Figure, **extra: Any) -> go.Figure:
+    fig.update_layout(template="plotly_white", margin=MARGIN, height=320, **extra)
+    return fig
+
+
+def monthly_sales_figure(by_month: pd.DataFrame) -> go.Figure:
+    """Revenue per month as bars, orders as a line on a second axis (seasonality at a glance).
+
+    ``by_month``: month ('YYYY-MM'), revenue, orders (analytics.trends.sales_by_month).
+    """
+    if by_month.empty or not by_month["orders"].any():
+        return empty_figure("No sales in this selection")
+    months = by_month["month"].tolist()
+    fig = go.Figure(
+        [
+            go.Bar(x=months, y=by_month["revenue"], name="Revenue", marker_color=REVENUE_COLOUR),
+            go.Scatter(
+                x=months,
+                y=by_month["orders"],
+                name="Orders",
+                mode="lines+markers",
+                yaxis="y2",
+                line={"color": ORDERS_COLOUR},
+            ),
+        ]
+    )
+    return _layout(
+        fig,
+        xaxis={"type": "category", "title": None},
+        yaxis={"title": "Revenue", "rangemode": "tozero"},
+        yaxis2={
+            "title": "Orders",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+        },
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+    )
+
+
+def country_figure(by_country: pd.DataFrame) -> go.Figure:
+    """Horizontal bars of revenue for the given countries, biggest on top.
+
+    ``by_country``: country, revenue, orders, customers (analytics.trends.sales_by_country).
+    """
+    if by_country.empty:
+        return empty_figure("No sales in this selection")
+    ordered = by_country.iloc[::-1]  # Plotly draws the first bar at the bottom
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["revenue"],
+            y=ordered["country"],
+            orientation="h",
+            marker_color=REVENUE_COLOUR,
+            customdata=ordered[["orders", "customers"]].to_numpy(),
+            hovertemplate="%{y}: %{x:,.0f}<br>%{customdata[0]:,} orders, "
+            "%{customdata[1]:,} customers<extra></extra>",
+        )
+    )
+    return _layout(fig, xaxis={"title": "Revenue"}, yaxis={"type": "category", "title": None})
+
+
+def frequency_figure(frequency: pd.DataFrame) -> go.Figure:
+    """Customers per number of purchases (invoices), in the buckets of the trends query.
+
+    ``frequency``: bucket ("1", ..., "51+"), customers (analytics.trends.purchase_frequency).
+    """
+    if frequency.empty or not frequency["customers"].any():
+        return empty_figure("No customers in this selection")
+    fig = go.Figure(
+        go.Bar(
+            x=frequency["bucket"],
+            y=frequency["customers"],
+            marker_color=REVENUE_COLOUR,
+            hovertemplate="%{x} purchases: %{y:,} customers<extra></extra>",
+        )
+    )
+    return _layout(
+        fig,
+        xaxis={"type": "category", "title": "Purchases (invoices) per customer"},
+        yaxis={"title": "Customers"},
+    )
