@@ -1,0 +1,60 @@
+"""Campaigns page view helpers: grid rows equal the CSV's values; summary of shown rows."""
+
+import pandas as pd
+
+from analytics.export import CSV_COLUMNS
+from analytics.segment_map import SEGMENT_GRID
+from webapp.components.campaign_views import grid_rows, keep_valid, segment_options, shown_summary
+
+
+def test_grid_rows_have_the_csv_columns_and_text_timestamps():
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["c1"],
+            "country": [None],
+            "recency_days": [4],
+            "frequency": [20],
+            "monetary": [10200.004],
+            "rfm_score": ["555"],
+            "segment": ["High value"],
+            "action": ["VIP"],
+            "last_purchase": pd.to_datetime(["2011-12-05 12:30"]),
+        },
+        columns=CSV_COLUMNS,
+    )
+    assert grid_rows(frame) == [
+        {
+            "customer_id": "c1",
+            "country": "",
+            "recency_days": 4,
+            "frequency": 20,
+            "monetary": 10200.0,
+            "rfm_score": "555",
+            "segment": "High value",
+            "action": "VIP",
+            "last_purchase": "2011-12-05 12:30:00",
+        }
+    ]
+    assert grid_rows(pd.DataFrame(columns=CSV_COLUMNS)) == []
+
+
+def test_segment_options_list_cluster_labels_then_rfm_segments():
+    options = segment_options({"At risk": 1200, "High value": 3})
+    assert options[:2] == [
+        {"label": "At risk (cluster, 1,200)", "value": "cluster:At risk"},
+        {"label": "High value (cluster, 3)", "value": "cluster:High value"},
+    ]
+    assert [o["value"] for o in options[2:]] == [f"rfm:{name}" for name in SEGMENT_GRID]
+
+
+def test_shown_summary_counts_and_sums_spend():
+    rows = [{"monetary": 10.5}, {"monetary": 1000}, {"monetary": "999"}, {"monetary": float("nan")}, "x"]
+    assert shown_summary(rows) == "5 customers, revenue at stake 1,010.50"
+    assert shown_summary([{"monetary": 2}]) == "1 customer, revenue at stake 2.00"
+    assert shown_summary(None) == "0 customers, revenue at stake 0.00"
+
+
+def test_keep_valid():
+    options = [{"value": "a"}, {"value": "b"}]
+    assert keep_valid(["b", "z", "a"], options) == ["b", "a"]
+    assert keep_valid("a", options) == []

@@ -1,0 +1,57 @@
+"""Browser and URL values are checked before they reach a query; the URL round-trips."""
+
+from urllib.parse import parse_qs
+
+from webapp.campaign_inputs import as_float, as_int, as_texts, campaign_query, from_url
+
+
+def test_whole_numbers_only():
+    assert as_int(3) == 3 and as_int("12") == 12 and as_int(4.0) == 4
+    assert as_int("1 OR 1=1") is None and as_int(-1) is None and as_int(True) is None
+    assert as_int(2.5) is None and as_int("") is None and as_int(None) is None
+    assert as_int(0, minimum=1) is None
+
+
+def test_finite_numbers_only():
+    assert as_float("12.5") == 12.5 and as_float(3) == 3.0
+    assert as_float("nan") is None and as_float(float("inf")) is None and as_float("x") is None
+    assert as_float(False) is None
+
+
+def test_texts_are_short_unique_strings():
+    assert as_texts("France") == ("France",)
+    assert as_texts(["a", "a", 3, None, "", "b", "x" * 129]) == ("a", "b")
+    assert as_texts({"a": 1}) == ()
+
+
+def test_bad_values_are_dropped_not_trusted():
+    q = campaign_query(
+        run="2; DROP TABLE runs",
+        segments=["cluster:At risk", {"x": 1}],
+        min_spend=-5,
+        recency_min="7",
+        recency_max=-1,
+        since="abc",
+        moved_from=["list"],
+    )
+    assert q.run is None and q.segments == ("cluster:At risk",) and q.min_spend is None
+    assert q.recency_min == 7 and q.recency_max is None and q.since is None and q.moved_from is None
+    assert not q.moving
+
+
+def test_query_string_round_trip():
+    q = campaign_query(
+        run=3,
+        segments=["cluster:At risk", "rfm:Can't Lose Them"],
+        countries=["United Kingdom"],
+        min_spend=100.5,
+        recency_min=0,
+        recency_max=90,
+        since=1,
+        moved_from="High value",
+        moved_to="At risk",
+    )
+    text = q.query_string()
+    parsed = {k: v[0] if len(v) == 1 else v for k, v in parse_qs(text[1:]).items()}  # as Dash parses
+    assert from_url(parsed) == q
+    assert campaign_query().query_string() == ""

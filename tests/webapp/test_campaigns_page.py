@@ -1,0 +1,158 @@
+"""Campaigns page callbacks as plain functions, on SQLite and Postgres, with known answers."""
+
+import csv
+import io
+
+import pytest
+
+from analytics.export import CSV_COLUMNS, to_safe_csv
+from tests.webapp.conftest import create_user, login
+from tests.webapp.run_store import FORMULA_COUNTRY, customers, make_two_runs
+from webapp.campaign_data import NO_RUNS, assignments, build_list
+from webapp.campaign_inputs import campaign_query
+
+
+@pytest.fixture
+def page(make_app):
+    make_app()  # registers the pages and this database as the app's
+    from webapp.pages import campaigns
+
+    return campaigns
+
+
+def ids(rows):
+    return [r["customer_id"] for r in rows]
+
+
+def show(page, run=None, segments=None, countries=None, min_spend=None, rmin=None, rmax=None, **moving):
+    values = (run, segments or [], countries or [], min_spend, rmin, rmax)
+    return page.show_list(*values, moving.get("since"), moving.get("moved_from"), moving.get("moved_to"))
+
+
+def test_fresh_database_says_what_to_do(page, engine):
+    _opts, value, _since, _sv, notice = page.load_runs({})
+    assert value is None and notice.children == NO_RUNS
+    assert show(page) == ([], None, page.no_update)
+
+
+def test_runs_segments_and_countries_load_from_the_url(page, engine):
+    first, second = make_two_runs(engine)
+    options, value, _s, since, notice = page.load_runs(campaign_query(run=first, since=second).__dict__)
+    assert [o["value"] for o in options] == [second, first] and value == first and since == second
+    assert notice is None
+    init = {"segments": ["cluster:At risk", "rfm:Champions", "cluster:Nope"], "countries": ["France", "Mars"]}
+    seg_opts, segs, country_opts, countries, to_opts, _to = page.load_choices(second, init, [], [], None, [])
+    assert segs == ["cluster:At risk", "rfm:Champions"] and countries == ["France"]
+    assert [o["value"] for o in country_opts] == [FORMULA_COUNTRY, "France", "United Kingdom"]
+    # Cluster 0 is the largest (ties by K-Means order): labels come in cluster order.
+    assert [o["value"] for o in to_opts] == ["Steady mid-value", "At risk", "High value"]
+    assert seg_opts[2] == {"label": "High value (cluster, 3)", "value": "cluster:High value"}
+    # Without a run asked for, the newest finished run is shown.
+    assert page.load_runs({})[1] == second
+
+
+def test_unknown_run_renders_a_message(page, engine):
+    make_two_runs(engine)
+    _opts, value, _s, _sv, notice = page.load_runs({"run": 99})
+    assert value is None and "Run 99 does not exist" in notice.children
+    rows, message, _q = show(page, run=99)
+    assert rows == [] and "Run 99 does not exist" in message.children
+    assert page.load_choices(99, {}, [], [], None, []) == ([], [], [], [], [], None)
+
+
+def test_list_filters_with_known_answers(page, engine):
+    _first, second = make_two_runs(engine)
+    rows, message, query = show(page, run=second, segments=["cluster:Steady mid-value"])
+    assert message is None and ids(rows) == customers(4, 5, 6, 7, 8, 9)
+    assert query == f"?run={second}&segment=cluster%3ASteady+mid-value"
+    # c04-c09 spent 8 x (25 + i/10): 203.20 ... 207.20; recency 69 ... 64 days.
+    rows, _m, _q = show(page, run=second, countries=["France"], min_spend=205, rmin=65, rmax=68)
+    assert ids(rows) == customers(7, 8) and [r["monetary"] for r in rows] == [205.6, 206.4]
+    rows, _m, _q = show(page, run=second, countries=["France"], min_spend=205, rmin=64, rmax=66)
+    assert ids(rows) == customers(7, 8, 9) and [r["recency_days"] for r in rows] == [66, 65, 64]
+    rows, _m, _q = show(page, run=second, segments=["rfm:Champions", "cluster:At risk"])
+    assert ids(rows) == customers(1, 2, 3, 10, 11, 12, 13, 14, 15)
+    assert {r["segment"] for r in rows} == {"Champions", "At risk"}
+    assert page.count_shown(rows) == "9 customers, revenue at stake 31,260.75"
+
+
+def test_who_moved_between_runs(page, engine):
+    first, second = make_two_runs(engine)
+    assert page.load_moved_from(first, None, {}) == (
+        [{"label": "High value", "value": "High value"}, {"label": "At risk", "value": "At risk"}],
+        None,
+    )
+    rows, message, query = show(
+        page, run=second, since=first, moved_from="High value", moved_to="Steady mid-value"
+    )
+    assert message is None and ids(rows) == customers(4, 5, 6, 7, 8, 9)
+    assert "since=1&moved_from=High+value&moved_to=Steady+mid-value" in query
+    rows, message, _q = show(page, run=second, since=first, moved_from="Gone", moved_to="At risk")
+    assert rows == [] and "Choose a label" in message.children
+
+
+def test_unknown_segment_is_refused_not_queried(page, engine):
+    _first, second = make_two_runs(engine)
+    rows, message, _q = show(page, run=second, segments=["cluster:' OR 1=1 --"])
+    assert rows == [] and "unknown segment" in message.children.lower()
+
+
+def test_export_is_the_shown_rows_in_the_shown_order(page, engine):
+    _first, second = make_two_runs(engine)
+    rows, _m, _q = show(page, run=second, countries=[FORMULA_COUNTRY, "United Kingdom"])
+    assert ids(rows) == customers(1, 2, 3, 10, 11, 12, 13, 14, 15)
+    # The grid filtered and sorted in the browser: 3 rows, by spend descending.
+    shown = [{"customer_id": "c03"}, {"customer_id": "c02"}, {"customer_id": "c11"}, {"customer_id": "zz"}]
+    filters = (second, [], [FORMULA_COUNTRY, "United Kingdom"], None, None, None, None, None, None)
+    sent = page.export_shown(1, *filters, shown)
+    assert sent["filename"] == f"campaign-run-{second}.csv" and sent["type"] == "text/csv"
+    table = list(csv.reader(io.StringIO(sent["content"])))
+    assert table[0] == CSV_COLUMNS
+    assert [r[0] for r in table[1:]] == ["c03", "c02", "c11"]
+    assert table[3][1] == "'" + FORMULA_COUNTRY  # the CLI's spreadsheet safety
+    # Same text as `segments export` writes for those customers.
+    listing = build_list(engine=engine, query=campaign_query(run=second, countries=["United Kingdom"]))
+    frame = listing.frame.set_index("customer_id").loc[["c03", "c02"]].reset_index()
+    assert sent["content"].splitlines()[:3] == to_safe_csv(frame).splitlines()
+    # Without the grid's rows (no filtering in the browser) the whole list goes out.
+    whole = page.export_shown(1, *filters, None)
+    assert len(list(csv.reader(io.StringIO(whole["content"])))) == 1 + 9
+    assert page.export_shown(None, *filters, shown) is page.no_update
+
+
+def test_assignments_are_cached_per_run(engine):
+    first, _second = make_two_runs(engine)
+    assert assignments(engine, first) is assignments(engine, first)
+
+
+def test_export_callback_needs_a_login_when_users_exist(make_app, engine):
+    _first, second = make_two_runs(engine)
+    create_user(engine)
+    client = make_app().server.test_client()
+    body = {
+        "output": "campaigns-download.data",
+        "outputs": {"id": "campaigns-download", "property": "data"},
+        "inputs": [{"id": "campaigns-export", "property": "n_clicks", "value": 1}],
+        "state": [
+            {"id": i, "property": "value", "value": v}
+            for i, v in [
+                ("campaigns-run", second),
+                ("campaigns-segments", ["cluster:High value"]),
+                ("campaigns-countries", []),
+                ("campaigns-min-spend", None),
+                ("campaigns-recency-min", None),
+                ("campaigns-recency-max", None),
+                ("campaigns-since", None),
+                ("campaigns-moved-from", None),
+                ("campaigns-moved-to", None),
+            ]
+        ]
+        + [{"id": "campaigns-grid", "property": "virtualRowData", "value": None}],
+        "changedPropIds": ["campaigns-export.n_clicks"],
+    }
+    assert client.post("/_dash-update-component", json=body).status_code == 401
+    login(client)
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    content = response.get_json()["response"]["campaigns-download"]["data"]["content"]
+    assert [r[0] for r in csv.reader(io.StringIO(content))][1:] == customers(1, 2, 3)

@@ -1,0 +1,120 @@
+"""Campaign lists for the web app: a checked selection -> the rows of ``segments export``.
+
+The list itself is ``analytics.export.campaign_list`` (the CLI's), so the page, its CSV and the
+command line agree. Finished runs never change, so a run's assignments are cached per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from analytics.compare import moved
+from analytics.export import CSV_COLUMNS, Selection, campaign_list, split_segments, to_safe_csv
+from analytics.run_history import get_run, run_assignments
+from db.models import RUN_FINISHED, Run
+from webapp.campaign_inputs import CampaignQuery, as_text
+
+NO_RUNS = "No finished run yet: start one on the Runs page (or run `segments run`)."
+
+
+@dataclass(frozen=True)
+class CampaignList:
+    run_id: int | None
+    frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CSV_COLUMNS))
+    message: str | None = None  # why the list is empty or was refused
+
+
+def finished_runs(*, session: Session) -> list[dict]:
+    """Finished runs, newest first: id, name, as_of."""
+    rows = session.execute(
+        select(Run.id, Run.name, Run.as_of).where(Run.status == RUN_FINISHED).order_by(Run.id.desc())
+    ).all()
+    return [{"id": r.id, "name": r.name, "as_of": r.as_of} for r in rows]
+
+
+def run_option(run: dict) -> dict:
+    as_of = f" as of {run['as_of']:%Y-%m-%d}" if run["as_of"] else ""
+    name = f" {run['name']}" if run["name"] else ""
+    return {"label": f"#{run['id']}{name}{as_of}", "value": run["id"]}
+
+
+def _finished(session: Session, run_id: int) -> bool:
+    return session.scalar(select(Run.status).where(Run.id == run_id)) == RUN_FINISHED
+
+
+@lru_cache(maxsize=16)
+def assignments(engine: Engine, run_id: int) -> pd.DataFrame:
+    """A finished run's assignments, cached per engine (callers must not modify the frame)."""
+    with Session(engine) as session:
+        return run_assignments(session=session, run_id=run_id)
+
+
+def run_labels(*, engine: Engine, run_id: int) -> dict[str, int]:
+    """Cluster label -> size for one run, in cluster order."""
+    with Session(engine) as session:
+        return {s["label"]: s["size"] for s in get_run(session=session, run_id=run_id)["segments"]}
+
+
+def pick_run(*, session: Session, run: int | None) -> tuple[int | None, str | None]:
+    """The run to show: the one asked for if it is finished, else the newest finished one."""
+    if run is not None:
+        if _finished(session, run):
+            return run, None
+        return None, f"Run {run} does not exist or has not finished; choose another run."
+    runs = finished_runs(session=session)
+    return (runs[0]["id"], None) if runs else (None, NO_RUNS)
+
+
+def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
+    """The target list for ``query``; unknown runs or labels give an empty list and a message."""
+    with Session(engine) as session:
+        run_id, problem = pick_run(session=session, run=query.run)
+        if run_id is None:
+            return CampaignList(None, message=problem)
+        actions = {s["label"]: s["action"] for s in get_run(session=session, run_id=run_id)["segments"]}
+        if query.moving and not _finished(session, query.since):
+            return CampaignList(run_id, message=f"Run {query.since} does not exist or has not finished.")
+    try:
+        labels, rfm_segments = split_segments(query.segments, run_labels=actions)
+    except ValueError as exc:
+        return CampaignList(run_id, message=str(exc).capitalize())
+    moved_ids = None
+    if query.moving:
+        earlier = assignments(engine, query.since)
+        if query.moved_from not in set(earlier["label"]) or query.moved_to not in actions:
+            return CampaignList(run_id, message="Choose a label of each run to find who moved.")
+        current = assignments(engine, run_id)
+        moved_ids = frozenset(moved(earlier, current, from_label=query.moved_from, to_label=query.moved_to))
+    selection = Selection(
+        labels,
+        rfm_segments,
+        query.countries,
+        query.min_spend,
+        query.recency_min,
+        query.recency_max,
+        moved_ids,
+    )
+    return CampaignList(run_id, campaign_list(assignments(engine, run_id), selection, actions=actions))
+
+
+def shown_ids(rows: object) -> list[str] | None:
+    """Customer ids of the grid rows the browser shows (after its own sorting and filtering)."""
+    if not isinstance(rows, list):
+        return None
+    ids = [as_text(r.get("customer_id")) if isinstance(r, dict) else None for r in rows]
+    return [i for i in ids if i is not None]
+
+
+def export_csv(listing: CampaignList, ids: list[str] | None) -> str:
+    """Spreadsheet-safe CSV of the list, restricted to and ordered like the rows shown."""
+    frame = listing.frame
+    if ids is not None:
+        order = {cid: n for n, cid in enumerate(ids)}
+        frame = frame[frame["customer_id"].isin(order)]
+        frame = frame.iloc[frame["customer_id"].map(order).argsort(kind="stable")]
+    return to_safe_csv(frame.reset_index(drop=True))

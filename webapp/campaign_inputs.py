@@ -1,0 +1,128 @@
+"""Campaigns page inputs: browser values and query strings checked into one typed selection.
+
+Nothing from the browser reaches a query unchecked: ids and day counts must be whole numbers,
+amounts finite numbers, names short text; labels are checked against the run later
+(``analytics.export.split_segments``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+MAX_TEXT = 128
+MAX_ITEMS = 50
+
+
+def as_int(value: object, *, minimum: int = 0) -> int | None:
+    """A whole number >= ``minimum`` from an int or digit string; anything else is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    return value if isinstance(value, int) and value >= minimum else None
+
+
+def as_float(value: object) -> float | None:
+    """A finite number from a number or numeric string; anything else is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def as_text(value: object) -> str | None:
+    if isinstance(value, str) and 0 < len(value.strip()) <= MAX_TEXT:
+        return value.strip()
+    return None
+
+
+def as_texts(value: object) -> tuple[str, ...]:
+    """A list of short texts (or one text), without duplicates, in the order given."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else []
+    out: list[str] = []
+    for item in items[:MAX_ITEMS]:
+        text = as_text(item)
+        if text is not None and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class CampaignQuery:
+    """What the page shows; every field already type-checked (labels not yet checked)."""
+
+    run: int | None = None
+    segments: tuple[str, ...] = ()  # "cluster:<label>" or "rfm:<segment>" (or a bare name)
+    countries: tuple[str, ...] = ()
+    min_spend: float | None = None
+    recency_min: int | None = None
+    recency_max: int | None = None
+    since: int | None = None
+    moved_from: str | None = None
+    moved_to: str | None = None
+
+    @property
+    def moving(self) -> bool:
+        return self.since is not None and self.moved_from is not None and self.moved_to is not None
+
+    def query_string(self) -> str:
+        """The shareable URL query for this selection (empty fields left out)."""
+        pairs: list[tuple[str, object]] = []
+        if self.run is not None:
+            pairs.append(("run", self.run))
+        pairs += [("segment", s) for s in self.segments]
+        pairs += [("country", c) for c in self.countries]
+        for key in ("min_spend", "recency_min", "recency_max", "since", "moved_from", "moved_to"):
+            value = getattr(self, key)
+            if value is not None:
+                pairs.append((key, f"{value:g}" if isinstance(value, float) else value))
+        return "?" + urlencode(pairs) if pairs else ""
+
+
+def campaign_query(
+    *,
+    run: object = None,
+    segments: object = None,
+    countries: object = None,
+    min_spend: object = None,
+    recency_min: object = None,
+    recency_max: object = None,
+    since: object = None,
+    moved_from: object = None,
+    moved_to: object = None,
+) -> CampaignQuery:
+    """Check raw values (from callbacks or from the URL); a bad value is dropped, not trusted."""
+    spend = as_float(min_spend)
+    return CampaignQuery(
+        run=as_int(run, minimum=1),
+        segments=as_texts(segments),
+        countries=as_texts(countries),
+        min_spend=spend if spend is not None and spend >= 0 else None,
+        recency_min=as_int(recency_min),
+        recency_max=as_int(recency_max),
+        since=as_int(since, minimum=1),
+        moved_from=as_text(moved_from),
+        moved_to=as_text(moved_to),
+    )
+
+
+def from_url(query: dict[str, object]) -> CampaignQuery:
+    """The page's query string as Dash passes it to ``layout`` (repeated keys become lists)."""
+    return campaign_query(
+        run=query.get("run"),
+        segments=query.get("segment"),
+        countries=query.get("country"),
+        **{k: query.get(k) for k in ("min_spend", "recency_min", "recency_max", "since")},
+        moved_from=query.get("moved_from"),
+        moved_to=query.get("moved_to"),
+    )

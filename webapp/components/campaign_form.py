@@ -1,0 +1,74 @@
+"""Layout of the Campaigns page: the selection form, the target list and its export button."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from webapp.campaign_inputs import CampaignQuery
+from webapp.components.campaign_views import GRID_COLUMNS
+from webapp.components.grids import data_grid
+
+
+def _field(label: str, control, md: int = 3) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=control.id, className="small mb-1"), control], md=md)
+
+
+def _number(id_: str, value, placeholder: str, step: float = 1) -> dbc.Input:
+    return dbc.Input(id=id_, type="number", min=0, step=step, value=value, placeholder=placeholder, size="sm")
+
+
+def _dropdown(id_: str, placeholder: str, multi: bool = False) -> dcc.Dropdown:
+    return dcc.Dropdown(id=id_, options=[], value=[] if multi else None, multi=multi, placeholder=placeholder)
+
+
+def campaign_form(q: CampaignQuery) -> dbc.Card:
+    rows = [
+        dbc.Row(
+            [
+                _field("Run", _dropdown("campaigns-run", "Latest finished run")),
+                _field("Segments", _dropdown("campaigns-segments", "All customers", multi=True), md=5),
+                _field("Countries", _dropdown("campaigns-countries", "All countries", multi=True), md=4),
+            ],
+            className="g-2 mb-2",
+        ),
+        dbc.Row(
+            [
+                _field("Minimum spend", _number("campaigns-min-spend", q.min_spend, "any", 0.01), md=2),
+                _field("Recency from (days)", _number("campaigns-recency-min", q.recency_min, "any"), md=2),
+                _field("Recency to (days)", _number("campaigns-recency-max", q.recency_max, "any"), md=2),
+                _field("Moved since run", _dropdown("campaigns-since", "Not used"), md=2),
+                _field("From label (that run)", _dropdown("campaigns-moved-from", "From"), md=2),
+                _field("To label (this run)", _dropdown("campaigns-moved-to", "To"), md=2),
+            ],
+            className="g-2",
+        ),
+    ]
+    return dbc.Card(dbc.CardBody(rows), className="mb-3 shadow-sm")
+
+
+def campaign_list_card() -> dbc.Card:
+    header = html.Div(
+        [
+            html.Span(id="campaigns-count", className="fw-semibold me-auto"),
+            dbc.Button("Export CSV", id="campaigns-export", size="sm", color="primary", outline=True),
+        ],
+        className="d-flex align-items-center mb-2",
+    )
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                header,
+                html.Div(id="campaigns-message"),
+                data_grid(
+                    "campaigns-grid",
+                    GRID_COLUMNS,
+                    height=520,
+                    getRowId="params.data.customer_id",
+                    grid_options={"pagination": True, "paginationPageSize": 100},
+                ),
+                dcc.Download(id="campaigns-download"),
+            ]
+        ),
+        className="mb-3 shadow-sm",
+    )

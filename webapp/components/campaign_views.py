@@ -1,0 +1,71 @@
+"""Pure view helpers of the Campaigns page: list frame -> grid rows, options, summary text."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from analytics.segment_map import SEGMENT_GRID
+from webapp.components.grids import column, number_column
+
+GRID_COLUMNS = [
+    column("customer_id", "Customer", maxWidth=130),
+    column("country", "Country"),
+    number_column("recency_days", "Recency (days)"),
+    number_column("frequency", "Orders"),
+    number_column("monetary", "Spend", valueFormatter={"function": "d3.format(',.2f')(params.value)"}),
+    column("rfm_score", "RFM", maxWidth=100),
+    column("segment", "Segment"),
+    column("action", "Suggested action", flex=2),
+    column("last_purchase", "Last purchase"),
+]
+
+
+def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows with the CSV's columns and values (timestamps as the CSV writes them)."""
+    if frame.empty:
+        return []
+    out = frame.copy()
+    out["last_purchase"] = out["last_purchase"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    out["monetary"] = out["monetary"].round(2)
+    out["country"] = out["country"].astype(object).where(out["country"].notna(), "")
+    return out.to_dict("records")
+
+
+def segment_options(labels: dict[str, int]) -> list[dict[str, str]]:
+    """Cluster labels of the run (with sizes), then the named RFM segments."""
+    clusters = [
+        {"label": f"{label} (cluster, {size:,})", "value": f"cluster:{label}"}
+        for label, size in labels.items()
+    ]
+    named = [{"label": f"{name} (RFM)", "value": f"rfm:{name}"} for name in SEGMENT_GRID]
+    return clusters + named
+
+
+def label_options(labels: list[str] | dict[str, int]) -> list[dict[str, str]]:
+    return [{"label": label, "value": label} for label in labels]
+
+
+def country_options(assignments: pd.DataFrame) -> list[dict[str, str]]:
+    countries = sorted(assignments["country"].dropna().unique())
+    return [{"label": c, "value": c} for c in countries]
+
+
+def shown_summary(rows: object) -> str:
+    """Count and revenue at stake (sum of spend) of the rows the grid shows."""
+    rows = rows if isinstance(rows, list) else []
+    revenue = 0.0
+    for row in rows:
+        value = row.get("monetary") if isinstance(row, dict) else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            revenue += value
+    noun = "customer" if len(rows) == 1 else "customers"
+    return f"{len(rows):,} {noun}, revenue at stake {revenue:,.2f}"
+
+
+def keep_valid(values: object, options: list[dict[str, Any]]) -> list:
+    """The chosen values that are still among the options (e.g. after another run is picked)."""
+    allowed = {o["value"] for o in options}
+    return [v for v in values if v in allowed] if isinstance(values, list | tuple) else []

@@ -1,0 +1,216 @@
+"""Campaigns page: pick a run, segments and filters (or who moved), see and export the list."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from sqlalchemy.orm import Session
+
+from webapp.campaign_data import (
+    NO_RUNS,
+    assignments,
+    build_list,
+    export_csv,
+    finished_runs,
+    run_labels,
+    run_option,
+    shown_ids,
+)
+from webapp.campaign_inputs import campaign_query, from_url
+from webapp.components.campaign_form import campaign_form, campaign_list_card
+from webapp.components.campaign_views import (
+    country_options,
+    grid_rows,
+    keep_valid,
+    label_options,
+    segment_options,
+    shown_summary,
+)
+from webapp.runtime import app_engine
+
+dash.register_page(
+    __name__, path="/campaigns", name="Campaigns", title="Campaigns - Customer segments", order=30
+)
+
+FILTERS = [
+    Input("campaigns-run", "value"),
+    Input("campaigns-segments", "value"),
+    Input("campaigns-countries", "value"),
+    Input("campaigns-min-spend", "value"),
+    Input("campaigns-recency-min", "value"),
+    Input("campaigns-recency-max", "value"),
+    Input("campaigns-since", "value"),
+    Input("campaigns-moved-from", "value"),
+    Input("campaigns-moved-to", "value"),
+]
+
+
+def layout(**query: object) -> html.Div:
+    q = from_url(query)
+    return html.Div(
+        [
+            html.H2("Campaigns", className="mb-3"),
+            dcc.Store(id="campaigns-init", data=asdict(q)),
+            dcc.Store(id="campaigns-query"),
+            html.Div(id="campaigns-url-sync", hidden=True),
+            html.Div(id="campaigns-notice"),
+            campaign_form(q),
+            campaign_list_card(),
+        ]
+    )
+
+
+@callback(
+    Output("campaigns-run", "options"),
+    Output("campaigns-run", "value"),
+    Output("campaigns-since", "options"),
+    Output("campaigns-since", "value"),
+    Output("campaigns-notice", "children"),
+    Input("campaigns-init", "data"),
+)
+def load_runs(init):
+    q = campaign_query(**(init or {}))
+    with Session(app_engine()) as session:
+        runs = finished_runs(session=session)
+    options = [run_option(r) for r in runs]
+    ids = {r["id"] for r in runs}
+    since = q.since if q.since in ids else None
+    if not runs:
+        return options, None, options, None, html.Div(NO_RUNS, className="alert alert-info")
+    if q.run is not None and q.run not in ids:
+        notice = html.Div(
+            f"Run {q.run} does not exist or has not finished; choose another run.",
+            className="alert alert-warning",
+            id="campaigns-unknown-run",
+        )
+        return options, None, options, since, notice
+    return options, q.run or runs[0]["id"], options, since, None
+
+
+@callback(
+    Output("campaigns-segments", "options"),
+    Output("campaigns-segments", "value"),
+    Output("campaigns-countries", "options"),
+    Output("campaigns-countries", "value"),
+    Output("campaigns-moved-to", "options"),
+    Output("campaigns-moved-to", "value"),
+    Input("campaigns-run", "value"),
+    State("campaigns-init", "data"),
+    State("campaigns-segments", "value"),
+    State("campaigns-countries", "value"),
+    State("campaigns-moved-to", "value"),
+    State("campaigns-segments", "options"),
+)
+def load_choices(run, init, segments, countries, moved_to, loaded):
+    q = campaign_query(**(init or {}))
+    run_id = campaign_query(run=run).run
+    if run_id is None or run_id not in {r["id"] for r in _runs()}:
+        return [], [], [], [], [], None
+    labels = run_labels(engine=app_engine(), run_id=run_id)
+    seg_opts = segment_options(labels)
+    countries_opts = country_options(assignments(app_engine(), run_id))
+    to_opts = label_options(labels)
+    if not loaded:  # first load: the choices come from the URL
+        segments, countries, moved_to = list(q.segments), list(q.countries), q.moved_to
+    to_value = moved_to if moved_to in labels else None
+    return (
+        seg_opts,
+        keep_valid(segments, seg_opts),
+        countries_opts,
+        keep_valid(countries, countries_opts),
+        to_opts,
+        to_value,
+    )
+
+
+def _runs() -> list[dict]:
+    with Session(app_engine()) as session:
+        return finished_runs(session=session)
+
+
+@callback(
+    Output("campaigns-moved-from", "options"),
+    Output("campaigns-moved-from", "value"),
+    Input("campaigns-since", "value"),
+    State("campaigns-moved-from", "value"),
+    State("campaigns-init", "data"),
+)
+def load_moved_from(since, current, init):
+    since_id = campaign_query(since=since).since
+    if since_id is None or since_id not in {r["id"] for r in _runs()}:
+        return [], None
+    labels = run_labels(engine=app_engine(), run_id=since_id)
+    wanted = current or campaign_query(**(init or {})).moved_from
+    return label_options(labels), wanted if wanted in labels else None
+
+
+def _query(run, segments, countries, min_spend, rmin, rmax, since, moved_from, moved_to):
+    return campaign_query(
+        run=run,
+        segments=segments,
+        countries=countries,
+        min_spend=min_spend,
+        recency_min=rmin,
+        recency_max=rmax,
+        since=since,
+        moved_from=moved_from,
+        moved_to=moved_to,
+    )
+
+
+@callback(
+    Output("campaigns-grid", "rowData"),
+    Output("campaigns-message", "children"),
+    Output("campaigns-query", "data"),
+    *FILTERS,
+)
+def show_list(*values):
+    q = _query(*values)
+    if q.run is None:
+        return [], None, no_update
+    listing = build_list(engine=app_engine(), query=q)
+    message = html.Div(listing.message, className="alert alert-warning") if listing.message else None
+    return grid_rows(listing.frame), message, q.query_string()
+
+
+@callback(Output("campaigns-count", "children"), Input("campaigns-grid", "virtualRowData"))
+def count_shown(rows):
+    return shown_summary(rows)
+
+
+@callback(
+    Output("campaigns-download", "data"),
+    Input("campaigns-export", "n_clicks"),
+    *[State(i.component_id, i.component_property) for i in FILTERS],
+    State("campaigns-grid", "virtualRowData"),
+    prevent_initial_call=True,
+)
+def export_shown(n_clicks, *values):
+    *filters, rows = values
+    q = _query(*filters)
+    if not n_clicks or q.run is None:
+        return no_update
+    listing = build_list(engine=app_engine(), query=q)
+    if listing.message:
+        return no_update
+    # The CSV holds the rows the grid shows (after its own sorting and filtering), read again
+    # from the database: the browser only says which customers, never what they contain.
+    text = export_csv(listing, shown_ids(rows))
+    return dcc.send_string(text, f"campaign-run-{listing.run_id}.csv", type="text/csv")
+
+
+# The URL follows the selection without reloading the page (shareable link).
+clientside_callback(
+    """
+    function(search) {
+        if (typeof search === "string" && window.location.search !== search) {
+            window.history.replaceState(null, "", window.location.pathname + search);
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("campaigns-url-sync", "children"),
+    Input("campaigns-query", "data"),
+)
