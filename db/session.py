@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+import threading
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
@@ -37,14 +37,27 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-@lru_cache(maxsize=16)
-def _engine_for(url: str, pid: int) -> Engine:
-    return create_db_engine(url)
+_engines: dict[tuple[str, int], Engine] = {}
+_lock = threading.Lock()
 
 
 def get_engine(url: str) -> Engine:
     """The process-wide engine for ``url`` (a forked child gets a fresh one)."""
-    return _engine_for(url, os.getpid())
+    key = (url, os.getpid())
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = create_db_engine(url)
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every cached engine's connections (tests drop their databases afterwards)."""
+    with _lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        engine.dispose()
 
 
 def get_sessionmaker(url: str) -> sessionmaker:

@@ -19,7 +19,7 @@ from sqlalchemy import make_url, text
 from sqlalchemy.exc import OperationalError
 
 from db.migrate import upgrade
-from db.session import create_db_engine
+from db.session import create_db_engine, dispose_engines
 from db.settings import normalise_database_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +80,7 @@ def _fresh_database(backend: str, request, tmp_path: Path):
         path = tmp_path / "segments.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
+        dispose_engines()
         return
     template = request.getfixturevalue("postgres_template")
     name = f"segt_{os.getpid()}_{next(_counter)}"
@@ -87,6 +88,7 @@ def _fresh_database(backend: str, request, tmp_path: Path):
     try:
         yield _pg_url(name)
     finally:
+        dispose_engines()  # commands cache an engine per URL: close it before the drop
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
