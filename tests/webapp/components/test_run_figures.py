@@ -1,0 +1,84 @@
+"""Runs page figure builders: known matrices in, the expected traces out."""
+
+import pandas as pd
+
+from webapp.components.run_figures import (
+    NO_SHARED,
+    migration_heatmap,
+    migration_sankey,
+    size_deltas,
+    sizes_over_time,
+)
+
+MATRIX = {"High value": {"High value": 3, "Steady": 6}, "At risk": {"At risk": 6}}
+
+
+def test_heatmap_rows_are_run_a_labels_columns_run_b_labels():
+    fig = migration_heatmap(MATRIX, run_a=1, run_b=2)
+    trace = fig.data[0]
+    assert list(trace.y) == ["At risk", "High value"] and list(trace.x) == ["At risk", "High value", "Steady"]
+    assert [list(row) for row in trace.z] == [[6, 0, 0], [0, 3, 6]]
+    assert fig.layout.xaxis.title.text == "label in run 2" and fig.layout.yaxis.title.text == "label in run 1"
+
+
+def test_sankey_links_carry_the_counts():
+    fig = migration_sankey(MATRIX, run_a=1, run_b=2)
+    node = list(fig.data[0].node.label)
+    assert node == [
+        "At risk (run 1)",
+        "High value (run 1)",
+        "At risk (run 2)",
+        "High value (run 2)",
+        "Steady (run 2)",
+    ]
+    link = fig.data[0].link
+    flows = {(node[s], node[t]): v for s, t, v in zip(link.source, link.target, link.value, strict=True)}
+    assert flows == {
+        ("At risk (run 1)", "At risk (run 2)"): 6,
+        ("High value (run 1)", "High value (run 2)"): 3,
+        ("High value (run 1)", "Steady (run 2)"): 6,
+    }
+
+
+def test_no_shared_customer_gives_a_message_not_an_error():
+    for build in (migration_heatmap, migration_sankey):
+        fig = build({}, run_a=1, run_b=2)
+        assert fig.layout.annotations[0].text == NO_SHARED and not fig.data
+
+
+def test_size_deltas():
+    comparison = {
+        "size_a": {"A": 9, "B": 6},
+        "size_b": {"A": 3, "B": 6, "C": 6},
+        "size_delta": {"A": -6, "B": 0, "C": 6},
+    }
+    assert size_deltas(comparison, run_a=1, run_b=2) == [
+        {"label": "A", "size_a": 9, "size_b": 3, "change": -6},
+        {"label": "B", "size_a": 6, "size_b": 6, "change": 0},
+        {"label": "C", "size_a": 0, "size_b": 6, "change": 6},
+    ]
+
+
+def test_sizes_over_time_stacks_labels_per_run_in_as_of_order():
+    sizes = pd.DataFrame(
+        {
+            "run_id": [5, 5, 2, 2, 7],
+            "name": ["later", "later", "early", "early", None],
+            "as_of": pd.to_datetime(["2011-12-10", "2011-12-10", "2011-11-01", "2011-11-01", "2011-12-10"]),
+            "created_at": pd.to_datetime(["2026-01-01"] * 5),
+            "label": ["A", "C", "A", "B", "A"],
+            "size": [3, 6, 9, 6, 15],
+        }
+    )
+    fig = sizes_over_time(sizes)
+    assert [t.name for t in fig.data] == ["A", "B", "C"]
+    # Same as-of date, two runs: two steps, ordered by id.
+    assert list(fig.data[0].x) == ["#2 2011-11-01", "#5 2011-12-10", "#7 2011-12-10"]
+    assert [list(t.y) for t in fig.data] == [[9, 3, 15], [6, 0, 0], [0, 6, 0]]
+    assert {t.stackgroup for t in fig.data} == {"sizes"}
+    assert list(fig.data[0].customdata) == ["early", "later", ""]
+
+
+def test_sizes_over_time_without_runs():
+    empty = pd.DataFrame(columns=["run_id", "name", "as_of", "created_at", "label", "size"])
+    assert sizes_over_time(empty).layout.annotations[0].text == "No finished run yet."

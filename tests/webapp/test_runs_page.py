@@ -1,0 +1,122 @@
+"""Runs page callbacks as plain functions, on SQLite and Postgres, with known answers."""
+
+import pytest
+from sqlalchemy.orm import Session
+
+from analytics.segment_history import segment_sizes
+from tests.webapp.run_store import make_two_runs
+from webapp.run_actions import BadRunRequest, parse_new_run
+
+
+@pytest.fixture
+def page(make_app):
+    make_app()
+    from webapp.pages import runs
+
+    return runs
+
+
+def test_history_and_sizes_over_time(page, engine):
+    first, second = make_two_runs(engine)
+    rows, fig = page.show_history(0)
+    assert [(r["id"], r["name"], r["as_of"], r["k"], r["n_customers"], r["status"]) for r in rows] == [
+        (second, "later", "2011-12-10", 3, 15, "finished"),
+        (first, "early", "2011-11-01", 2, 15, "finished"),
+    ]
+    assert all(isinstance(r["silhouette"], float) for r in rows)
+    steps = {t.name: list(t.y) for t in fig.data}
+    assert steps == {"At risk": [6, 6], "High value": [9, 3], "Steady mid-value": [0, 6]}
+    with Session(engine) as s:
+        assert segment_sizes(session=s)["run_id"].tolist() == [first, first, second, second, second]
+
+
+def test_comparison_with_known_answers(page, engine):
+    first, second = make_two_runs(engine)
+    heat, sankey, summary, deltas, query = page.show_comparison(first, second)
+    assert [list(r) for r in heat.data[0].z] == [[6, 0, 0], [0, 3, 6]]  # At risk, High value rows
+    assert sum(sankey.data[0].link.value) == 15
+    # Contingency 3, 6, 6 of rows 9, 6 and columns 3, 6, 6 among 15 customers (pairs: 105).
+    expected = 51 * 33 / 105
+    ari = (33 - expected) / ((51 + 33) / 2 - expected)
+    assert summary.children[0].children[1].children == f"{ari:.3f}" == "0.653"
+    assert deltas == [
+        {"label": "At risk", "size_a": 6, "size_b": 6, "change": 0},
+        {"label": "High value", "size_a": 9, "size_b": 3, "change": -6},
+        {"label": "Steady mid-value", "size_a": 0, "size_b": 6, "change": 6},
+    ]
+    assert query == f"?a={first}&b={second}"
+
+
+def test_pair_defaults_url_values_and_unknown_ids(page, engine):
+    first, second = make_two_runs(engine)
+    options, a, _o, b, message = page.load_pair(0, {"a": None, "b": None}, None, None)
+    assert [o["value"] for o in options] == [second, first] and (a, b) == (first, second)
+    assert message is None
+    assert page.load_pair(0, {"a": second, "b": first}, None, None)[1::2][:2] == (second, first)
+    _o, a, _o2, b, message = page.load_pair(0, {"a": 99, "b": first}, None, None)
+    assert (a, b) == (first, first) and message.children.startswith("Run 99 does not exist")
+    heat, _s, note, deltas, _q = page.show_comparison(99, first)
+    assert deltas == [] and "Run 99 does not exist" in note.children
+    assert heat.layout.annotations[0].text == "Run 99 does not exist or has not finished."
+    assert page.show_comparison("1; DROP TABLE runs", None)[3] == []
+
+
+def test_fresh_database_renders(page, engine):
+    rows, fig = page.show_history(0)
+    assert rows == [] and fig.layout.annotations[0].text == "No finished run yet."
+    assert page.load_pair(0, {}, None, None)[4].children == "No finished run yet: start one above."
+
+
+def test_new_run_from_the_page(page, engine):
+    make_two_runs(engine)
+    progress = []
+    result, refresh = page.start_new_run(progress.append, 1, "reference", 3, "2011-12-10", "from page", 4)
+    assert result.id == "runs-start-done" and refresh == 5 and progress == [("segmenting customers...",)]
+    rows, _fig = page.show_history(refresh)
+    newest = rows[0]
+    assert (newest["name"], newest["preset"], newest["k"], newest["as_of"], newest["status"]) == (
+        "from page",
+        "reference",
+        3,
+        "2011-12-10",
+        "finished",
+    )
+    assert result.children == f"Run {newest['id']} finished."
+
+
+def test_failed_run_shows_its_error(page, engine):
+    make_two_runs(engine)
+    result, refresh = page.start_new_run(lambda _p: None, 1, "default", "auto", "2001-01-01", None, 0)
+    assert result.id == "runs-start-error" and "failed" in result.children and refresh == 1
+    failed = page.show_history(refresh)[0][0]
+    assert failed["status"] == "failed" and failed["error"] and failed["error"] in result.children
+
+
+def test_bad_form_values_start_nothing(page, engine):
+    result, refresh = page.start_new_run(lambda _p: None, 1, "default", 11, None, None, 0)
+    assert result.id == "runs-start-error" and refresh is page.no_update
+    assert page.show_history(0)[0] == []
+
+
+@pytest.mark.parametrize(
+    ("preset", "k", "as_of", "name"),
+    [
+        ("magic", "auto", None, None),
+        ("default", 1, None, None),
+        ("default", "3 OR 1", None, None),
+        ("default", "auto", "2011-13-01", None),
+        ("default", "auto", "01/12/2011", None),
+        ("default", "auto", "1900-01-01", None),
+        ("default", "auto", None, "x" * 129),
+        ("default", "auto", None, ["list"]),
+    ],
+)
+def test_parse_new_run_refuses(preset, k, as_of, name):
+    with pytest.raises(BadRunRequest):
+        parse_new_run(preset, k, as_of, name)
+
+
+def test_parse_new_run_accepts():
+    request = parse_new_run("default", "auto", "", " monthly ")
+    assert (request.k, request.as_of, request.name) == (None, None, "monthly")
+    assert parse_new_run("reference", "4", "2011-12-01", None).options()["k"] == 4

@@ -1,0 +1,126 @@
+"""Pure figure builders of the Runs page: migration heatmap and Sankey, segment sizes over time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from webapp.components.figures import empty_figure
+
+NO_SHARED = "No customer is in both runs."
+
+
+def _axes(matrix: dict[str, dict[str, int]]) -> tuple[list[str], list[str]]:
+    sources = sorted(matrix)
+    targets = sorted({dst for row in matrix.values() for dst in row})
+    return sources, targets
+
+
+def migration_heatmap(matrix: dict[str, dict[str, int]], *, run_a: int, run_b: int) -> go.Figure:
+    """Customers by label in run A (rows) and label in run B (columns)."""
+    sources, targets = _axes(matrix)
+    if not sources:
+        return empty_figure(NO_SHARED)
+    z = [[matrix[src].get(dst, 0) for dst in targets] for src in sources]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=targets,
+            y=sources,
+            text=[[f"{v:,}" for v in row] for row in z],
+            texttemplate="%{text}",
+            colorscale="Blues",
+            hovertemplate=f"run {run_a}: %{{y}}<br>run {run_b}: %{{x}}<br>%{{z:,}} customers<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        template="plotly_white",
+        xaxis_title=f"label in run {run_b}",
+        yaxis_title=f"label in run {run_a}",
+        yaxis_autorange="reversed",
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=420,
+    )
+    return fig
+
+
+def migration_sankey(matrix: dict[str, dict[str, int]], *, run_a: int, run_b: int) -> go.Figure:
+    """Flows from each label of run A to each label of run B, one node per label and run."""
+    sources, targets = _axes(matrix)
+    if not sources:
+        return empty_figure(NO_SHARED)
+    nodes = [f"{label} (run {run_a})" for label in sources] + [f"{label} (run {run_b})" for label in targets]
+    links = [
+        (i, len(sources) + targets.index(dst), n)
+        for i, src in enumerate(sources)
+        for dst, n in sorted(matrix[src].items())
+        if n > 0
+    ]
+    fig = go.Figure(
+        go.Sankey(
+            node={"label": nodes, "pad": 12, "thickness": 14},
+            link={
+                "source": [s for s, _, _ in links],
+                "target": [t for _, t, _ in links],
+                "value": [n for _, _, n in links],
+            },
+        )
+    )
+    fig.update_layout(template="plotly_white", margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=420)
+    return fig
+
+
+def size_deltas(comparison: dict, *, run_a: int, run_b: int) -> list[dict]:
+    """Grid rows: each label's size in both runs and the change (B minus A)."""
+    return [
+        {
+            "label": label,
+            "size_a": comparison["size_a"].get(label, 0),
+            "size_b": comparison["size_b"].get(label, 0),
+            "change": delta,
+        }
+        for label, delta in comparison["size_delta"].items()
+    ]
+
+
+def run_axis_label(run_id: int, as_of: pd.Timestamp | None, created_at: pd.Timestamp) -> str:
+    when = as_of if as_of is not None and not pd.isna(as_of) else created_at
+    return f"#{run_id} {when:%Y-%m-%d}"
+
+
+def sizes_over_time(sizes: pd.DataFrame) -> go.Figure:
+    """Stacked areas of segment sizes, one step per finished run (ordered by as-of date).
+
+    ``sizes`` has run_id, name, as_of, created_at, label, size. Runs are categories on the x
+    axis, so two runs with the same as-of date stay two steps; a label absent from a run is 0.
+    """
+    if sizes.empty:
+        return empty_figure("No finished run yet.")
+    runs = sizes.drop_duplicates("run_id").sort_values(["as_of", "run_id"], na_position="last")
+    order = [run_axis_label(r.run_id, r.as_of, r.created_at) for r in runs.itertuples()]
+    names = dict(zip(order, runs["name"].fillna(""), strict=True))
+    frame = sizes.assign(run=[run_axis_label(r.run_id, r.as_of, r.created_at) for r in sizes.itertuples()])
+    table = frame.pivot_table(index="run", columns="label", values="size", aggfunc="sum", fill_value=0)
+    table = table.reindex(order, fill_value=0)
+    fig = go.Figure()
+    for label in table.columns:
+        fig.add_trace(
+            go.Scatter(
+                x=list(table.index),
+                y=[int(v) for v in table[label]],
+                name=label,
+                mode="lines+markers",
+                stackgroup="sizes",
+                customdata=[names[r] for r in table.index],
+                hovertemplate=f"{label}: %{{y:,}}<br>%{{x}} %{{customdata}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        template="plotly_white",
+        xaxis={"title": "run (as-of date)", "type": "category"},
+        yaxis_title="customers",
+        legend_title="segment",
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=420,
+    )
+    return fig

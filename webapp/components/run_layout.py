@@ -1,0 +1,125 @@
+"""Layout of the Runs page: history grid, new-run form, comparison, sizes over time."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from analytics.segmentation import MAX_K, PRESETS
+from webapp.components.figures import graph
+from webapp.components.grids import column, data_grid, number_column
+
+HISTORY_COLUMNS = [
+    number_column("id", "Run", maxWidth=90),
+    column("name", "Name"),
+    column("created_at", "Created (UTC)"),
+    column("as_of", "As of"),
+    column("preset", "Preset", maxWidth=120),
+    number_column("k", "k", maxWidth=80),
+    number_column("n_customers", "Customers"),
+    number_column("silhouette", "Silhouette"),
+    column("status", "Status", maxWidth=110),
+    column("error", "Error", flex=2),
+]
+
+DELTA_COLUMNS = [
+    column("label", "Segment"),
+    number_column("size_a", "Run A"),
+    number_column("size_b", "Run B"),
+    number_column("change", "Change"),
+]
+
+
+def _card(title: str, *children, **kwargs) -> dbc.Card:
+    body = [html.H5(title, className="card-title"), *children]
+    return dbc.Card(dbc.CardBody(body), className="mb-4 shadow-sm", **kwargs)
+
+
+def new_run_card() -> dbc.Card:
+    k_options = [{"label": "auto (elbow)", "value": "auto"}] + [
+        {"label": str(k), "value": k} for k in range(2, MAX_K + 1)
+    ]
+    form = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label("Preset", className="small mb-1"),
+                    dbc.RadioItems(id="runs-preset", options=list(PRESETS), value="default", inline=True),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label("k", className="small mb-1"),
+                    dcc.Dropdown(id="runs-k", options=k_options, value="auto", clearable=False),
+                ],
+                md=2,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label("As of (empty: all data)", className="small mb-1"),
+                    dbc.Input(id="runs-as-of", type="date", size="sm"),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label("Name", className="small mb-1"),
+                    dbc.Input(id="runs-name", type="text", maxLength=128, size="sm", placeholder="optional"),
+                ],
+                md=2,
+            ),
+            dbc.Col(dbc.Button("Start run", id="runs-start", color="primary", className="w-100"), md=2),
+        ],
+        className="g-2 align-items-end",
+    )
+    progress = dbc.Progress(
+        id="runs-progress",
+        value=100,
+        striped=True,
+        animated=True,
+        className="mt-3",
+        style={"visibility": "hidden"},
+    )
+    return _card("Start a new run", form, progress, html.Div(id="runs-start-result", className="mt-3"))
+
+
+def compare_card() -> dbc.Card:
+    pickers = dbc.Row(
+        [
+            dbc.Col([dbc.Label("Run A", className="small mb-1"), dcc.Dropdown(id="runs-a")], md=4),
+            dbc.Col([dbc.Label("Run B", className="small mb-1"), dcc.Dropdown(id="runs-b")], md=4),
+            dbc.Col(html.Div(id="runs-compare-summary"), md=4),
+        ],
+        className="g-2 mb-3 align-items-end",
+    )
+    charts = dbc.Row(
+        [
+            dbc.Col(graph("runs-heatmap"), lg=6),
+            dbc.Col(graph("runs-sankey"), lg=6),
+        ]
+    )
+    return _card(
+        "Compare two runs",
+        pickers,
+        html.Div(id="runs-compare-message"),
+        charts,
+        html.H6("Segment sizes", className="mt-3"),
+        data_grid("runs-deltas-grid", DELTA_COLUMNS, height=260),
+    )
+
+
+def runs_layout(init: dict) -> html.Div:
+    return html.Div(
+        [
+            html.H2("Runs", className="mb-3"),
+            dcc.Store(id="runs-refresh", data=0),
+            dcc.Store(id="runs-init", data=init),
+            dcc.Store(id="runs-query"),
+            html.Div(id="runs-url-sync", hidden=True),
+            _card("History", data_grid("runs-history-grid", HISTORY_COLUMNS, height=320)),
+            new_run_card(),
+            compare_card(),
+            _card("Segment sizes over time", graph("runs-sizes")),
+        ]
+    )

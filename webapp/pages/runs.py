@@ -1,0 +1,165 @@
+"""Runs page: history, starting a new run (background job), comparing two runs, sizes over time."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, html, no_update
+from sqlalchemy.orm import Session
+
+from analytics.segment_history import segment_sizes
+from webapp.campaign_data import finished_runs, run_option
+from webapp.campaign_inputs import as_int
+from webapp.components.figures import empty_figure
+from webapp.components.run_figures import migration_heatmap, migration_sankey, size_deltas, sizes_over_time
+from webapp.components.run_layout import runs_layout
+from webapp.run_actions import (
+    BadRunRequest,
+    compare_runs,
+    default_pair,
+    history_rows,
+    parse_new_run,
+    start_run,
+)
+from webapp.runtime import app_engine
+
+dash.register_page(__name__, path="/runs", name="Runs", title="Runs - Customer segments", order=40)
+
+VISIBLE, HIDDEN = {"visibility": "visible"}, {"visibility": "hidden"}
+
+
+def layout(a: object = None, b: object = None, **_query: object) -> html.Div:
+    return runs_layout({"a": as_int(a, minimum=1), "b": as_int(b, minimum=1)})
+
+
+@callback(
+    Output("runs-history-grid", "rowData"),
+    Output("runs-sizes", "figure"),
+    Input("runs-refresh", "data"),
+)
+def show_history(_refresh):
+    with Session(app_engine()) as session:
+        rows = history_rows(session=session)
+        sizes = segment_sizes(session=session)
+    return rows, sizes_over_time(sizes)
+
+
+@callback(
+    Output("runs-a", "options"),
+    Output("runs-a", "value"),
+    Output("runs-b", "options"),
+    Output("runs-b", "value"),
+    Output("runs-compare-message", "children"),
+    Input("runs-refresh", "data"),
+    State("runs-init", "data"),
+    State("runs-a", "value"),
+    State("runs-b", "value"),
+)
+def load_pair(_refresh, init, current_a, current_b):
+    with Session(app_engine()) as session:
+        runs = finished_runs(session=session)
+    options = [run_option(r) for r in runs]
+    ids = {r["id"] for r in runs}
+    if not runs:
+        return [], None, [], None, _note("No finished run yet: start one above.", "info")
+    init = init or {}
+    wanted = [as_int(v, minimum=1) for v in (current_a or init.get("a"), current_b or init.get("b"))]
+    unknown = [str(v) for v in wanted if v is not None and v not in ids]
+    default_a, default_b = default_pair(runs)
+    a = wanted[0] if wanted[0] in ids else default_a
+    b = wanted[1] if wanted[1] in ids else default_b
+    if unknown:
+        message = f"Run {' and '.join(unknown)} does not exist or has not finished; showing other runs."
+        return options, a, options, b, _note(message, "warning", "runs-unknown-run")
+    return options, a, options, b, None
+
+
+def _note(text: str, color: str, id_: str | None = None) -> dbc.Alert:
+    return dbc.Alert(text, color=color, **({"id": id_} if id_ else {}))
+
+
+@callback(
+    Output("runs-heatmap", "figure"),
+    Output("runs-sankey", "figure"),
+    Output("runs-compare-summary", "children"),
+    Output("runs-deltas-grid", "rowData"),
+    Output("runs-query", "data"),
+    Input("runs-a", "value"),
+    Input("runs-b", "value"),
+)
+def show_comparison(a, b):
+    run_a, run_b = as_int(a, minimum=1), as_int(b, minimum=1)
+    if run_a is None or run_b is None:
+        blank = empty_figure("Pick two finished runs.")
+        return blank, blank, None, [], no_update
+    try:
+        result = compare_runs(app_engine(), run_a, run_b)
+    except LookupError as exc:
+        blank = empty_figure(str(exc))
+        return blank, blank, _note(str(exc), "warning"), [], no_update
+    ari = "-" if result["ari"] is None else f"{result['ari']:.3f}"
+    summary = html.Div(
+        [
+            html.Div([html.Span("Adjusted Rand index "), html.Strong(ari, id="runs-ari")]),
+            html.Div(
+                f"{result['common']:,} customers in both; {result['only_a']:,} only in run {run_a}, "
+                f"{result['only_b']:,} only in run {run_b}",
+                className="small text-body-secondary",
+            ),
+        ]
+    )
+    return (
+        migration_heatmap(result["matrix"], run_a=run_a, run_b=run_b),
+        migration_sankey(result["matrix"], run_a=run_a, run_b=run_b),
+        summary,
+        size_deltas(result, run_a=run_a, run_b=run_b),
+        f"?a={run_a}&b={run_b}",
+    )
+
+
+@callback(
+    Output("runs-start-result", "children"),
+    Output("runs-refresh", "data"),
+    Input("runs-start", "n_clicks"),
+    State("runs-preset", "value"),
+    State("runs-k", "value"),
+    State("runs-as-of", "value"),
+    State("runs-name", "value"),
+    State("runs-refresh", "data"),
+    background=True,
+    running=[
+        (Output("runs-start", "disabled"), True, False),
+        (Output("runs-progress", "style"), VISIBLE, HIDDEN),
+    ],
+    progress=[Output("runs-progress", "label")],
+    prevent_initial_call=True,
+)
+def start_new_run(set_progress, n_clicks, preset, k, as_of, name, refresh):
+    """Runs in a child process, so other users' callbacks go on while it computes."""
+    if not n_clicks:
+        return no_update, no_update
+    try:
+        request = parse_new_run(preset, k, as_of, name)
+    except BadRunRequest as exc:
+        return _note(str(exc), "danger", "runs-start-error"), no_update
+    set_progress(("segmenting customers...",))
+    run_id, error = start_run(app_engine(), request)
+    refreshed = (refresh if isinstance(refresh, int) else 0) + 1
+    if error:
+        return _note(f"Run {run_id} failed: {error}", "danger", "runs-start-error"), refreshed
+    return _note(f"Run {run_id} finished.", "success", "runs-start-done"), refreshed
+
+
+# The URL follows the compared pair without reloading the page (shareable link).
+clientside_callback(
+    """
+    function(search) {
+        if (typeof search === "string" && window.location.search !== search) {
+            window.history.replaceState(null, "", window.location.pathname + search);
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("runs-url-sync", "children"),
+    Input("runs-query", "data"),
+)
