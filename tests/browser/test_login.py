@@ -32,7 +32,7 @@ def sign_in(driver, password: str = PASSWORD) -> None:
 @pytest.mark.parametrize(
     ("path", "method", "body"),
     [
-        ("/_dash-update-component", "POST", {"output": "home-summary.children", "inputs": []}),
+        ("/_dash-update-component", "POST", {"output": "overview-kpis.children", "inputs": []}),
         ("/_dash-layout", "GET", None),
         ("/download/rejected-rows.csv", "GET", None),
     ],

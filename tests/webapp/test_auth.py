@@ -8,9 +8,13 @@ from webapp.users import remove_user
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 CALLBACK = {
-    "output": "home-summary.children",
-    "outputs": {"id": "home-summary", "property": "children"},
-    "inputs": [{"id": "home-summary", "property": "id", "value": "home-summary"}],
+    "output": "..overview-country.options...overview-empty.children...overview-body.style..",
+    "outputs": [
+        {"id": "overview-country", "property": "options"},
+        {"id": "overview-empty", "property": "children"},
+        {"id": "overview-body", "property": "style"},
+    ],
+    "inputs": [{"id": "overview-country", "property": "id", "value": "overview-country"}],
     "changedPropIds": [],
     "state": [],
 }
@@ -28,7 +32,7 @@ def test_open_when_no_user_exists(client):
     assert client.get("/_dash-layout").status_code == 200
     response = client.post("/_dash-update-component", json=CALLBACK)
     assert response.status_code == 200
-    assert "Import batches" in response.get_data(as_text=True)
+    assert "The database is empty" in response.get_data(as_text=True)
     assert client.get("/download/rejected-rows.csv").status_code == 200
 
 

@@ -1,32 +1,85 @@
-"""Overview (placeholder until the trends page lands): what is loaded and what to do next."""
+"""Overview: KPIs, sales by month, top countries, purchases per customer, with shareable filters."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
-from sqlalchemy.orm import Session
+from dash import Input, Output, callback, clientside_callback, dcc, html
 
-from db.queries_batches import store_counts
-from webapp.runtime import app_engine
+from webapp.components.figures import graph
+from webapp.components.overview_views import kpi_cards
+from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
+from webapp.overview_data import (
+    TOP_COUNTRIES,
+    OverviewFilters,
+    country_options,
+    has_data,
+    overview_piece,
+    parse_filters,
+)
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview - Customer segments", order=0)
 
+FILTERS = [
+    Input("overview-dates", "start_date"),
+    Input("overview-dates", "end_date"),
+    Input("overview-country", "value"),
+]
 
-def layout(**_query: str) -> html.Div:
+
+def layout(start: str | None = None, end: str | None = None, country: str | None = None, **_query: str):
+    """No database work here: the filters come from the query string, data from the callbacks."""
+    filters = parse_filters(start, end, country)
+    params = filters.params()
+    selected = [{"label": filters.country, "value": filters.country}] if filters.country else []
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                dcc.DatePickerRange(
+                    id="overview-dates",
+                    start_date=params["start"],
+                    end_date=params["end"],
+                    display_format="YYYY-MM-DD",
+                    clearable=True,
+                    start_date_placeholder_text="First day",
+                    end_date_placeholder_text="Last day",
+                ),
+                md="auto",
+            ),
+            dbc.Col(
+                dcc.Dropdown(
+                    id="overview-country",
+                    options=selected,
+                    value=filters.country,
+                    placeholder="All countries",
+                ),
+                md=3,
+            ),
+        ],
+        className="mb-3 g-2 align-items-center",
+    )
+    charts = html.Div(
+        [
+            dcc.Loading(html.Div(id="overview-kpis"), type="dot"),
+            dbc.Row(
+                [
+                    dbc.Col(_card("Sales by month", graph("overview-by-month")), lg=7, className="mb-3"),
+                    dbc.Col(_card("Top 10 countries", graph("overview-by-country")), lg=5, className="mb-3"),
+                ]
+            ),
+            _card("Purchases per customer", graph("overview-frequency")),
+        ],
+        id="overview-body",
+    )
     return html.Div(
         [
             html.H2("Overview", className="mb-3"),
-            dcc.Loading(html.Div(id="home-summary"), type="dot"),
+            controls,
+            html.Div(id="overview-empty"),
+            charts,
+            dcc.Store(id="overview-query"),
         ]
     )
-
-
-def _kpi(label: str, value: int, kpi_id: str) -> dbc.Col:
-    body = dbc.CardBody(
-        [html.Div(label, className="kpi-label"), html.Div(f"{value:,}", className="kpi-value", id=kpi_id)]
-    )
-    return dbc.Col(dbc.Card(body, className="kpi-card shadow-sm"), md=4, className="mb-3")
 
 
 def next_steps(counts: dict[str, int]) -> dbc.Alert:
@@ -61,15 +114,56 @@ def next_steps(counts: dict[str, int]) -> dbc.Alert:
     )
 
 
-@callback(Output("home-summary", "children"), Input("home-summary", "id"))
-def show_summary(_trigger: str) -> list:
-    with Session(app_engine()) as s:
-        counts = store_counts(session=s)
-    cards = dbc.Row(
-        [
-            _kpi("Import batches", counts["batches"], "home-batches"),
-            _kpi("Transaction lines", counts["transactions"], "home-transactions"),
-            _kpi("Customers", counts["customers"], "home-customers"),
-        ]
-    )
-    return [cards, next_steps(counts)]
+def _card(title: str, body) -> dbc.Card:  # noqa: ANN001 - any component
+    return dbc.Card(dbc.CardBody([html.H5(title, className="card-title"), body]), className="shadow-sm")
+
+
+@callback(
+    Output("overview-country", "options"),
+    Output("overview-empty", "children"),
+    Output("overview-body", "style"),
+    Input("overview-country", "id"),
+)
+def show_choices(_trigger: str):
+    """Country list for the filter, or what to do next when nothing is loaded."""
+    by_country, version = overview_piece("by_country", OverviewFilters())
+    if not has_data(version):
+        return [], next_steps({"batches": 0}), {"display": "none"}
+    return country_options(by_country), None, {}
+
+
+@callback(Output("overview-kpis", "children"), *FILTERS)
+def show_kpis(start, end, country):
+    kpis, _version = overview_piece("kpis", parse_filters(start, end, country))
+    return kpi_cards(kpis)
+
+
+@callback(Output("overview-by-month", "figure"), *FILTERS)
+def show_by_month(start, end, country):
+    by_month, _version = overview_piece("by_month", parse_filters(start, end, country))
+    return monthly_sales_figure(by_month)
+
+
+@callback(Output("overview-by-country", "figure"), *FILTERS)
+def show_by_country(start, end, country):
+    by_country, _version = overview_piece("by_country", parse_filters(start, end, country))
+    return country_figure(by_country.head(TOP_COUNTRIES))
+
+
+@callback(Output("overview-frequency", "figure"), *FILTERS)
+def show_frequency(start, end, country):
+    frequency, _version = overview_piece("frequency", parse_filters(start, end, country))
+    return frequency_figure(frequency)
+
+
+# The selection goes into the address bar without a page reload (history.replaceState), so the
+# URL can be shared; Dash's own router is not told, so the page is not rebuilt on every change.
+clientside_callback(
+    "function(start, end, country) {"
+    " return window.segmentsSyncQuery({start: start, end: end, country: country}); }",
+    Output("overview-query", "data"),
+    Input("overview-dates", "start_date"),
+    Input("overview-dates", "end_date"),
+    Input("overview-country", "value"),
+    prevent_initial_call=True,
+)

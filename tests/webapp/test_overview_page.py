@@ -1,0 +1,141 @@
+"""Overview callbacks as plain functions on the tiny sample (known answers), both backends."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from db.ingest import ingest_file
+from webapp.components.overview_views import filter_query
+from webapp.overview_data import OverviewFilters, parse_filters
+
+# TINY_CSV keeps three sale lines with a customer: invoice 536365 (17850, United Kingdom,
+# 6 x 2.55 + 6 x 3.39 = 35.64, 12 items) and 536366 (17851, France, 6 x 1.85 = 11.10, 6 items).
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.server.app_context():
+        yield app
+
+
+@pytest.fixture
+def loaded(app, engine, tiny_csv):
+    with Session(engine) as s, s.begin():
+        ingest_file(tiny_csv, session=s)
+    return app
+
+
+def kpi_texts(row) -> dict[str, str]:
+    return {
+        card.children.children.children[1].id: card.children.children.children[1].children
+        for card in row.children
+    }
+
+
+def test_empty_database_says_what_to_do_next(app):
+    from webapp.pages import home
+
+    options, message, style = home.show_choices("overview-country")
+    assert options == [] and style == {"display": "none"}
+    assert message.id == "home-next" and "segments ingest" in str(message)
+    assert kpi_texts(home.show_kpis(None, None, None))["overview-kpi-orders"] == "0"
+    assert len(home.show_by_month(None, None, None).data) == 0
+
+
+def test_kpis_and_charts_on_the_sample(loaded):
+    from webapp.pages import home
+
+    options, message, style = home.show_choices("overview-country")
+    assert [o["value"] for o in options] == ["France", "United Kingdom"] and message is None and style == {}
+    kpis = kpi_texts(home.show_kpis(None, None, None))
+    assert kpis == {
+        "overview-kpi-revenue": "46.74",
+        "overview-kpi-orders": "2",
+        "overview-kpi-customers": "2",
+        "overview-kpi-avg-basket-items": "9.0",
+        "overview-kpi-avg-basket-value": "23.37",
+        "overview-kpi-revenue-per-customer-mean": "23.37",
+    }
+    month = home.show_by_month(None, None, None)
+    assert list(month.data[0].x) == ["2010-12"] and list(month.data[0].y) == [46.74]
+    country = home.show_by_country(None, None, None)
+    assert list(country.data[0].y) == ["France", "United Kingdom"] and list(country.data[0].x) == [
+        11.1,
+        35.64,
+    ]
+    frequency = home.show_frequency(None, None, None)
+    assert frequency.data[0].y[0] == 2 and sum(frequency.data[0].y) == 2
+
+
+def test_filters_change_every_piece(loaded):
+    from webapp.pages import home
+
+    france = kpi_texts(home.show_kpis(None, None, "France"))
+    assert (france["overview-kpi-revenue"], france["overview-kpi-orders"]) == ("11.10", "1")
+    later = kpi_texts(home.show_kpis("2010-12-14", "2010-12-31", None))
+    assert later["overview-kpi-revenue"] == "11.10" and later["overview-kpi-customers"] == "1"
+    assert list(home.show_by_country("2010-12-14T00:00:00", None, None).data[0].y) == ["France"]
+    assert sum(home.show_frequency(None, "2010-12-13", None).data[0].y) == 1
+
+
+def test_country_with_no_sales_renders_zeros_and_messages(loaded):
+    from webapp.pages import home
+
+    for country in ("Atlantis", "x' OR '1'='1"):  # a parameter, never SQL text
+        assert kpi_texts(home.show_kpis(None, None, country))["overview-kpi-revenue"] == "0.00"
+        assert "No sales" in home.show_by_country(None, None, country).layout.annotations[0].text
+
+
+def test_a_new_import_invalidates_the_cache(loaded, engine, tmp_path):
+    from webapp.pages import home
+
+    assert kpi_texts(home.show_kpis(None, None, None))["overview-kpi-orders"] == "2"
+    more = tmp_path / "more.csv"
+    more.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "540001,10002,PEN,2,01/14/2011 10:00,0.85,12346,Germany\n"
+    )
+    with Session(engine) as s, s.begin():
+        ingest_file(more, session=s)
+    kpis = kpi_texts(home.show_kpis(None, None, None))
+    assert kpis["overview-kpi-orders"] == "3" and kpis["overview-kpi-revenue"] == "48.44"
+
+
+def test_browser_values_are_validated():
+    assert parse_filters("2011-02-01", "2011-01-01", "  France ") == OverviewFilters(
+        date(2011, 2, 1), None, "France"
+    )
+    assert parse_filters("yesterday", 20110101, "") == OverviewFilters()
+    assert parse_filters("0001-01-01", "2011-13-40", "x" * 200) == OverviewFilters()
+    assert parse_filters("2011-01-01T00:00:00", None, None).start == date(2011, 1, 1)
+
+
+def test_layout_reads_the_shareable_query(app):
+    from webapp.pages import home
+
+    page = home.layout(start="2011-01-01", end="2011-03-31", country="France")
+    dates = page["overview-dates"]
+    assert (dates.start_date, dates.end_date) == ("2011-01-01", "2011-03-31")
+    assert page["overview-country"].value == "France"
+    assert home.layout(start="nonsense")["overview-dates"].start_date is None
+    assert filter_query("2011-01-01", None, "United Kingdom") == "?start=2011-01-01&country=United+Kingdom"
+    assert filter_query(None, None, None) == ""
+
+
+def test_kpis_through_the_callback_endpoint(loaded):
+    client = loaded.server.test_client()
+    body = {
+        "output": "overview-kpis.children",
+        "outputs": {"id": "overview-kpis", "property": "children"},
+        "inputs": [
+            {"id": "overview-dates", "property": "start_date", "value": None},
+            {"id": "overview-dates", "property": "end_date", "value": None},
+            {"id": "overview-country", "property": "value", "value": "France"},
+        ],
+        "changedPropIds": [],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200 and "11.10" in response.get_data(as_text=True)

@@ -1,0 +1,159 @@
+"""Segments callbacks as plain functions, on hand-made stored runs (known answers), both backends."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from db.models import RUN_FAILED, RUN_FINISHED, Run, RunAssignment, RunSegment
+from webapp.segments_data import parse_run_id, sample_points
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.server.app_context():
+        yield app
+
+
+def store_run(engine, *, segments: dict[str, list[tuple]], sweep=None, k=None, status=RUN_FINISHED) -> int:
+    """A stored run; ``segments``: label -> [(recency, frequency, monetary, r_score, f_score)]."""
+    when = datetime(2011, 12, 10)
+    with Session(engine) as s, s.begin():
+        run = Run(created_at=when, finished_at=when, status=status, preset="default", params={}, versions={})
+        run.data_fingerprint, run.k_sweep, run.k = {}, sweep, k or len(segments)
+        run.n_customers = sum(len(rows) for rows in segments.values())
+        run.error = "boom" if status == RUN_FAILED else None
+        s.add(run)
+        s.flush()
+        total = run.n_customers
+        for cluster, (label, rows) in enumerate(segments.items()):
+            s.execute(
+                insert(RunSegment.__table__),
+                [
+                    {
+                        "run_id": run.id,
+                        "cluster": cluster,
+                        "label": label,
+                        "action": f"do something for {label}",
+                        "size": len(rows),
+                        "customer_share": len(rows) / total,
+                        "revenue_share": 0.5,
+                        **{
+                            f"{stat}_{col}": float(rows[0][i])
+                            for i, col in enumerate(("recency", "frequency", "monetary"))
+                            for stat in ("mean", "median")
+                        },
+                    }
+                ],
+            )
+            s.execute(
+                insert(RunAssignment.__table__),
+                [
+                    {
+                        "run_id": run.id,
+                        "customer_id": f"{label[:3]}{n}",
+                        "country": "France",
+                        "last_purchase": when,
+                        "recency": r,
+                        "frequency": f,
+                        "monetary": m,
+                        "r_score": rs,
+                        "f_score": fs,
+                        "m_score": 3,
+                        "rfm_score": f"{rs}{fs}3",
+                        "rfm_segment": "whatever",
+                        "cluster": cluster,
+                        "label": label,
+                    }
+                    for n, (r, f, m, rs, fs) in enumerate(rows)
+                ],
+            )
+        return run.id
+
+
+TWO = {
+    "High value": [(3, 12, 5000.0, 5, 5), (5, 9, 4000.0, 5, 5), (8, 7, 3000.0, 5, 4)],
+    "Lost": [(300, 1, 20.0, 1, 1), (250, 1, -5.0, 1, 1)],
+}
+SWEEP = [{"k": 2, "inertia": 10.0, "silhouette": 0.6}, {"k": 3, "inertia": 6.0, "silhouette": 0.5}]
+
+
+def test_runs_listed_newest_finished_first_and_latest_selected(app, engine):
+    from webapp.pages import segments
+
+    assert segments.show_runs("segments-run", None)[2].id == "segments-no-runs"
+    first = store_run(engine, segments=TWO, sweep=SWEEP)
+    second = store_run(engine, segments=TWO)
+    store_run(engine, segments=TWO, status=RUN_FAILED)
+    options, value, none = segments.show_runs("segments-run", None)
+    assert [o["value"] for o in options] == [second, first] and value == second and none is None
+    assert "k=2" in options[0]["label"] and "5 customers" in options[0]["label"]
+    # A run chosen in the URL stays chosen.
+    assert segments.show_runs("segments-run", first)[1] is segments.no_update
+
+
+def test_a_run_renders_cards_scatter_grid_and_sweep(app, engine):
+    from webapp.pages import segments
+
+    run_id = store_run(engine, segments=TWO, sweep=SWEEP)
+    message, cards, scatter, caption, grid, sweep = segments.show_run(run_id)
+    assert message is None
+    assert [col.children.id for col in cards.children] == ["segments-card-0", "segments-card-1"]
+    assert [t.name for t in scatter.data] == ["High value", "Lost"]
+    assert scatter.layout.xaxis.type == "log" and len(scatter.data[1].x) == 1  # spend -5 not drawable
+    assert caption.startswith("4 of 5 customers") and "1 with zero or negative spend" in caption
+    z = grid.data[0].z  # rows R5..R1, columns F1..F5
+    assert z[0][4] == 2 and z[0][3] == 1 and z[4][0] == 2 and sum(map(sum, z)) == 5
+    assert sweep.layout.shapes[0].x0 == 2 and list(sweep.data[0].x) == [2, 3]
+
+
+def test_a_run_with_one_segment_renders(app, engine):
+    from webapp.pages import segments
+
+    run_id = store_run(engine, segments={"Everyone": TWO["High value"]}, k=None)
+    message, cards, scatter, _caption, grid, sweep = segments.show_run(str(run_id))
+    assert message is None and len(cards.children) == 1 and len(scatter.data) == 1
+    assert sum(map(sum, grid.data[0].z)) == 3
+    assert "fixed at 1" in sweep.layout.annotations[0].text  # no sweep stored
+
+
+def test_unknown_deleted_or_failed_run_gives_a_message(app, engine):
+    from webapp.pages import segments
+
+    message, cards, *_ = segments.show_run(999999)
+    assert (
+        message.id == "segments-missing" and "Run 999999 does not exist" in message.children and cards is None
+    )
+    failed = store_run(engine, segments=TWO, status=RUN_FAILED)
+    assert "is failed: boom" in segments.show_run(failed)[0].children
+    assert segments.show_run("abc")[0] is None  # nothing selected: blank, no error
+
+
+def test_layout_reads_the_run_from_the_query(app):
+    from webapp.pages import segments
+
+    assert segments.layout(run="7")["segments-run"].value == 7
+    assert segments.layout(run="7 OR 1=1")["segments-run"].value is None
+    assert segments.layout()["segments-run"].value is None
+
+
+def test_run_ids_and_sampling():
+    assert [parse_run_id(v) for v in ("12", 12, " 3 ", "-1", "0", True, 2**40, None, "1e3")] == [
+        12,
+        12,
+        3,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": range(20)})
+    first, again = sample_points(frame, limit=5), sample_points(frame, limit=5)
+    assert len(first) == 5 and first.equals(again) and list(first["x"]) == sorted(first["x"])
+    assert len(sample_points(frame, limit=50)) == 20

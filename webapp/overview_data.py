@@ -1,0 +1,103 @@
+"""Overview data: browser filters -> cleaning rules -> analytics.trends tables, cached.
+
+Each piece of the page (KPIs, months, countries, purchase frequency) is one aggregate in the
+database, cached per data version and filter in the shared results cache, so a repeated view
+(in any worker) reads a small pickled frame instead of scanning the transactions again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from analytics import trends
+from db.queries_cleaning import CleaningRules
+from webapp.cache import cached, data_version
+from webapp.runtime import app_engine
+
+EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+MAX_COUNTRY_LENGTH = 128
+TOP_COUNTRIES = 10
+
+
+@dataclass(frozen=True)
+class OverviewFilters:
+    start: date | None = None
+    end: date | None = None
+    country: str | None = None
+
+    def rules(self) -> CleaningRules:
+        return CleaningRules(
+            start=self.start, end=self.end, countries=(self.country,) if self.country else ()
+        )
+
+    def params(self) -> dict[str, str | None]:
+        return {
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "country": self.country,
+        }
+
+
+def parse_day(value: object) -> date | None:
+    """A day from the browser ('2011-03-01' or an ISO timestamp); anything else is ignored."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return day if EARLIEST <= day <= LATEST else None
+
+
+def parse_filters(start: object, end: object, country: object) -> OverviewFilters:
+    """Validated filters; a start after the end drops the end (the range stays usable)."""
+    first, last = parse_day(start), parse_day(end)
+    if first and last and first > last:
+        last = None
+    name = country.strip() if isinstance(country, str) else ""
+    return OverviewFilters(first, last, name if 0 < len(name) <= MAX_COUNTRY_LENGTH else None)
+
+
+def _by_country(s: Session, rules: CleaningRules) -> Any:
+    # Every country (no "Other" row): the chart shows the top 10, the filter lists them all.
+    return trends.sales_by_country(session=s, rules=rules, top=1_000_000, other=False)
+
+
+PIECES: dict[str, Callable[[Session, CleaningRules], Any]] = {
+    "kpis": lambda s, rules: trends.kpis(session=s, rules=rules),
+    "by_month": lambda s, rules: trends.sales_by_month(session=s, rules=rules),
+    "by_country": _by_country,
+    "frequency": lambda s, rules: trends.purchase_frequency(session=s, rules=rules),
+}
+
+
+def overview_piece(piece: str, filters: OverviewFilters) -> tuple[Any, str]:
+    """(result of one PIECES aggregate for the filters, data version it was computed for)."""
+    compute = PIECES[piece]
+    with Session(app_engine()) as s:
+        version = data_version(session=s)
+        value = cached(
+            f"overview:{piece}", filters.params(), lambda: compute(s, filters.rules()), version=version
+        )
+    return value, version
+
+
+def has_data(version: str) -> bool:
+    """``data_version`` starts with the number of import batches."""
+    return not version.startswith("0:")
+
+
+def country_options(by_country: Any) -> list[dict[str, str]]:
+    names = sorted(c for c in by_country["country"] if c != trends.UNKNOWN_COUNTRY)
+    return [{"label": name, "value": name} for name in names]
+
+
+def warm_overview() -> None:
+    """Compute the unfiltered view into the cache (after start-up or an import)."""
+    for piece in PIECES:
+        overview_piece(piece, OverviewFilters())

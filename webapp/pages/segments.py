@@ -1,0 +1,140 @@
+"""Segments: one run's segments as cards, its RFM scatter, k sweep and R x F score grid."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+
+from webapp.components.figures import empty_figure, graph
+from webapp.components.segment_figures import k_sweep_figure, rfm_scatter, score_grid_figure
+from webapp.components.segment_views import segment_cards
+from webapp.segments_data import parse_run_id, run_choices, run_view
+
+dash.register_page(
+    __name__, path="/segments", name="Segments", title="Segments - Customer segments", order=10
+)
+
+
+def layout(run: str | None = None, **_query: str) -> html.Div:
+    """No database work here: ``?run=N`` preselects a run; without it the newest finished one."""
+    run_id = parse_run_id(run)
+    return html.Div(
+        [
+            html.H2("Segments", className="mb-3"),
+            dbc.Row(
+                dbc.Col(
+                    dcc.Dropdown(
+                        id="segments-run", value=run_id, placeholder="Choose a run", clearable=False
+                    ),
+                    md=6,
+                ),
+                className="mb-3",
+            ),
+            html.Div(id="segments-none"),
+            html.Div(id="segments-message"),
+            dcc.Loading(html.Div(id="segments-cards"), type="dot"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        _card(
+                            "Recency and spend by segment",
+                            [
+                                graph("segments-scatter"),
+                                html.Div(id="segments-scatter-caption", className="small"),
+                            ],
+                        ),
+                        lg=7,
+                        className="mb-3",
+                    ),
+                    dbc.Col(_card("R x F score grid", [graph("segments-grid")]), lg=5, className="mb-3"),
+                ]
+            ),
+            _card("Choosing k: elbow and silhouette", [graph("segments-k-sweep")]),
+            dcc.Store(id="segments-query"),
+        ]
+    )
+
+
+def _card(title: str, body: list) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([html.H5(title, className="card-title"), *body]), className="shadow-sm")
+
+
+NO_RUNS = dbc.Alert(
+    ["No finished segmentation run yet: start one on the Runs page or with ", html.Code("segments run"), "."],
+    color="info",
+    id="segments-no-runs",
+)
+
+
+@callback(
+    Output("segments-run", "options"),
+    Output("segments-run", "value"),
+    Output("segments-none", "children"),
+    Input("segments-run", "id"),
+    State("segments-run", "value"),
+)
+def show_runs(_trigger: str, current):
+    """The finished runs; without a run in the URL, the newest one is selected."""
+    options = run_choices()
+    if not options:
+        return options, no_update, NO_RUNS
+    if parse_run_id(current) is not None:
+        return options, no_update, None
+    return options, options[0]["value"], None
+
+
+def caption(n_points: int, shown: int, left_out: int) -> str:
+    text = f"{shown:,} of {n_points:,} customers"
+    if shown < n_points:
+        text += " (a random sample with a fixed seed, for speed)"
+    if left_out:
+        text += f"; {left_out:,} with zero or negative spend cannot be drawn on a log axis"
+    return text + ". Log axes; recency 0 is drawn at 1 day."
+
+
+def render_run(run_id: int | None) -> tuple:
+    """message, cards, scatter, caption, score grid, k sweep for one run id (or none)."""
+    blank = empty_figure("No run selected")
+    if run_id is None:
+        return None, None, blank, "", blank, blank
+    view = run_view(run_id)
+    if view["status"] != "finished":
+        text = (
+            f"Run {run_id} does not exist (it may have been deleted). Choose another run above."
+            if view["status"] == "missing"
+            else f"Run {run_id} is {view['status']}" + (f": {view['error']}" if view.get("error") else ".")
+        )
+        return dbc.Alert(text, color="warning", id="segments-missing"), None, blank, "", blank, blank
+    points, segments = view["points"], view["segments"]
+    labels = [s["label"] for s in segments]
+    left_out = int((points["monetary"] <= 0).sum())
+    return (
+        None,
+        segment_cards(segments),
+        rfm_scatter(points, labels),
+        caption(view["n_points"], len(points) - left_out, left_out),
+        score_grid_figure(view["grid"]),
+        k_sweep_figure(view["k_sweep"], view["run"]["k"]),
+    )
+
+
+@callback(
+    Output("segments-message", "children"),
+    Output("segments-cards", "children"),
+    Output("segments-scatter", "figure"),
+    Output("segments-scatter-caption", "children"),
+    Output("segments-grid", "figure"),
+    Output("segments-k-sweep", "figure"),
+    Input("segments-run", "value"),
+)
+def show_run(value):
+    return render_run(parse_run_id(value))
+
+
+clientside_callback(
+    "function(run) { return window.segmentsSyncQuery({run: run}); }",
+    Output("segments-query", "data"),
+    Input("segments-run", "value"),
+    prevent_initial_call=True,
+)
