@@ -64,9 +64,11 @@ def _arrow_text(values: pd.Series, via: pa.DataType | None = None) -> pd.Series:
 
 
 def _timestamp_text(values: pd.Series) -> pd.Series:
-    """ISO text with a space (numpy's formatter; Series.dt.strftime is ten times slower)."""
-    text = np.datetime_as_string(values.to_numpy(dtype="datetime64[s]"), unit="s")
-    return pd.Series(text, index=values.index, dtype="str").str.replace("T", " ", regex=False)
+    """ISO text with a space, made by numpy's formatter (Series.dt.strftime is ten times slower)."""
+    text = np.datetime_as_string(values.to_numpy(dtype="datetime64[s]"), unit="s")  # <U19, 'T' at 10
+    if len(text):
+        text.view(np.uint32).reshape(len(text), -1)[:, 10] = ord(" ")
+    return pd.Series(text, index=values.index, dtype="str")
 
 
 class Rejects:
