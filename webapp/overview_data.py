@@ -92,8 +92,10 @@ def has_data(version: str) -> bool:
     return not version.startswith("0:")
 
 
-def country_options(by_country: Any) -> list[dict[str, str]]:
-    names = sorted(c for c in by_country["country"] if c != trends.UNKNOWN_COUNTRY)
+def country_options(by_country: Any, selected: str | None = None) -> list[dict[str, str]]:
+    """Every country with sales, plus the selected one (a shared URL may name one without)."""
+    names = {c for c in by_country["country"] if c != trends.UNKNOWN_COUNTRY}
+    names = sorted(names | {selected}) if selected else sorted(names)
     return [{"label": name, "value": name} for name in names]
 
 

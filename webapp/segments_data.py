@@ -82,4 +82,4 @@ def run_view(run_id: int) -> dict[str, Any]:
             return {"status": run.status, "error": run.error}
         version = f"run:{run_id}:{run.created_at.isoformat()}"
         view = cached("segments:run", {"run": run_id}, lambda: _compute_view(s, run_id), version=version)
-    return {"status": RUN_FINISHED, **view}
+    return {"status": RUN_FINISHED, "version": version, **view}

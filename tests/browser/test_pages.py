@@ -15,13 +15,11 @@ def wait_text(driver, css: str, text: str) -> None:
     WebDriverWait(driver, WAIT).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
 
 
-def test_home_page_shows_counts(page, open_server):
+def test_home_page_is_the_overview(page, open_server):
     page.get(open_server + "/")
-    # The sample: 1 batch, 4 stored lines (6 read, 1 duplicate, 1 rejected), customers 17850 and 17851.
-    wait_text(page, "#home-batches", "1")
-    assert page.find_element(By.ID, "home-transactions").text == "4"
-    assert page.find_element(By.ID, "home-customers").text == "2"
-    assert "segments run" in page.find_element(By.ID, "home-next").text
+    # The sample: 4 stored lines, of which 3 sale lines with a customer (17850 and 17851).
+    wait_text(page, "#overview-kpi-customers", "2")
+    assert page.find_element(By.ID, "nav-overview").get_attribute("href") == open_server + "/"
     assert page.find_element(By.ID, "nav-data").get_attribute("href") == open_server + "/data"
     assert severe_console_errors(page) == []
     assert external_requests(page, open_server) == []

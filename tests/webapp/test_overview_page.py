@@ -37,7 +37,7 @@ def kpi_texts(row) -> dict[str, str]:
 def test_empty_database_says_what_to_do_next(app):
     from webapp.pages import home
 
-    options, message, style = home.show_choices("overview-country")
+    options, message, style = home.show_choices("overview-country", None)
     assert options == [] and style == {"display": "none"}
     assert message.id == "home-next" and "segments ingest" in str(message)
     assert kpi_texts(home.show_kpis(None, None, None))["overview-kpi-orders"] == "0"
@@ -47,7 +47,7 @@ def test_empty_database_says_what_to_do_next(app):
 def test_kpis_and_charts_on_the_sample(loaded):
     from webapp.pages import home
 
-    options, message, style = home.show_choices("overview-country")
+    options, message, style = home.show_choices("overview-country", None)
     assert [o["value"] for o in options] == ["France", "United Kingdom"] and message is None and style == {}
     kpis = kpi_texts(home.show_kpis(None, None, None))
     assert kpis == {
@@ -83,6 +83,8 @@ def test_filters_change_every_piece(loaded):
 def test_country_with_no_sales_renders_zeros_and_messages(loaded):
     from webapp.pages import home
 
+    options = home.show_choices("overview-country", "Atlantis")[0]  # kept, so a shared URL works
+    assert [o["value"] for o in options] == ["Atlantis", "France", "United Kingdom"]
     for country in ("Atlantis", "x' OR '1'='1"):  # a parameter, never SQL text
         assert kpi_texts(home.show_kpis(None, None, country))["overview-kpi-revenue"] == "0.00"
         assert "No sales" in home.show_by_country(None, None, country).layout.annotations[0].text

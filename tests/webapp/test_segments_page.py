@@ -83,22 +83,23 @@ SWEEP = [{"k": 2, "inertia": 10.0, "silhouette": 0.6}, {"k": 3, "inertia": 6.0, 
 def test_runs_listed_newest_finished_first_and_latest_selected(app, engine):
     from webapp.pages import segments
 
-    assert segments.show_runs("segments-run", None)[2].id == "segments-no-runs"
+    assert segments.show_runs(None)[2].id == "segments-no-runs"
     first = store_run(engine, segments=TWO, sweep=SWEEP)
     second = store_run(engine, segments=TWO)
     store_run(engine, segments=TWO, status=RUN_FAILED)
-    options, value, none = segments.show_runs("segments-run", None)
+    options, value, none = segments.show_runs(None)
     assert [o["value"] for o in options] == [second, first] and value == second and none is None
     assert "k=2" in options[0]["label"] and "5 customers" in options[0]["label"]
-    # A run chosen in the URL stays chosen.
-    assert segments.show_runs("segments-run", first)[1] is segments.no_update
+    # The run asked for in the URL is chosen; an unknown one leaves the choice empty.
+    assert segments.show_runs(first)[1] == first
+    assert segments.show_runs(999999)[1:] == (None, None)
 
 
 def test_a_run_renders_cards_scatter_grid_and_sweep(app, engine):
     from webapp.pages import segments
 
     run_id = store_run(engine, segments=TWO, sweep=SWEEP)
-    message, cards, scatter, caption, grid, sweep = segments.show_run(run_id)
+    message, cards, scatter, caption, grid, sweep = segments.show_run(run_id, None)
     assert message is None
     assert [col.children.id for col in cards.children] == ["segments-card-0", "segments-card-1"]
     assert [t.name for t in scatter.data] == ["High value", "Lost"]
@@ -113,7 +114,7 @@ def test_a_run_with_one_segment_renders(app, engine):
     from webapp.pages import segments
 
     run_id = store_run(engine, segments={"Everyone": TWO["High value"]}, k=None)
-    message, cards, scatter, _caption, grid, sweep = segments.show_run(str(run_id))
+    message, cards, scatter, _caption, grid, sweep = segments.show_run(None, str(run_id))
     assert message is None and len(cards.children) == 1 and len(scatter.data) == 1
     assert sum(map(sum, grid.data[0].z)) == 3
     assert "fixed at 1" in sweep.layout.annotations[0].text  # no sweep stored
@@ -122,21 +123,21 @@ def test_a_run_with_one_segment_renders(app, engine):
 def test_unknown_deleted_or_failed_run_gives_a_message(app, engine):
     from webapp.pages import segments
 
-    message, cards, *_ = segments.show_run(999999)
+    message, cards, *_ = segments.show_run(None, 999999)
     assert (
         message.id == "segments-missing" and "Run 999999 does not exist" in message.children and cards is None
     )
     failed = store_run(engine, segments=TWO, status=RUN_FAILED)
-    assert "is failed: boom" in segments.show_run(failed)[0].children
-    assert segments.show_run("abc")[0] is None  # nothing selected: blank, no error
+    assert "is failed: boom" in segments.show_run(failed, None)[0].children
+    assert segments.show_run("abc", None)[0] is None  # nothing selected: blank, no error
 
 
 def test_layout_reads_the_run_from_the_query(app):
     from webapp.pages import segments
 
-    assert segments.layout(run="7")["segments-run"].value == 7
-    assert segments.layout(run="7 OR 1=1")["segments-run"].value is None
-    assert segments.layout()["segments-run"].value is None
+    assert segments.layout(run="7")["segments-requested"].data == 7
+    assert segments.layout(run="7 OR 1=1")["segments-requested"].data is None
+    assert segments.layout()["segments-requested"].data is None
 
 
 def test_run_ids_and_sampling():

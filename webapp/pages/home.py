@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from webapp.components.figures import graph
 from webapp.components.overview_views import kpi_cards
@@ -123,13 +123,14 @@ def _card(title: str, body) -> dbc.Card:  # noqa: ANN001 - any component
     Output("overview-empty", "children"),
     Output("overview-body", "style"),
     Input("overview-country", "id"),
+    State("overview-country", "value"),
 )
-def show_choices(_trigger: str):
+def show_choices(_trigger: str, selected):
     """Country list for the filter, or what to do next when nothing is loaded."""
     by_country, version = overview_piece("by_country", OverviewFilters())
     if not has_data(version):
         return [], next_steps({"batches": 0}), {"display": "none"}
-    return country_options(by_country), None, {}
+    return country_options(by_country, parse_filters(None, None, selected).country), None, {}
 
 
 @callback(Output("overview-kpis", "children"), *FILTERS)

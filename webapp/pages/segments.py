@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import Input, Output, callback, clientside_callback, dcc, html, no_update
 
+from webapp.cache import cached
 from webapp.components.figures import empty_figure, graph
 from webapp.components.segment_figures import k_sweep_figure, rfm_scatter, score_grid_figure
 from webapp.components.segment_views import segment_cards
@@ -17,16 +18,17 @@ dash.register_page(
 
 
 def layout(run: str | None = None, **_query: str) -> html.Div:
-    """No database work here: ``?run=N`` preselects a run; without it the newest finished one."""
-    run_id = parse_run_id(run)
+    """No database work here: ``?run=N`` preselects a run; without it the newest finished one.
+
+    The requested id waits in a store: the dropdown drops any value missing from its options,
+    and its options only arrive with the first callback.
+    """
     return html.Div(
         [
             html.H2("Segments", className="mb-3"),
             dbc.Row(
                 dbc.Col(
-                    dcc.Dropdown(
-                        id="segments-run", value=run_id, placeholder="Choose a run", clearable=False
-                    ),
+                    dcc.Dropdown(id="segments-run", placeholder="Choose a run", clearable=False),
                     md=6,
                 ),
                 className="mb-3",
@@ -51,6 +53,7 @@ def layout(run: str | None = None, **_query: str) -> html.Div:
                 ]
             ),
             _card("Choosing k: elbow and silhouette", [graph("segments-k-sweep")]),
+            dcc.Store(id="segments-requested", data=parse_run_id(run)),
             dcc.Store(id="segments-query"),
         ]
     )
@@ -71,16 +74,17 @@ NO_RUNS = dbc.Alert(
     Output("segments-run", "options"),
     Output("segments-run", "value"),
     Output("segments-none", "children"),
-    Input("segments-run", "id"),
-    State("segments-run", "value"),
+    Input("segments-requested", "data"),
 )
-def show_runs(_trigger: str, current):
-    """The finished runs; without a run in the URL, the newest one is selected."""
+def show_runs(requested):
+    """The finished runs; the one asked for in the URL, else the newest, is selected."""
     options = run_choices()
+    requested = parse_run_id(requested)
+    if requested is not None:
+        found = any(o["value"] == requested for o in options)
+        return options, requested if found else None, None
     if not options:
         return options, no_update, NO_RUNS
-    if parse_run_id(current) is not None:
-        return options, no_update, None
     return options, options[0]["value"], None
 
 
@@ -106,6 +110,11 @@ def render_run(run_id: int | None) -> tuple:
             else f"Run {run_id} is {view['status']}" + (f": {view['error']}" if view.get("error") else ".")
         )
         return dbc.Alert(text, color="warning", id="segments-missing"), None, blank, "", blank, blank
+    # The figures of a run never change: build them once (a few thousand points) and reuse them.
+    return cached("segments:render", {"run": run_id}, lambda: _render(view), version=view["version"])
+
+
+def _render(view: dict) -> tuple:
     points, segments = view["points"], view["segments"]
     labels = [s["label"] for s in segments]
     left_out = int((points["monetary"] <= 0).sum())
@@ -127,13 +136,15 @@ def render_run(run_id: int | None) -> tuple:
     Output("segments-grid", "figure"),
     Output("segments-k-sweep", "figure"),
     Input("segments-run", "value"),
+    Input("segments-requested", "data"),
 )
-def show_run(value):
-    return render_run(parse_run_id(value))
+def show_run(value, requested):
+    """The chosen run; a run asked for in the URL that is not in the list explains itself."""
+    return render_run(parse_run_id(value) or parse_run_id(requested))
 
 
 clientside_callback(
-    "function(run) { return window.segmentsSyncQuery({run: run}); }",
+    "function(run) { return run ? window.segmentsSyncQuery({run: run}) : window.dash_clientside.no_update; }",
     Output("segments-query", "data"),
     Input("segments-run", "value"),
     prevent_initial_call=True,

@@ -1,0 +1,70 @@
+"""Overview and Segments in a real browser: charts drawn, filters applied, shareable URLs."""
+
+import re
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser.conftest import external_requests, severe_console_errors
+
+WAIT = 30
+
+
+def wait_text(driver, css: str, text: str) -> None:
+    WebDriverWait(driver, WAIT).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+
+
+def plots(driver) -> int:
+    return len(driver.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg"))
+
+
+def test_overview_shows_kpis_and_charts(page, open_server):
+    # TINY_CSV: invoices 536365 (17850, 35.64) and 536366 (17851, France, 11.10), December 2010
+    # (the end date keeps later uploads by other tests out of the figures).
+    page.get(open_server + "/?end=2010-12-31")
+    wait_text(page, "#overview-kpi-revenue", "46.74")
+    assert page.find_element(By.ID, "overview-kpi-orders").text == "2"
+    assert page.find_element(By.ID, "overview-kpi-customers").text == "2"
+    assert all(e.text.strip() for e in page.find_elements(By.CSS_SELECTOR, ".kpi-value"))
+    WebDriverWait(page, WAIT).until(lambda d: plots(d) >= 3)
+    wait_text(page, "#overview-by-country", "United Kingdom")
+    assert severe_console_errors(page) == []
+    assert external_requests(page, open_server) == []
+
+
+def test_overview_filters_change_the_numbers_and_the_url(page, open_server):
+    page.get(open_server + "/?country=France")
+    wait_text(page, "#overview-kpi-revenue", "11.10")
+    assert page.find_element(By.ID, "overview-kpi-customers").text == "1"
+    page.find_element(By.ID, "overview-country").click()
+    option = "//label[@role='option'][.//input[@value='United Kingdom']]"
+    WebDriverWait(page, WAIT).until(EC.element_to_be_clickable((By.XPATH, option))).click()
+    wait_text(page, "#overview-kpi-revenue", "35.64")
+    WebDriverWait(page, WAIT).until(EC.url_contains("country=United+Kingdom"))
+    page.refresh()  # the URL alone reproduces the view
+    wait_text(page, "#overview-kpi-revenue", "35.64")
+    assert severe_console_errors(page) == []
+
+
+def test_segments_shows_one_card_per_segment_and_its_charts(page, sample_server):
+    page.get(sample_server + "/segments")
+    WebDriverWait(page, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".segment-card")))
+    WebDriverWait(page, WAIT).until(lambda d: "run=" in d.current_url)
+    wait_text(page, "#segments-k-sweep", "chosen k =")
+    chosen = int(re.search(r"chosen k = (\d+)", page.find_element(By.ID, "segments-k-sweep").text).group(1))
+    assert len(page.find_elements(By.CSS_SELECTOR, ".segment-card")) == chosen
+    WebDriverWait(page, WAIT).until(lambda d: plots(d) >= 3)
+    legend = page.find_elements(By.CSS_SELECTOR, "#segments-scatter .legendtext")
+    assert len(legend) == chosen
+    assert "Champions" in page.find_element(By.ID, "segments-grid").text
+    assert "customers" in page.find_element(By.ID, "segments-scatter-caption").text
+    assert severe_console_errors(page) == []
+    assert external_requests(page, sample_server) == []
+
+
+def test_unknown_run_renders_a_message(page, sample_server):
+    page.get(sample_server + "/segments?run=999999")
+    wait_text(page, "#segments-missing", "Run 999999 does not exist")
+    assert page.find_elements(By.CSS_SELECTOR, ".segment-card") == []
+    assert severe_console_errors(page) == []
