@@ -1,7 +1,8 @@
 """Real-browser fixtures: the real app served by ``segments serve``, driven by headless Chromium.
 
-Two live servers for the whole session, each on its own migrated SQLite file with a small
-ingested sample: an open one (no users) and a locked one (user alice exists).
+Live servers for the whole session, each on its own migrated SQLite file with a small
+ingested sample: an open one (no users) and a locked one (user alice exists) on the six-line
+TINY_CSV, and an open one on generated sample data with monthly segmentation runs.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
+from analytics.backfill import backfill
+from analytics.sample_data import write_sample
 from db.ingest import ingest_file
 from db.migrate import upgrade
 from db.session import create_db_engine
@@ -63,10 +67,30 @@ def _wait_until_up(base: str, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"segments serve did not answer within 60 s:\n{log.read_text()}")
 
 
-def _serve(tmp: Path, *, user: str | None):
+SAMPLE_CUSTOMERS = 120
+SAMPLE_RUN_MONTHS = (date(2011, 9, 1), date(2011, 11, 30))  # three month ends: three runs
+
+
+def _add_runs(url: str) -> None:
+    engine = create_db_engine(url)
+    try:
+        results = backfill(
+            engine=engine, start=SAMPLE_RUN_MONTHS[0], end=SAMPLE_RUN_MONTHS[1], stability_resamples=2
+        )
+    finally:
+        engine.dispose()
+    assert [r["status"] for r in results] == ["finished"] * 3, results
+
+
+def _serve(tmp: Path, *, user: str | None, sample_customers: int | None = None):
     csv_path = tmp / "sample.csv"
-    csv_path.write_text(TINY_CSV)
+    if sample_customers:
+        write_sample(csv_path, customers=sample_customers, seed=7)
+    else:
+        csv_path.write_text(TINY_CSV)
     url = _seed_database(tmp / "segments.db", csv_path, user=user)
+    if sample_customers:
+        _add_runs(url)
     port = _free_port()
     env = {**os.environ, "SEGMENTS_SECRET_KEY": "browser-test-secret", "SEGMENTS_UPLOAD_MAX_MB": "5"}
     log = tmp / "server.log"
@@ -109,7 +133,20 @@ def locked_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory):
+def sample_server(tmp_path_factory):
+    """Base URL of a live app (no users) with generated data for 120 customers and three
+    finished monthly runs (as of 2011-10-01, 2011-11-01, 2011-12-01)."""
+    yield from _serve(tmp_path_factory.mktemp("sample-server"), user=None, sample_customers=SAMPLE_CUSTOMERS)
+
+
+@pytest.fixture(scope="session")
+def download_dir(tmp_path_factory) -> Path:
+    """Where Chromium saves downloads (its ``download.default_directory``)."""
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory, download_dir):
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         message = f"Chromium/chromedriver not found at {CHROMIUM}, {CHROMEDRIVER}"
         if IN_CI:
@@ -133,8 +170,9 @@ def browser(tmp_path_factory):
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):
         options.add_argument(flag)
-    downloads = tmp_path_factory.mktemp("downloads")
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads)})
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(download_dir), "download.prompt_for_download": False}
+    )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)

@@ -35,6 +35,18 @@ def sign_in(driver, password: str = PASSWORD) -> None:
         ("/_dash-update-component", "POST", {"output": "overview-kpis.children", "inputs": []}),
         ("/_dash-layout", "GET", None),
         ("/download/rejected-rows.csv", "GET", None),
+        # The campaign CSV export is a callback (dcc.Download): refused like any other.
+        (
+            "/_dash-update-component",
+            "POST",
+            {
+                "output": "campaigns-download.data",
+                "outputs": {"id": "campaigns-download", "property": "data"},
+                "inputs": [{"id": "campaigns-export", "property": "n_clicks", "value": 1}],
+                "state": [{"id": "campaigns-run", "property": "value", "value": 1}],
+                "changedPropIds": ["campaigns-export.n_clicks"],
+            },
+        ),
     ],
 )
 def test_anonymous_callbacks_and_downloads_are_refused(locked_server, path, method, body):

@@ -1,0 +1,123 @@
+"""Campaigns and Runs pages in a real browser, on generated data with three monthly runs."""
+
+import csv
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser.conftest import external_requests, severe_console_errors
+
+WAIT = 60
+SHOWN_IDS = """
+const api = dash_ag_grid.getApi(arguments[0]);
+const ids = [];
+api.forEachNodeAfterFilterAndSort(node => ids.push(node.data.customer_id));
+return ids;
+"""
+
+TRACE_TYPES = """
+const plot = document.getElementById(arguments[0]).querySelector(".js-plotly-plot");
+return plot && plot.data ? plot.data.map(t => t.type) : null;
+"""
+
+
+def wait_text(driver, css: str, text: str) -> None:
+    WebDriverWait(driver, WAIT).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+
+
+def shown_count(driver) -> int:
+    return int(driver.find_element(By.ID, "campaigns-count").text.split()[0].replace(",", ""))
+
+
+def test_campaigns_page_shows_the_list(page, sample_server):
+    page.get(sample_server + "/campaigns")
+    wait_text(page, "#campaigns-count", "revenue at stake")
+    WebDriverWait(page, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#campaigns-grid .ag-row"))
+    # The newest finished run is chosen and put in the URL; no segment chosen lists everyone.
+    WebDriverWait(page, WAIT).until(EC.url_contains("run="))
+    assert shown_count(page) == len(page.execute_script(SHOWN_IDS, "campaigns-grid")) > 50
+    assert severe_console_errors(page) == []
+    assert external_requests(page, sample_server) == []
+
+
+def _wait_for_download(folder, before: set, timeout: float = WAIT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        new = [p for p in folder.iterdir() if p.name not in before and p.suffix == ".csv"]
+        if new and not any(p.suffix == ".crdownload" for p in folder.iterdir()):
+            return new[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no download in {folder}: {sorted(p.name for p in folder.iterdir())}")
+
+
+def test_export_downloads_exactly_the_rows_shown(page, sample_server, download_dir):
+    page.get(sample_server + "/campaigns?min_spend=500")
+    wait_text(page, "#campaigns-count", "revenue at stake")
+    WebDriverWait(page, WAIT).until(EC.url_contains("min_spend=500"))
+    everyone = shown_count(page)
+    # Filter and sort inside the grid too: the export follows what the grid shows.
+    page.execute_script(
+        """
+        const api = dash_ag_grid.getApi("campaigns-grid");
+        api.setColumnFilterModel("recency_days", {filterType: "number", type: "lessThan", filter: 60})
+            .then(() => api.onFilterChanged());
+        api.applyColumnState({state: [{colId: "monetary", sort: "desc"}], defaultState: {sort: null}});
+        """
+    )
+    WebDriverWait(page, WAIT).until(lambda d: 0 < shown_count(d) < everyone)
+    shown = page.execute_script(SHOWN_IDS, "campaigns-grid")
+    assert len(shown) == shown_count(page)
+    before = {p.name for p in download_dir.iterdir()}
+    page.find_element(By.ID, "campaigns-export").click()
+    path = _wait_for_download(download_dir, before)
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["customer_id"] for r in rows] == shown
+    assert all(float(r["monetary"]) >= 500 and int(r["recency_days"]) < 60 for r in rows)
+    spends = [float(r["monetary"]) for r in rows]
+    assert spends == sorted(spends, reverse=True)
+    assert severe_console_errors(page) == []
+
+
+def test_unknown_run_in_the_url_renders_a_message(page, sample_server):
+    page.get(sample_server + "/campaigns?run=999")
+    wait_text(page, "#campaigns-unknown-run", "Run 999 does not exist")
+    page.get(sample_server + "/runs?a=999&b=1")
+    wait_text(page, "#runs-unknown-run", "Run 999 does not exist")
+    assert severe_console_errors(page) == []
+
+
+def test_runs_page_compares_and_a_new_run_appears_in_history(page, sample_server):
+    page.get(sample_server + "/runs?a=1&b=3")
+    wait_text(page, "#runs-history-grid", "month end 2011-11")
+    WebDriverWait(page, WAIT).until(
+        lambda d: d.find_element(By.ID, "runs-ari").text.startswith(("0", "1", "-"))
+    )
+    for graph in ("runs-heatmap", "runs-sankey", "runs-sizes"):
+        WebDriverWait(page, WAIT).until(lambda d, g=graph: d.execute_script(TRACE_TYPES, g))
+    assert page.execute_script(TRACE_TYPES, "runs-heatmap") == ["heatmap"]
+    assert page.execute_script(TRACE_TYPES, "runs-sankey") == ["sankey"]
+    assert set(page.execute_script(TRACE_TYPES, "runs-sizes")) == {"scatter"}
+    assert page.current_url.endswith("/runs?a=1&b=3")
+    assert severe_console_errors(page) == []
+
+    page.find_element(By.ID, "runs-name").send_keys("started in the browser")
+    page.find_element(By.ID, "runs-start").click()
+    wait_text(page, "#runs-start-done", "finished")
+    wait_text(page, "#runs-history-grid", "started in the browser")
+    row = page.execute_script(
+        "return dash_ag_grid.getApi('runs-history-grid').getDisplayedRowAtIndex(0).data"
+    )
+    assert (row["id"], row["name"], row["status"]) == (4, "started in the browser", "finished")
+    assert severe_console_errors(page) == []
+
+
+def test_pages_without_runs_say_what_to_do(page, open_server):
+    page.get(open_server + "/campaigns")
+    wait_text(page, "#campaigns-notice", "No finished run yet")
+    page.get(open_server + "/runs")
+    wait_text(page, "#runs-compare-message", "No finished run yet")
+    wait_text(page, "#runs-sizes", "No finished run yet")
+    assert severe_console_errors(page) == []
