@@ -35,11 +35,13 @@ def job_cache_dir(settings: Settings) -> Path:
     return Path(tempfile.gettempdir()) / f"segments-jobs-{digest}"
 
 
-def create_app(settings: Settings | None = None, *, auth_required: bool | None = None) -> Dash:
+def create_app(
+    settings: Settings | None = None, *, auth_required: bool | None = None, warm_cache: bool = False
+) -> Dash:
     """A configured Dash app; the engine is created on first use, in the serving process.
 
     ``auth_required``: None requires a login whenever a user exists, False never (``--no-auth``),
-    True always.
+    True always. ``warm_cache``: keep the first views' aggregates computed ahead (serving only).
     """
     settings = settings or Settings.from_env()
     remember_settings(settings)
@@ -67,6 +69,10 @@ def create_app(settings: Settings | None = None, *, auth_required: bool | None =
     server.add_url_rule(HEALTH_PATH, "segments_health", lambda: Response("ok\n", mimetype="text/plain"))
     install_auth(server, auth_required=auth_required, public_paths=PUBLIC_PATHS | {HEALTH_PATH})
     install_downloads(server)
+    if warm_cache:
+        from webapp.warmup import install_warmer  # imports the cache, which imports this module
+
+        install_warmer(server)
     server.register_error_handler(SchemaOutOfDate, _schema_out_of_date)
     return app
 

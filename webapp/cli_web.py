@@ -102,7 +102,7 @@ def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool =
 
     from webapp.app import create_app  # Dash is heavy: only serving pays for it
 
-    app = create_app(settings, auth_required=False if no_auth else None)
+    app = create_app(settings, auth_required=False if no_auth else None, warm_cache=True)
     shown = f"[{host}]" if ":" in host else host
     login = "login required" if have_users and not no_auth else "no login"
     click.echo(f"Serving the dashboard at http://{shown}:{port}/ ({login}); press Ctrl+C to stop")

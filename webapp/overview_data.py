@@ -7,6 +7,8 @@ database, cached per data version and filter in the shared results cache, so a r
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -76,14 +78,28 @@ PIECES: dict[str, Callable[[Session, CleaningRules], Any]] = {
 }
 
 
+# One computation per piece and filter at a time in this process: a second request (or the
+# warm-up thread) waits for the first one's result instead of scanning the data again.
+_flights: dict[str, threading.Lock] = {}
+_flights_guard = threading.Lock()
+MAX_FLIGHTS = 1024  # then start afresh: at worst one duplicate computation, memory stays bounded
+
+
+def _flight(key: str) -> threading.Lock:
+    with _flights_guard:
+        if key not in _flights and len(_flights) >= MAX_FLIGHTS:
+            _flights.clear()
+        return _flights.setdefault(key, threading.Lock())
+
+
 def overview_piece(piece: str, filters: OverviewFilters) -> tuple[Any, str]:
     """(result of one PIECES aggregate for the filters, data version it was computed for)."""
     compute = PIECES[piece]
+    params = filters.params()
     with Session(app_engine()) as s:
         version = data_version(session=s)
-        value = cached(
-            f"overview:{piece}", filters.params(), lambda: compute(s, filters.rules()), version=version
-        )
+        with _flight(json.dumps([piece, params, version], sort_keys=True)):
+            value = cached(f"overview:{piece}", params, lambda: compute(s, filters.rules()), version=version)
     return value, version
 
 

@@ -21,5 +21,5 @@ def _settings() -> Settings:
     return settings
 
 
-app = create_app(_settings())
+app = create_app(_settings(), warm_cache=True)
 server = app.server

@@ -1,7 +1,9 @@
 """Segments callbacks as plain functions, on hand-made stored runs (known answers), both backends."""
 
+import base64
 from datetime import datetime
 
+import numpy as np
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -73,6 +75,15 @@ def store_run(engine, *, segments: dict[str, list[tuple]], sweep=None, k=None, s
         return run.id
 
 
+def values(array) -> np.ndarray:
+    """A figure array as sent to the browser (plotly encodes numpy arrays as typed base64)."""
+    if isinstance(array, dict) and "bdata" in array:
+        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+        shape = [int(n) for n in str(array.get("shape", len(flat))).split(",")]
+        return flat.reshape(shape)
+    return np.asarray(array)
+
+
 TWO = {
     "High value": [(3, 12, 5000.0, 5, 5), (5, 9, 4000.0, 5, 5), (8, 7, 3000.0, 5, 4)],
     "Lost": [(300, 1, 20.0, 1, 1), (250, 1, -5.0, 1, 1)],
@@ -102,12 +113,14 @@ def test_a_run_renders_cards_scatter_grid_and_sweep(app, engine):
     message, cards, scatter, caption, grid, sweep = segments.show_run(run_id, None)
     assert message is None
     assert [col.children.id for col in cards.children] == ["segments-card-0", "segments-card-1"]
-    assert [t.name for t in scatter.data] == ["High value", "Lost"]
-    assert scatter.layout.xaxis.type == "log" and len(scatter.data[1].x) == 1  # spend -5 not drawable
+    assert [t["name"] for t in scatter["data"]] == ["High value", "Lost"]
+    assert (
+        scatter["layout"]["xaxis"]["type"] == "log" and len(values(scatter["data"][1]["x"])) == 1
+    )  # spend -5 not drawable
     assert caption.startswith("4 of 5 customers") and "1 with zero or negative spend" in caption
-    z = grid.data[0].z  # rows R5..R1, columns F1..F5
+    z = values(grid["data"][0]["z"]).tolist()  # rows R5..R1, columns F1..F5
     assert z[0][4] == 2 and z[0][3] == 1 and z[4][0] == 2 and sum(map(sum, z)) == 5
-    assert sweep.layout.shapes[0].x0 == 2 and list(sweep.data[0].x) == [2, 3]
+    assert sweep["layout"]["shapes"][0]["x0"] == 2 and values(sweep["data"][0]["x"]).tolist() == [2, 3]
 
 
 def test_a_run_with_one_segment_renders(app, engine):
@@ -115,9 +128,9 @@ def test_a_run_with_one_segment_renders(app, engine):
 
     run_id = store_run(engine, segments={"Everyone": TWO["High value"]}, k=None)
     message, cards, scatter, _caption, grid, sweep = segments.show_run(None, str(run_id))
-    assert message is None and len(cards.children) == 1 and len(scatter.data) == 1
-    assert sum(map(sum, grid.data[0].z)) == 3
-    assert "fixed at 1" in sweep.layout.annotations[0].text  # no sweep stored
+    assert message is None and len(cards.children) == 1 and len(scatter["data"]) == 1
+    assert values(grid["data"][0]["z"]).sum() == 3
+    assert "fixed at 1" in sweep["layout"]["annotations"][0]["text"]  # no sweep stored
 
 
 def test_unknown_deleted_or_failed_run_gives_a_message(app, engine):

@@ -8,7 +8,12 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from webapp.components.figures import graph
 from webapp.components.overview_views import kpi_cards
-from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
+from webapp.components.trend_figures import (
+    country_figure,
+    frequency_figure,
+    loading_figure,
+    monthly_sales_figure,
+)
 from webapp.overview_data import (
     TOP_COUNTRIES,
     OverviewFilters,
@@ -63,11 +68,19 @@ def layout(start: str | None = None, end: str | None = None, country: str | None
             dcc.Loading(html.Div(id="overview-kpis"), type="dot"),
             dbc.Row(
                 [
-                    dbc.Col(_card("Sales by month", graph("overview-by-month")), lg=7, className="mb-3"),
-                    dbc.Col(_card("Top 10 countries", graph("overview-by-country")), lg=5, className="mb-3"),
+                    dbc.Col(
+                        _card("Sales by month", graph("overview-by-month", loading_figure())),
+                        lg=7,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        _card("Top 10 countries", graph("overview-by-country", loading_figure())),
+                        lg=5,
+                        className="mb-3",
+                    ),
                 ]
             ),
-            _card("Purchases per customer", graph("overview-frequency")),
+            _card("Purchases per customer", graph("overview-frequency", loading_figure())),
         ],
         id="overview-body",
     )

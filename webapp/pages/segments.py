@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html, no_update
@@ -10,6 +12,7 @@ from webapp.cache import cached
 from webapp.components.figures import empty_figure, graph
 from webapp.components.segment_figures import k_sweep_figure, rfm_scatter, score_grid_figure
 from webapp.components.segment_views import segment_cards
+from webapp.components.trend_figures import loading_figure
 from webapp.segments_data import parse_run_id, run_choices, run_view
 
 dash.register_page(
@@ -42,17 +45,21 @@ def layout(run: str | None = None, **_query: str) -> html.Div:
                         _card(
                             "Recency and spend by segment",
                             [
-                                graph("segments-scatter"),
+                                graph("segments-scatter", loading_figure()),
                                 html.Div(id="segments-scatter-caption", className="small"),
                             ],
                         ),
                         lg=7,
                         className="mb-3",
                     ),
-                    dbc.Col(_card("R x F score grid", [graph("segments-grid")]), lg=5, className="mb-3"),
+                    dbc.Col(
+                        _card("R x F score grid", [graph("segments-grid", loading_figure())]),
+                        lg=5,
+                        className="mb-3",
+                    ),
                 ]
             ),
-            _card("Choosing k: elbow and silhouette", [graph("segments-k-sweep")]),
+            _card("Choosing k: elbow and silhouette", [graph("segments-k-sweep", loading_figure())]),
             dcc.Store(id="segments-requested", data=parse_run_id(run)),
             dcc.Store(id="segments-query"),
         ]
@@ -97,9 +104,14 @@ def caption(n_points: int, shown: int, left_out: int) -> str:
     return text + ". Log axes; recency 0 is drawn at 1 day."
 
 
+@cache
+def no_run_figure() -> dict:
+    return empty_figure("No run selected").to_plotly_json()
+
+
 def render_run(run_id: int | None) -> tuple:
     """message, cards, scatter, caption, score grid, k sweep for one run id (or none)."""
-    blank = empty_figure("No run selected")
+    blank = no_run_figure()
     if run_id is None:
         return None, None, blank, "", blank, blank
     view = run_view(run_id)
@@ -114,7 +126,7 @@ def render_run(run_id: int | None) -> tuple:
     return cached("segments:render", {"run": run_id}, lambda: _render(view), version=view["version"])
 
 
-def _render(view: dict) -> tuple:
+def _figures(view: dict) -> tuple:
     points, segments = view["points"], view["segments"]
     labels = [s["label"] for s in segments]
     left_out = int((points["monetary"] <= 0).sum())
@@ -126,6 +138,12 @@ def _render(view: dict) -> tuple:
         score_grid_figure(view["grid"]),
         k_sweep_figure(view["k_sweep"], view["run"]["k"]),
     )
+
+
+def _render(view: dict) -> tuple:
+    """As plain dicts: a pickled go.Figure is re-validated on every load (~100 ms here)."""
+    message, cards, scatter, text, grid, sweep = _figures(view)
+    return message, cards, scatter.to_plotly_json(), text, grid.to_plotly_json(), sweep.to_plotly_json()
 
 
 @callback(
