@@ -47,7 +47,7 @@ def _finished(session: Session, run_id: int) -> bool:
     return session.scalar(select(Run.status).where(Run.id == run_id)) == RUN_FINISHED
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def assignments(engine: Engine, run_id: int) -> pd.DataFrame:
     """A finished run's assignments, cached per engine (callers must not modify the frame)."""
     with Session(engine) as session:

@@ -26,9 +26,9 @@ def campaign_form(q: CampaignQuery) -> dbc.Card:
     rows = [
         dbc.Row(
             [
-                _field("Run", _dropdown("campaigns-run", "Latest finished run")),
+                _field("Run", _dropdown("campaigns-run", "Latest finished run"), md=4),
                 _field("Segments", _dropdown("campaigns-segments", "All customers", multi=True), md=5),
-                _field("Countries", _dropdown("campaigns-countries", "All countries", multi=True), md=4),
+                _field("Countries", _dropdown("campaigns-countries", "All countries", multi=True), md=3),
             ],
             className="g-2 mb-2",
         ),

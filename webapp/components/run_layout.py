@@ -105,7 +105,7 @@ def compare_card() -> dbc.Card:
         html.Div(id="runs-compare-message"),
         charts,
         html.H6("Segment sizes", className="mt-3"),
-        data_grid("runs-deltas-grid", DELTA_COLUMNS, height=260),
+        data_grid("runs-deltas-grid", DELTA_COLUMNS, height=330),
     )
 
 
