@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from analytics import trends
@@ -113,6 +114,15 @@ def country_options(by_country: Any, selected: str | None = None) -> list[dict[s
     names = {c for c in by_country["country"] if c != trends.UNKNOWN_COUNTRY}
     names = sorted(names | {selected}) if selected else sorted(names)
     return [{"label": name, "value": name} for name in names]
+
+
+def date_bounds(by_month: Any) -> tuple[str | None, str | None]:
+    """First day of the first month and last day of the last month with data (ISO)."""
+    if by_month.empty:
+        return None, None
+    first = pd.Period(by_month["month"].iloc[0], freq="M")
+    last = pd.Period(by_month["month"].iloc[-1], freq="M")
+    return first.start_time.date().isoformat(), last.end_time.date().isoformat()
 
 
 def warm_overview() -> None:

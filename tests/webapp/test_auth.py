@@ -8,15 +8,19 @@ from webapp.users import remove_user
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 CALLBACK = {
-    "output": "..overview-country.options...overview-empty.children...overview-body.style..",
+    "output": "..overview-country.options...overview-empty.children...overview-body.style..."
+    "overview-dates.min_date_allowed...overview-dates.max_date_allowed...overview-dates.initial_visible_month..",
     "outputs": [
         {"id": "overview-country", "property": "options"},
         {"id": "overview-empty", "property": "children"},
         {"id": "overview-body", "property": "style"},
+        {"id": "overview-dates", "property": "min_date_allowed"},
+        {"id": "overview-dates", "property": "max_date_allowed"},
+        {"id": "overview-dates", "property": "initial_visible_month"},
     ],
     "inputs": [{"id": "overview-country", "property": "id", "value": "overview-country"}],
     "changedPropIds": [],
-    "state": [],
+    "state": [{"id": "overview-country", "property": "value", "value": None}],
 }
 
 

@@ -37,8 +37,8 @@ def kpi_texts(row) -> dict[str, str]:
 def test_empty_database_says_what_to_do_next(app):
     from webapp.pages import home
 
-    options, message, style = home.show_choices("overview-country", None)
-    assert options == [] and style == {"display": "none"}
+    options, message, style, *bounds = home.show_choices("overview-country", None)
+    assert options == [] and style == {"display": "none"} and bounds == [None, None, None]
     assert message.id == "home-next" and "segments ingest" in str(message)
     assert kpi_texts(home.show_kpis(None, None, None))["overview-kpi-orders"] == "0"
     assert len(home.show_by_month(None, None, None).data) == 0
@@ -47,8 +47,9 @@ def test_empty_database_says_what_to_do_next(app):
 def test_kpis_and_charts_on_the_sample(loaded):
     from webapp.pages import home
 
-    options, message, style = home.show_choices("overview-country", None)
+    options, message, style, *bounds = home.show_choices("overview-country", None)
     assert [o["value"] for o in options] == ["France", "United Kingdom"] and message is None and style == {}
+    assert bounds == ["2010-12-01", "2010-12-31", "2010-12-31"]  # the date picker opens on the data
     kpis = kpi_texts(home.show_kpis(None, None, None))
     assert kpis == {
         "overview-kpi-revenue": "46.74",

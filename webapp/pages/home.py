@@ -18,6 +18,7 @@ from webapp.overview_data import (
     TOP_COUNTRIES,
     OverviewFilters,
     country_options,
+    date_bounds,
     has_data,
     overview_piece,
     parse_filters,
@@ -135,15 +136,20 @@ def _card(title: str, body) -> dbc.Card:  # noqa: ANN001 - any component
     Output("overview-country", "options"),
     Output("overview-empty", "children"),
     Output("overview-body", "style"),
+    Output("overview-dates", "min_date_allowed"),
+    Output("overview-dates", "max_date_allowed"),
+    Output("overview-dates", "initial_visible_month"),
     Input("overview-country", "id"),
     State("overview-country", "value"),
 )
 def show_choices(_trigger: str, selected):
-    """Country list for the filter, or what to do next when nothing is loaded."""
+    """Countries and days to choose from, or what to do next when nothing is loaded."""
     by_country, version = overview_piece("by_country", OverviewFilters())
     if not has_data(version):
-        return [], next_steps({"batches": 0}), {"display": "none"}
-    return country_options(by_country, parse_filters(None, None, selected).country), None, {}
+        return [], next_steps({"batches": 0}), {"display": "none"}, None, None, None
+    first, last = date_bounds(overview_piece("by_month", OverviewFilters())[0])
+    options = country_options(by_country, parse_filters(None, None, selected).country)
+    return options, None, {}, first, last, last
 
 
 @callback(Output("overview-kpis", "children"), *FILTERS)
