@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import dash
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 from sqlalchemy.orm import Session
 
 from webapp.campaign_data import (
@@ -28,6 +28,7 @@ from webapp.components.campaign_views import (
     segment_options,
     shown_summary,
 )
+from webapp.components.url_sync import sync_url
 from webapp.runtime import app_engine
 
 dash.register_page(
@@ -201,16 +202,4 @@ def export_shown(n_clicks, *values):
     return dcc.send_string(text, f"campaign-run-{listing.run_id}.csv", type="text/csv")
 
 
-# The URL follows the selection without reloading the page (shareable link).
-clientside_callback(
-    """
-    function(search) {
-        if (typeof search === "string" && window.location.search !== search) {
-            window.history.replaceState(null, "", window.location.pathname + search);
-        }
-        return window.dash_clientside.no_update;
-    }
-    """,
-    Output("campaigns-url-sync", "children"),
-    Input("campaigns-query", "data"),
-)
+sync_url("campaigns-query", "campaigns-url-sync")

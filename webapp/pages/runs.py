@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, html, no_update
+from dash import Input, Output, State, callback, html, no_update
 from sqlalchemy.orm import Session
 
 from analytics.segment_history import segment_sizes
@@ -13,6 +13,7 @@ from webapp.campaign_inputs import as_int
 from webapp.components.figures import empty_figure
 from webapp.components.run_figures import migration_heatmap, migration_sankey, size_deltas, sizes_over_time
 from webapp.components.run_layout import runs_layout
+from webapp.components.url_sync import sync_url
 from webapp.run_actions import (
     BadRunRequest,
     compare_runs,
@@ -150,16 +151,4 @@ def start_new_run(set_progress, n_clicks, preset, k, as_of, name, refresh):
     return _note(f"Run {run_id} finished.", "success", "runs-start-done"), refreshed
 
 
-# The URL follows the compared pair without reloading the page (shareable link).
-clientside_callback(
-    """
-    function(search) {
-        if (typeof search === "string" && window.location.search !== search) {
-            window.history.replaceState(null, "", window.location.pathname + search);
-        }
-        return window.dash_clientside.no_update;
-    }
-    """,
-    Output("runs-url-sync", "children"),
-    Input("runs-query", "data"),
-)
+sync_url("runs-query", "runs-url-sync")
