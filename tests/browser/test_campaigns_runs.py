@@ -78,6 +78,10 @@ def test_export_downloads_exactly_the_rows_shown(page, sample_server, download_d
     assert all(float(r["monetary"]) >= 500 and int(r["recency_days"]) < 60 for r in rows)
     spends = [float(r["monetary"]) for r in rows]
     assert spends == sorted(spends, reverse=True)
+    # The count and the revenue at stake above the grid are those of the exported rows.
+    noun = "customer" if len(rows) == 1 else "customers"
+    summary = f"{len(rows):,} {noun}, revenue at stake {sum(spends):,.2f}"
+    assert page.find_element(By.ID, "campaigns-count").text == summary
     assert severe_console_errors(page) == []
 
 

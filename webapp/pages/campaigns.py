@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from sqlalchemy.orm import Session
 
 from webapp.campaign_data import (
@@ -21,12 +21,12 @@ from webapp.campaign_data import (
 from webapp.campaign_inputs import campaign_query, from_url
 from webapp.components.campaign_form import campaign_form, campaign_list_card
 from webapp.components.campaign_views import (
+    SHOWN_SUMMARY_JS,
     country_options,
     grid_rows,
     keep_valid,
     label_options,
     segment_options,
-    shown_summary,
 )
 from webapp.components.url_sync import sync_url
 from webapp.runtime import app_engine
@@ -176,9 +176,9 @@ def show_list(*values):
     return grid_rows(listing.frame), message, q.query_string()
 
 
-@callback(Output("campaigns-count", "children"), Input("campaigns-grid", "virtualRowData"))
-def count_shown(rows):
-    return shown_summary(rows)
+clientside_callback(
+    SHOWN_SUMMARY_JS, Output("campaigns-count", "children"), Input("campaigns-grid", "virtualRowData")
+)
 
 
 @callback(

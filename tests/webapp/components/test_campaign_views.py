@@ -4,7 +4,7 @@ import pandas as pd
 
 from analytics.export import CSV_COLUMNS
 from analytics.segment_map import SEGMENT_GRID
-from webapp.components.campaign_views import grid_rows, keep_valid, segment_options, shown_summary
+from webapp.components.campaign_views import grid_rows, keep_valid, segment_options
 
 
 def test_grid_rows_have_the_csv_columns_and_text_timestamps():
@@ -45,13 +45,6 @@ def test_segment_options_list_cluster_labels_then_rfm_segments():
         {"label": "High value (cluster, 3)", "value": "cluster:High value"},
     ]
     assert [o["value"] for o in options[2:]] == [f"rfm:{name}" for name in SEGMENT_GRID]
-
-
-def test_shown_summary_counts_and_sums_spend():
-    rows = [{"monetary": 10.5}, {"monetary": 1000}, {"monetary": "999"}, {"monetary": float("nan")}, "x"]
-    assert shown_summary(rows) == "5 customers, revenue at stake 1,010.50"
-    assert shown_summary([{"monetary": 2}]) == "1 customer, revenue at stake 2.00"
-    assert shown_summary(None) == "0 customers, revenue at stake 0.00"
 
 
 def test_keep_valid():
