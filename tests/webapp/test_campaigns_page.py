@@ -58,6 +58,9 @@ def test_unknown_run_renders_a_message(page, engine):
     rows, message, _q = show(page, run=99)
     assert rows == [] and "Run 99 does not exist" in message.children
     assert page.load_choices(99, {}, [], [], None, []) == ([], [], [], [], [], None)
+    # A tampered start state is checked like any other browser value.
+    assert page.load_runs({"run": "1 OR 1=1", "evil": 1})[1] == 2
+    assert page.load_runs(["not", "a", "dict"])[1] == 2
 
 
 def test_list_filters_with_known_answers(page, engine):

@@ -55,6 +55,8 @@ def test_pair_defaults_url_values_and_unknown_ids(page, engine):
     assert page.load_pair(0, {"a": second, "b": first}, None, None)[1::2][:2] == (second, first)
     _o, a, _o2, b, message = page.load_pair(0, {"a": 99, "b": first}, None, None)
     assert (a, b) == (first, first) and message.children.startswith("Run 99 does not exist")
+    assert page.load_pair(0, "tampered", None, None)[1::2][:2] == (first, second)
+    assert page.load_pair(0, {"a": "1 OR 1=1"}, None, None)[1::2][:2] == (first, second)
     heat, _s, note, deltas, _q = page.show_comparison(99, first)
     assert deltas == [] and "Run 99 does not exist" in note.children
     assert heat.layout.annotations[0].text == "Run 99 does not exist or has not finished."

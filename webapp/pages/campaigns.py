@@ -18,7 +18,7 @@ from webapp.campaign_data import (
     run_option,
     shown_ids,
 )
-from webapp.campaign_inputs import campaign_query, from_url
+from webapp.campaign_inputs import CampaignQuery, campaign_query, from_url
 from webapp.components.campaign_form import campaign_form, campaign_list_card
 from webapp.components.campaign_views import (
     SHOWN_SUMMARY_JS,
@@ -48,6 +48,16 @@ FILTERS = [
 ]
 
 
+def _initial(init: object) -> CampaignQuery:
+    """The selection the page was opened with (a dict the browser sends back: checked again)."""
+    fields = CampaignQuery.__dataclass_fields__
+    return (
+        campaign_query(**{k: v for k, v in init.items() if k in fields})
+        if isinstance(init, dict)
+        else CampaignQuery()
+    )
+
+
 def layout(**query: object) -> html.Div:
     q = from_url(query)
     return html.Div(
@@ -72,7 +82,7 @@ def layout(**query: object) -> html.Div:
     Input("campaigns-init", "data"),
 )
 def load_runs(init):
-    q = campaign_query(**(init or {}))
+    q = _initial(init)
     with Session(app_engine()) as session:
         runs = finished_runs(session=session)
     options = [run_option(r) for r in runs]
@@ -105,7 +115,7 @@ def load_runs(init):
     State("campaigns-segments", "options"),
 )
 def load_choices(run, init, segments, countries, moved_to, loaded):
-    q = campaign_query(**(init or {}))
+    q = _initial(init)
     run_id = campaign_query(run=run).run
     if run_id is None or run_id not in {r["id"] for r in _runs()}:
         return [], [], [], [], [], None
@@ -143,7 +153,7 @@ def load_moved_from(since, current, init):
     if since_id is None or since_id not in {r["id"] for r in _runs()}:
         return [], None
     labels = run_labels(engine=app_engine(), run_id=since_id)
-    wanted = current or campaign_query(**(init or {})).moved_from
+    wanted = current or _initial(init).moved_from
     return label_options(labels), wanted if wanted in labels else None
 
 

@@ -63,7 +63,7 @@ def load_pair(_refresh, init, current_a, current_b):
     ids = {r["id"] for r in runs}
     if not runs:
         return [], None, [], None, _note("No finished run yet: start one above.", "info")
-    init = init or {}
+    init = init if isinstance(init, dict) else {}  # sent back by the browser: checked below
     wanted = [as_int(v, minimum=1) for v in (current_a or init.get("a"), current_b or init.get("b"))]
     unknown = [str(v) for v in wanted if v is not None and v not in ids]
     default_a, default_b = default_pair(runs)
