@@ -35,7 +35,7 @@ dash.register_page(
     __name__, path="/campaigns", name="Campaigns", title="Campaigns - Customer segments", order=30
 )
 
-FILTERS = [
+FILTERS = [  # in the order of CampaignQuery's fields
     Input("campaigns-run", "value"),
     Input("campaigns-segments", "value"),
     Input("campaigns-countries", "value"),
@@ -157,18 +157,9 @@ def load_moved_from(since, current, init):
     return label_options(labels), wanted if wanted in labels else None
 
 
-def _query(run, segments, countries, min_spend, rmin, rmax, since, moved_from, moved_to):
-    return campaign_query(
-        run=run,
-        segments=segments,
-        countries=countries,
-        min_spend=min_spend,
-        recency_min=rmin,
-        recency_max=rmax,
-        since=since,
-        moved_from=moved_from,
-        moved_to=moved_to,
-    )
+def _query(*values: object) -> CampaignQuery:
+    """The FILTERS' values, in order, checked."""
+    return campaign_query(**dict(zip(CampaignQuery.__dataclass_fields__, values, strict=True)))
 
 
 @callback(
