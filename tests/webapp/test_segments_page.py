@@ -1,14 +1,13 @@
 """Segments callbacks as plain functions, on hand-made stored runs (known answers), both backends."""
 
-import base64
 from datetime import datetime
 
-import numpy as np
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from db.models import RUN_FAILED, RUN_FINISHED, Run, RunAssignment, RunSegment
+from tests.webapp.plotly_arrays import values
 from webapp.segments_data import parse_run_id, sample_points
 
 
@@ -73,15 +72,6 @@ def store_run(engine, *, segments: dict[str, list[tuple]], sweep=None, k=None, s
                 ],
             )
         return run.id
-
-
-def values(array) -> np.ndarray:
-    """A figure array as sent to the browser (plotly encodes numpy arrays as typed base64)."""
-    if isinstance(array, dict) and "bdata" in array:
-        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-        shape = [int(n) for n in str(array.get("shape", len(flat))).split(",")]
-        return flat.reshape(shape)
-    return np.asarray(array)
 
 
 TWO = {

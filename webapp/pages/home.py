@@ -21,6 +21,7 @@ from webapp.overview_data import (
     date_bounds,
     has_data,
     overview_piece,
+    overview_view,
     parse_filters,
 )
 
@@ -160,20 +161,29 @@ def show_kpis(start, end, country):
 
 @callback(Output("overview-by-month", "figure"), *FILTERS)
 def show_by_month(start, end, country):
-    by_month, _version = overview_piece("by_month", parse_filters(start, end, country))
-    return monthly_sales_figure(by_month)
+    return overview_view("by_month", parse_filters(start, end, country), by_month_view)
 
 
 @callback(Output("overview-by-country", "figure"), *FILTERS)
 def show_by_country(start, end, country):
-    by_country, _version = overview_piece("by_country", parse_filters(start, end, country))
-    return country_figure(by_country.head(TOP_COUNTRIES))
+    return overview_view("by_country", parse_filters(start, end, country), by_country_view)
 
 
 @callback(Output("overview-frequency", "figure"), *FILTERS)
 def show_frequency(start, end, country):
-    frequency, _version = overview_piece("frequency", parse_filters(start, end, country))
-    return frequency_figure(frequency)
+    return overview_view("frequency", parse_filters(start, end, country), frequency_view)
+
+
+def by_month_view(by_month) -> dict:  # noqa: ANN001 - a DataFrame
+    return monthly_sales_figure(by_month).to_plotly_json()
+
+
+def by_country_view(by_country) -> dict:  # noqa: ANN001
+    return country_figure(by_country.head(TOP_COUNTRIES)).to_plotly_json()
+
+
+def frequency_view(frequency) -> dict:  # noqa: ANN001
+    return frequency_figure(frequency).to_plotly_json()
 
 
 # The selection goes into the address bar without a page reload (history.replaceState), so the
