@@ -8,6 +8,7 @@ from dash import dcc, html
 from analytics.segmentation import MAX_K, PRESETS
 from webapp.components.figures import graph
 from webapp.components.grids import column, data_grid, number_column
+from webapp.components.trend_figures import loading_figure  # built once, a plain dict
 
 HISTORY_COLUMNS = [
     number_column("id", "Run", maxWidth=90),
@@ -95,8 +96,8 @@ def compare_card() -> dbc.Card:
     )
     charts = dbc.Row(
         [
-            dbc.Col(graph("runs-heatmap"), lg=6),
-            dbc.Col(graph("runs-sankey"), lg=6),
+            dbc.Col(graph("runs-heatmap", loading_figure()), lg=6),
+            dbc.Col(graph("runs-sankey", loading_figure()), lg=6),
         ]
     )
     return _card(
@@ -120,6 +121,6 @@ def runs_layout(init: dict) -> html.Div:
             _card("History", data_grid("runs-history-grid", HISTORY_COLUMNS, height=320)),
             new_run_card(),
             compare_card(),
-            _card("Segment sizes over time", graph("runs-sizes")),
+            _card("Segment sizes over time", graph("runs-sizes", loading_figure())),
         ]
     )
