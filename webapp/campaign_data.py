@@ -102,12 +102,11 @@ def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
     return CampaignList(run_id, campaign_list(assignments(engine, run_id), selection, actions=actions))
 
 
-def shown_ids(rows: object) -> list[str] | None:
-    """Customer ids of the grid rows the browser shows (after its own sorting and filtering)."""
-    if not isinstance(rows, list):
+def shown_ids(ids: object) -> list[str] | None:
+    """Customer ids of the rows the browser shows (after its own sorting and filtering), checked."""
+    if not isinstance(ids, list):
         return None
-    ids = [as_text(r.get("customer_id")) if isinstance(r, dict) else None for r in rows]
-    return [i for i in ids if i is not None]
+    return [i for i in map(as_text, ids) if i is not None]
 
 
 def export_csv(listing: CampaignList, ids: list[str] | None) -> str:

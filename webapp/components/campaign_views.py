@@ -52,20 +52,22 @@ def country_options(assignments: pd.DataFrame) -> list[dict[str, str]]:
     return [{"label": c, "value": c} for c in countries]
 
 
-# Count and revenue at stake (sum of spend) of the rows the grid shows after its own filtering.
-# Computed in the browser: sending every shown row to the server on each filter change would
-# move a megabyte per keystroke on the real data.
+# Count and revenue at stake (sum of spend) of the rows the grid shows after its own filtering,
+# and their customer ids in the grid's order (what the export sends back). Computed in the
+# browser: sending every shown row to the server would move a megabyte on the real data.
 SHOWN_SUMMARY_JS = """
 function(rows) {
     rows = Array.isArray(rows) ? rows : [];
     let revenue = 0;
+    const ids = [];
     rows.forEach(function (row) {
         const value = row ? row.monetary : null;
         if (typeof value === "number" && isFinite(value)) { revenue += value; }
+        if (row && typeof row.customer_id === "string") { ids.push(row.customer_id); }
     });
     const money = revenue.toLocaleString("en-US", {minimumFractionDigits: 2, maximumFractionDigits: 2});
     const noun = rows.length === 1 ? "customer" : "customers";
-    return rows.length.toLocaleString("en-US") + " " + noun + ", revenue at stake " + money;
+    return [rows.length.toLocaleString("en-US") + " " + noun + ", revenue at stake " + money, ids];
 }
 """
 

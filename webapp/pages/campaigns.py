@@ -65,6 +65,7 @@ def layout(**query: object) -> html.Div:
             html.H2("Campaigns", className="mb-3"),
             dcc.Store(id="campaigns-init", data=asdict(q)),
             dcc.Store(id="campaigns-query"),
+            dcc.Store(id="campaigns-shown"),  # customer ids the grid shows, in its order
             html.Div(id="campaigns-url-sync", hidden=True),
             html.Div(id="campaigns-notice"),
             campaign_form(q),
@@ -178,7 +179,10 @@ def show_list(*values):
 
 
 clientside_callback(
-    SHOWN_SUMMARY_JS, Output("campaigns-count", "children"), Input("campaigns-grid", "virtualRowData")
+    SHOWN_SUMMARY_JS,
+    Output("campaigns-count", "children"),
+    Output("campaigns-shown", "data"),
+    Input("campaigns-grid", "virtualRowData"),
 )
 
 
@@ -186,11 +190,11 @@ clientside_callback(
     Output("campaigns-download", "data"),
     Input("campaigns-export", "n_clicks"),
     *[State(i.component_id, i.component_property) for i in FILTERS],
-    State("campaigns-grid", "virtualRowData"),
+    State("campaigns-shown", "data"),
     prevent_initial_call=True,
 )
 def export_shown(n_clicks, *values):
-    *filters, rows = values
+    *filters, shown = values
     q = _query(*filters)
     if not n_clicks or q.run is None:
         return no_update
@@ -199,7 +203,7 @@ def export_shown(n_clicks, *values):
         return no_update
     # The CSV holds the rows the grid shows (after its own sorting and filtering), read again
     # from the database: the browser only says which customers, never what they contain.
-    text = export_csv(listing, shown_ids(rows))
+    text = export_csv(listing, shown_ids(shown))
     return dcc.send_string(text, f"campaign-run-{listing.run_id}.csv", type="text/csv")
 
 
