@@ -23,7 +23,7 @@ from db.models import RUN_FINISHED, Run
 from webapp.cache import data_version, results_cache
 from webapp.overview_data import warm_overview
 from webapp.runtime import app_engine
-from webapp.segments_data import run_view
+from webapp.segments_view import render_run
 
 POLL_SECONDS = 30.0
 LOCK_EXPIRE_SECONDS = 600
@@ -45,7 +45,7 @@ def warm_views() -> tuple[str, int | None]:
     with diskcache.Lock(results_cache(), "segments:warm-lock", expire=LOCK_EXPIRE_SECONDS):
         warm_overview()
         if seen[1] is not None:
-            run_view(seen[1])
+            render_run(seen[1])
     return seen
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from db.ingest import ingest_file
 from webapp import warmup
 from webapp.cache import cache_key, data_version, results_cache
-from webapp.overview_data import PIECES, OverviewFilters
+from webapp.overview_data import PIECES, VIEWS, OverviewFilters
 
 
 @pytest.fixture
@@ -23,7 +23,8 @@ def app(make_app, engine, tiny_csv):
 def overview_keys(engine) -> list[str]:
     with Session(engine) as s:
         version = data_version(session=s)
-    return [cache_key(f"overview:{piece}", OverviewFilters().params(), version) for piece in PIECES]
+    names = [f"overview:{piece}" for piece in PIECES] + [f"overview:{piece}:view" for piece in VIEWS]
+    return [cache_key(name, OverviewFilters().params(), version) for name in names]
 
 
 def test_warm_views_fills_the_default_overview(app, engine):
@@ -48,3 +49,12 @@ def test_the_thread_warms_then_stops(app, engine, monkeypatch):
         stop.set()
         thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+def test_warm_views_renders_the_newest_run(app, engine):
+    from tests.webapp.test_segments_page import TWO, store_run
+
+    older, newest = store_run(engine, segments=TWO), store_run(engine, segments=TWO)
+    assert warmup.warm_views()[1] == newest
+    keys = [k for k in results_cache().iterkeys() if k.startswith('["segments:render"')]
+    assert len(keys) == 1 and f'"run": {newest}' in keys[0] and f'"run": {older}' not in keys[0]

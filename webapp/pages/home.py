@@ -8,14 +8,8 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from webapp.components.figures import graph
 from webapp.components.overview_views import kpi_cards
-from webapp.components.trend_figures import (
-    country_figure,
-    frequency_figure,
-    loading_figure,
-    monthly_sales_figure,
-)
+from webapp.components.trend_figures import loading_figure
 from webapp.overview_data import (
-    TOP_COUNTRIES,
     OverviewFilters,
     country_options,
     date_bounds,
@@ -161,29 +155,17 @@ def show_kpis(start, end, country):
 
 @callback(Output("overview-by-month", "figure"), *FILTERS)
 def show_by_month(start, end, country):
-    return overview_view("by_month", parse_filters(start, end, country), by_month_view)
+    return overview_view("by_month", parse_filters(start, end, country))
 
 
 @callback(Output("overview-by-country", "figure"), *FILTERS)
 def show_by_country(start, end, country):
-    return overview_view("by_country", parse_filters(start, end, country), by_country_view)
+    return overview_view("by_country", parse_filters(start, end, country))
 
 
 @callback(Output("overview-frequency", "figure"), *FILTERS)
 def show_frequency(start, end, country):
-    return overview_view("frequency", parse_filters(start, end, country), frequency_view)
-
-
-def by_month_view(by_month) -> dict:  # noqa: ANN001 - a DataFrame
-    return monthly_sales_figure(by_month).to_plotly_json()
-
-
-def by_country_view(by_country) -> dict:  # noqa: ANN001
-    return country_figure(by_country.head(TOP_COUNTRIES)).to_plotly_json()
-
-
-def frequency_view(frequency) -> dict:  # noqa: ANN001
-    return frequency_figure(frequency).to_plotly_json()
+    return overview_view("frequency", parse_filters(start, end, country))
 
 
 # The selection goes into the address bar without a page reload (history.replaceState), so the

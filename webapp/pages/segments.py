@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html, no_update
 
-from webapp.cache import cached
-from webapp.components.figures import empty_figure, graph
-from webapp.components.segment_figures import k_sweep_figure, rfm_scatter, score_grid_figure
-from webapp.components.segment_views import segment_cards
+from webapp.components.figures import graph
 from webapp.components.trend_figures import loading_figure
-from webapp.segments_data import parse_run_id, run_choices, run_view
+from webapp.segments_data import parse_run_id, run_choices
+from webapp.segments_view import render_run
 
 dash.register_page(
     __name__, path="/segments", name="Segments", title="Segments - Customer segments", order=10
@@ -93,57 +89,6 @@ def show_runs(requested):
     if not options:
         return options, no_update, NO_RUNS
     return options, options[0]["value"], None
-
-
-def caption(n_points: int, shown: int, left_out: int) -> str:
-    text = f"{shown:,} of {n_points:,} customers"
-    if shown < n_points:
-        text += " (a random sample with a fixed seed, for speed)"
-    if left_out:
-        text += f"; {left_out:,} with zero or negative spend cannot be drawn on a log axis"
-    return text + ". Log axes; recency 0 is drawn at 1 day."
-
-
-@cache
-def no_run_figure() -> dict:
-    return empty_figure("No run selected").to_plotly_json()
-
-
-def render_run(run_id: int | None) -> tuple:
-    """message, cards, scatter, caption, score grid, k sweep for one run id (or none)."""
-    blank = no_run_figure()
-    if run_id is None:
-        return None, None, blank, "", blank, blank
-    view = run_view(run_id)
-    if view["status"] != "finished":
-        text = (
-            f"Run {run_id} does not exist (it may have been deleted). Choose another run above."
-            if view["status"] == "missing"
-            else f"Run {run_id} is {view['status']}" + (f": {view['error']}" if view.get("error") else ".")
-        )
-        return dbc.Alert(text, color="warning", id="segments-missing"), None, blank, "", blank, blank
-    # The figures of a run never change: build them once (a few thousand points) and reuse them.
-    return cached("segments:render", {"run": run_id}, lambda: _render(view), version=view["version"])
-
-
-def _figures(view: dict) -> tuple:
-    points, segments = view["points"], view["segments"]
-    labels = [s["label"] for s in segments]
-    left_out = int((points["monetary"] <= 0).sum())
-    return (
-        None,
-        segment_cards(segments),
-        rfm_scatter(points, labels),
-        caption(view["n_points"], len(points) - left_out, left_out),
-        score_grid_figure(view["grid"]),
-        k_sweep_figure(view["k_sweep"], view["run"]["k"]),
-    )
-
-
-def _render(view: dict) -> tuple:
-    """As plain dicts: a pickled go.Figure is re-validated on every load (~100 ms here)."""
-    message, cards, scatter, text, grid, sweep = _figures(view)
-    return message, cards, scatter.to_plotly_json(), text, grid.to_plotly_json(), sweep.to_plotly_json()
 
 
 @callback(
