@@ -25,7 +25,7 @@ from webapp.overview_data import warm_overview
 from webapp.runtime import app_engine
 from webapp.segments_view import render_run
 
-POLL_SECONDS = 30.0
+POLL_SECONDS = 10.0
 LOCK_EXPIRE_SECONDS = 600
 log = logging.getLogger(__name__)
 _started: set[int] = set()  # pids: a forked worker starts its own thread
