@@ -110,3 +110,20 @@ def test_rows_with_extra_fields_are_rejected(db_url, tmp_path):
     summary = json.loads(invoke("ingest", path, "--db", db_url, "--json").output)
     assert summary["rejected_by_reason"] == {"too many fields": 1}
     assert (summary["rows_read"], summary["rows_stored"]) == (3, 2)
+
+
+def test_duplicates_across_chunks_are_stored_once(db_url, tmp_path):
+    """Chunks are written one by one: a repeat in a later chunk must still be caught."""
+    from sqlalchemy.orm import Session
+
+    from db.ingest import IngestOptions, ingest_file
+    from db.session import create_db_engine
+
+    rows = ROWS[:2] * 3 + [ROWS[3], ROWS[0]]  # 8 lines, 3 distinct, spread over 4 chunks of 2
+    path = write_csv(tmp_path / "chunks.csv", rows)
+    engine = create_db_engine(db_url)
+    with Session(engine) as session, session.begin():
+        result = ingest_file(path, session=session, options=IngestOptions(chunk_rows=2))
+    engine.dispose()
+    assert (result.rows_read, result.rows_stored, result.duplicates) == (8, 3, 5)
+    assert counts(db_url)["transactions"] == 3
