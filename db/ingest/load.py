@@ -132,24 +132,27 @@ def ingest_file(
     reasons: Counter[str] = Counter()
     rows_read = good = 0
 
-    def converted() -> Iterator[tuple[int, Converted]]:
+    def converted() -> Iterator[tuple[int, Converted, Any]]:
         next_row = 2  # the header is row 1, as a spreadsheet numbers them
         for chunk in chunks():
             if not dates.decided and chunk.iloc[:, date_col].str.strip().ne("").any():
                 dates.learn(chunk.iloc[:, date_col])
                 if not dates.decided:
                     _settle_dates(dates, chunks(), date_col)
-            yield len(chunk), convert(chunk, fields, header, dates, first_row=next_row)
+            result = convert(chunk, fields, header, dates, first_row=next_row)
+            # Digests and the wire format are made here too, so the main thread only talks to
+            # the database.
+            yield len(chunk), result, writer.prepare(result.rows)
             next_row += len(chunk)
 
     total = source.approx_rows or None
     with tqdm(total=total, unit=" rows", disable=not progress, leave=False) as bar:
-        for size, result in prefetch(converted()):
+        for size, result, payload in prefetch(converted()):
             rows_read += len(result.rows) + len(result.rejects)
             if options.date_format and len(result.rows) == 0 and len(result.rejects):
                 sample = result.rejects["detail"].iloc[0]
                 raise IngestError(f"no date matches --date-format {options.date_format!r} ({sample})")
-            writer.write(result.rows)
+            writer.write(payload)
             good += len(result.rows)
             if len(result.rejects):
                 reasons.update(result.rejects["reason"].tolist())
