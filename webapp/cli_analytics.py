@@ -121,6 +121,3 @@ def trends_command(db_url: str | None, as_json: bool, top: int, **rule_options: 
         print_json(report)
     else:
         _print_report(report)
-
-
-analytics_commands = [trends_command]

@@ -130,6 +130,3 @@ def export_command(
     else:
         Path(out).write_text(text, encoding="utf-8", newline="")
         click.echo(f"wrote {len(frame):,} customers of run {run_id} to {out}", err=True)
-
-
-campaign_commands = [compare_command, export_command]

@@ -51,9 +51,6 @@ def db_current(db_url: str | None) -> None:
     click.echo(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
 
 
-data_commands = [db_group]
-
-
 def print_ingest_summary(result: IngestResult, path: Path) -> None:
     if result.status == STATUS_ALREADY:
         click.echo(f"{path}: already imported as batch {result.batch_id}; nothing added")
@@ -119,6 +116,3 @@ def ingest(
         print_json(result.to_dict())
     else:
         print_ingest_summary(result, path)
-
-
-data_commands.append(ingest)

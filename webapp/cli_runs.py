@@ -213,6 +213,3 @@ def backfill_command(db_url, as_json, every, start, end, preset, k, include_non_
         raise UserError(f"{len(failed)} of {len(results)} monthly runs failed")
     if not results:
         raise UserError("no complete month in the chosen range")
-
-
-run_commands = [run_command, runs_command, show_command, backfill_command]

@@ -44,6 +44,3 @@ def sample_data(out: Path, customers: int, seed: int) -> None:
     except OSError as exc:
         raise UserError(f"cannot write {out}: {exc.strerror or exc}") from exc
     click.echo(f"wrote {summary.lines:,} lines for {summary.customers:,} customers to {summary.path}")
-
-
-sample_commands = [sample_data]

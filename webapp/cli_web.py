@@ -107,6 +107,3 @@ def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool =
     login = "login required" if have_users and not no_auth else "no login"
     click.echo(f"Serving the dashboard at http://{shown}:{port}/ ({login}); press Ctrl+C to stop")
     app.run(host=host, port=port, debug=False, threaded=True)
-
-
-web_commands = [serve, users_group]
