@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from db import queries_trends as q
 from db.queries_cleaning import CleaningRules, money
+from db.rollup import use_rollup
 
 DbSession = Session | Connection
 DEFAULT_RULES = CleaningRules()
@@ -22,6 +23,10 @@ OTHER = "Other"
 UNKNOWN_COUNTRY = "Unknown"
 # Revenue-per-customer histogram edges, in currency; the last bucket is open-ended.
 REVENUE_EDGES: tuple[float, ...] = (0, 100, 250, 500, 1000, 2500, 5000, 10000)
+
+
+def _rollup(session: DbSession, rules: CleaningRules) -> bool:
+    return use_rollup(session=session, rules=rules)
 
 
 def _money(series: pd.Series) -> pd.Series:
@@ -33,7 +38,7 @@ def sales_by_month(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) 
 
     The range is rules.start..rules.end, each end defaulting to the first/last month with data.
     """
-    rows = session.execute(q.sales_by_month(rules)).all()
+    rows = session.execute(q.sales_by_month(rules, rollup=_rollup(session, rules))).all()
     found = pd.DataFrame(rows, columns=["month", "revenue", "orders", "customers"])
     first = rules.start.strftime("%Y-%m") if rules.start else (found["month"].min() if len(found) else None)
     last = rules.end.strftime("%Y-%m") if rules.end else (found["month"].max() if len(found) else None)
@@ -53,7 +58,7 @@ def sales_by_country(
     With ``other`` the remaining countries are summed into one "Other" row; its customers are
     a sum over countries (a customer seen in two of them counts twice).
     """
-    rows = session.execute(q.sales_by_country(rules)).all()
+    rows = session.execute(q.sales_by_country(rules, rollup=_rollup(session, rules))).all()
     frame = pd.DataFrame(rows, columns=["country", "revenue", "orders", "customers"])
     frame["country"] = frame["country"].fillna(UNKNOWN_COUNTRY)
     frame["revenue"] = _money(frame["revenue"])
@@ -71,7 +76,7 @@ def sales_by_country(
 
 def purchase_frequency(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) -> pd.DataFrame:
     """bucket (invoices per customer: "1", ..., "6-10", "51+"), customers; empty buckets kept."""
-    counts = dict(session.execute(q.frequency_histogram(rules)).all())
+    counts = dict(session.execute(q.frequency_histogram(rules, rollup=_rollup(session, rules))).all())
     return pd.DataFrame(
         {
             "bucket": [label for label, _low, _high in q.FREQUENCY_BUCKETS],
@@ -82,7 +87,9 @@ def purchase_frequency(*, session: DbSession, rules: CleaningRules = DEFAULT_RUL
 
 def basket_size(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) -> pd.DataFrame:
     """One row: invoices, avg_items and avg_value per invoice, max_items, max_value (sales only)."""
-    invoices, items, value, max_items, max_value = session.execute(q.basket_size(rules)).one()
+    invoices, items, value, max_items, max_value = session.execute(
+        q.basket_size(rules, rollup=_rollup(session, rules))
+    ).one()
     invoices = int(invoices or 0)
     row = {
         "invoices": invoices,
@@ -96,7 +103,7 @@ def basket_size(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) -> 
 
 def customer_revenue(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) -> pd.DataFrame:
     """customer_id, orders, revenue: one row per customer with a kept sale."""
-    rows = session.execute(q.revenue_per_customer(rules)).all()
+    rows = session.execute(q.revenue_per_customer(rules, rollup=_rollup(session, rules))).all()
     frame = pd.DataFrame(rows, columns=["customer_id", "orders", "revenue"])
     frame["orders"] = frame["orders"].astype("int64")
     frame["revenue"] = _money(frame["revenue"])
@@ -134,7 +141,9 @@ def kpis(
 
     ``per_customer``: customer_revenue() of the same rules, when the caller has it already.
     """
-    revenue, orders, customers, items, sales, first, last = session.execute(q.kpis(rules)).one()
+    revenue, orders, customers, items, sales, first, last = session.execute(
+        q.kpis(rules, rollup=_rollup(session, rules))
+    ).one()
     if per_customer is None:
         per_customer = customer_revenue(session=session, rules=rules)
     median = float(per_customer["revenue"].median()) if len(per_customer) else 0.0

@@ -180,3 +180,31 @@ class RunAssignment(Base):
         # Campaign lists read one run's customers by segment label.
         Index("ix_run_assignments_run_label", "run_id", "label"),
     )
+
+
+class InvoiceRollup(Base):
+    """Clean lines summed per invoice under the default rules, kept current by each import.
+
+    Every trend is a sum, a min/max or a distinct count of invoices and customers, all of which
+    come out the same from these rows as from the lines, at a twentieth of the rows to scan.
+    """
+
+    __tablename__ = "invoice_rollups"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    invoice_no: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(128))
+    invoice_date: Mapped[datetime] = mapped_column(DateTime, index=True)
+    purchase: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    revenue: Mapped[int] = mapped_column(BigInteger)  # MONEY_SCALE units, like the queries
+
+
+class RollupState(Base):
+    """The newest import batch folded into invoice_rollups (one row)."""
+
+    __tablename__ = "rollup_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(Integer)

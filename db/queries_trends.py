@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, Select, case, func, literal, select
 
 from db.queries_cleaning import CleaningRules, clean_lines, on_sales
+from db.rollup import rollup_lines
 from db.sql_dates import month_key
 
 # Purchases-per-customer histogram: (label, lowest, highest or None for open-ended).
@@ -25,13 +26,14 @@ FREQUENCY_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 )
 
 
-def _lines(rules: CleaningRules):  # noqa: ANN202 - a Subquery
-    return clean_lines(rules).subquery("lines")
+def _lines(rules: CleaningRules, rollup: bool = False):  # noqa: ANN202 - a Subquery
+    """The kept lines, or their per-invoice rollup when the caller checked it is current."""
+    return (rollup_lines(rules) if rollup else clean_lines(rules)).subquery("lines")
 
 
-def kpis(rules: CleaningRules) -> Select:
+def kpis(rules: CleaningRules, *, rollup: bool = False) -> Select:
     """One row: revenue, orders, customers, items, sale revenue, first and last line date."""
-    lines = _lines(rules)
+    lines = _lines(rules, rollup)
     sales = lines.c.purchase == 1
     return select(
         func.sum(lines.c.revenue).label("revenue"),
@@ -44,9 +46,9 @@ def kpis(rules: CleaningRules) -> Select:
     )
 
 
-def sales_by_month(rules: CleaningRules) -> Select:
+def sales_by_month(rules: CleaningRules, *, rollup: bool = False) -> Select:
     """Per calendar month with data: month ('YYYY-MM'), revenue, orders, customers."""
-    lines = _lines(rules)
+    lines = _lines(rules, rollup)
     month = month_key(lines.c.invoice_date).label("month")
     return (
         select(
@@ -60,9 +62,9 @@ def sales_by_month(rules: CleaningRules) -> Select:
     )
 
 
-def sales_by_country(rules: CleaningRules) -> Select:
+def sales_by_country(rules: CleaningRules, *, rollup: bool = False) -> Select:
     """Per country: revenue, orders, customers; biggest revenue first."""
-    lines = _lines(rules)
+    lines = _lines(rules, rollup)
     revenue = func.sum(lines.c.revenue).label("revenue")
     return (
         select(
@@ -76,8 +78,8 @@ def sales_by_country(rules: CleaningRules) -> Select:
     )
 
 
-def _per_customer(rules: CleaningRules):  # noqa: ANN202 - a Subquery
-    lines = _lines(rules)
+def _per_customer(rules: CleaningRules, rollup: bool = False):  # noqa: ANN202 - a Subquery
+    lines = _lines(rules, rollup)
     return (
         select(
             lines.c.customer_id,
@@ -90,9 +92,9 @@ def _per_customer(rules: CleaningRules):  # noqa: ANN202 - a Subquery
     )
 
 
-def frequency_histogram(rules: CleaningRules) -> Select:
+def frequency_histogram(rules: CleaningRules, *, rollup: bool = False) -> Select:
     """Customers per FREQUENCY_BUCKETS index (buckets with nobody are absent)."""
-    per_customer = _per_customer(rules)
+    per_customer = _per_customer(rules, rollup)
     whens = [
         (
             per_customer.c.orders <= high if high is not None else per_customer.c.orders >= low,
@@ -109,15 +111,15 @@ def frequency_histogram(rules: CleaningRules) -> Select:
     )
 
 
-def revenue_per_customer(rules: CleaningRules) -> Select:
+def revenue_per_customer(rules: CleaningRules, *, rollup: bool = False) -> Select:
     """One row per customer: customer_id, orders, revenue (a small result: one row each)."""
-    per_customer = _per_customer(rules)
+    per_customer = _per_customer(rules, rollup)
     return select(per_customer.c.customer_id, per_customer.c.orders, per_customer.c.revenue)
 
 
-def basket_size(rules: CleaningRules) -> Select:
+def basket_size(rules: CleaningRules, *, rollup: bool = False) -> Select:
     """One row: invoices, their total items and value, the largest basket (sale lines only)."""
-    lines = _lines(rules)
+    lines = _lines(rules, rollup)
     per_invoice = (
         select(
             lines.c.invoice_no,

@@ -23,6 +23,7 @@ from db.ingest.errors import IngestError
 from db.ingest.prefetch import prefetch
 from db.ingest.writers import writer_for
 from db.models import BATCH_LOADED, ImportBatch, RejectedRow
+from db.rollup import refresh as refresh_rollup
 
 STATUS_ALREADY = "already_imported"
 
@@ -161,6 +162,7 @@ def ingest_file(
     if rows_read == 0:
         raise IngestError("no data rows after the header")
     stored = writer.finish()
+    refresh_rollup(session=session, batch_id=batch.id)
     batch.rows_read = rows_read
     batch.rows_stored = stored
     batch.duplicates = good - stored
