@@ -141,8 +141,8 @@ def ingest_file(
                 if not dates.decided:
                     _settle_dates(dates, chunks(), date_col)
             result = convert(chunk, fields, header, dates, first_row=next_row)
-            # Digests and the wire format are made here too, so the main thread only talks to
-            # the database.
+            # Writers prepare what needs no database here, off the main thread (Postgres: the
+            # digests and the COPY payload).
             yield len(chunk), result, writer.prepare(result.rows)
             next_row += len(chunk)
 
