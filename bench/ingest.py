@@ -26,7 +26,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = REPO.parent / "shared" / "data" / "online_retail.csv.gz"
-ADMIN_URL = os.environ.get("SEGMENTS_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BENCH_DB = "segments_bench_ingest"
 
 
@@ -108,19 +107,12 @@ def child_main(step: str, path: str, target: str) -> None:
 
 
 # -- orchestration ------------------------------------------------------------------------------
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def _fresh_target(backend: str, tmp: Path, n: int) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp / f'bench{n}.db'}"
-    _admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    _admin(f"CREATE DATABASE {BENCH_DB}")
-    return ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + BENCH_DB
+    from db.admin import admin_url, create_database
+
+    return create_database(admin_url("SEGMENTS_BENCH_POSTGRES_URL"), BENCH_DB, replace=True)
 
 
 def measure(step: str, path: Path, target: str) -> tuple[float, int, float]:
@@ -159,7 +151,9 @@ def run(path: Path, repeat: int) -> list[dict]:
                     "seconds": seconds, "rows": runs[0][1], "rows_per_s": runs[0][1] / seconds,
                     "ratio": seconds / base_s, "peak_rss_mib": max(t[2] for t in runs),
                 })  # fmt: skip
-        _admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        from db.admin import admin_url, drop_database
+
+        drop_database(admin_url("SEGMENTS_BENCH_POSTGRES_URL"), BENCH_DB)
     return rows_out
 
 

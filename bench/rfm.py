@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import make_url, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -30,10 +30,10 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from analytics.cleaning import REFERENCE_RULES  # noqa: E402 - after the path set-up
 from analytics.rfm import compute_rfm  # noqa: E402
+from db.admin import admin_url, create_database, drop_database  # noqa: E402
 from db.ingest import ingest_file  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.session import create_db_engine  # noqa: E402
-from db.settings import normalise_database_url  # noqa: E402
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "online_retail.csv.gz"
 BENCH_DB = "segments_bench_rfm"
@@ -89,15 +89,6 @@ def time_database(url: str, data: Path, repeat: int) -> tuple[float, float, pd.D
         engine.dispose()
 
 
-def _pg_admin(admin_url: str, sql: str) -> None:
-    engine = create_db_engine(admin_url)
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(sql))
-    finally:
-        engine.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("SEGMENTS_REAL_DATA", DEFAULT_DATA)))
@@ -119,17 +110,13 @@ def main() -> None:
         seconds, load, frames["sqlite"] = time_database(f"sqlite:///{tmp}/bench.db", args.data, args.repeat)
         rows.append(("SQLite: RFM aggregate (compute_rfm)", seconds, f"load {load:.1f} s"))
     if not args.skip_postgres:
-        admin = normalise_database_url(
-            os.environ.get("SEGMENTS_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1/postgres")
-        )
-        url = make_url(admin).set(database=BENCH_DB).render_as_string(hide_password=False)
-        _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        _pg_admin(admin, f'CREATE DATABASE "{BENCH_DB}"')
+        admin = admin_url("SEGMENTS_BENCH_POSTGRES_URL")
+        url = create_database(admin, BENCH_DB, replace=True)
         try:
             seconds, load, frames["postgres"] = time_database(url, args.data, args.repeat)
             rows.append(("Postgres: RFM aggregate (compute_rfm)", seconds, f"load {load:.1f} s"))
         finally:
-            _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+            drop_database(admin, BENCH_DB)
 
     for name, frame in frames.items():  # the timings only mean something if the answers agree
         ours = frame.set_index("customer_id")

@@ -30,7 +30,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sqlalchemy import make_url, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
@@ -39,15 +39,13 @@ from analytics.labels import label_segments
 from analytics.rfm import compute_rfm
 from analytics.runs import execute_run
 from analytics.segmentation import segment
+from db.admin import admin_url, create_database, drop_database
 from db.ingest import ingest_file
 from db.migrate import upgrade
 from db.session import create_db_engine
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = REPO.parent / "shared" / "data" / "online_retail.csv.gz"
-ADMIN_URL = os.environ.get(
-    "SEGMENTS_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:
@@ -92,18 +90,12 @@ def prepare(backend: str, path: Path, workdir: Path):
         cleanup = engine.dispose
     else:
         name = f"segments_bench_run_{uuid.uuid4().hex[:8]}"
-        admin = create_db_engine(ADMIN_URL)
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        engine = create_db_engine(
-            make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-        )
+        admin = admin_url("SEGMENTS_BENCH_POSTGRES_URL")
+        engine = create_db_engine(create_database(admin, name))
 
         def cleanup() -> None:
             engine.dispose()
-            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            drop_database(admin, name)
 
     upgrade(engine)
     with Session(engine) as session, session.begin():

@@ -19,7 +19,6 @@ with ``ingest_file``, makes a ``default`` run, empties the results cache, then
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -28,33 +27,22 @@ import time
 from pathlib import Path
 
 import dash
-from sqlalchemy import make_url, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 from web_first_view import Call, first_view_calls, post
 from web_load import load_test
 
 from analytics.runs import execute_run
+from db.admin import admin_url, create_database
 from db.ingest import ingest_file
 from db.migrate import upgrade
 from db.session import create_db_engine
-from db.settings import Settings, normalise_database_url
+from db.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = REPO.parent / "shared" / "data" / "online_retail.csv.gz"
-ADMIN_URL = normalise_database_url(
-    os.environ.get("SEGMENTS_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1/postgres")
-)
 PG_NAME = "segments_bench_web"
 TARGET_MS = 300
-
-
-def _pg_admin(sql: str) -> None:
-    engine = create_db_engine(ADMIN_URL)
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(sql))
-    finally:
-        engine.dispose()
 
 
 def build(url: str, data: Path) -> None:
@@ -155,10 +143,11 @@ def main() -> None:
         bench_backend("sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", args)
     if args.sqlite_only:
         return
-    _pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-    _pg_admin(f'CREATE DATABASE "{PG_NAME}"')
-    url = make_url(ADMIN_URL).set(database=PG_NAME).render_as_string(hide_password=False)
-    bench_backend("postgres", url, args)
+    admin = admin_url("SEGMENTS_BENCH_POSTGRES_URL")
+    try:
+        bench_backend("postgres", create_database(admin, PG_NAME, replace=True), args)
+    finally:
+        drop_database(admin, PG_NAME)
 
 
 if __name__ == "__main__":

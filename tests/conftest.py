@@ -15,36 +15,20 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
 from sqlalchemy.exc import OperationalError
 
+from db.admin import admin_url, create_database, drop_database
 from db.migrate import upgrade
 from db.session import create_db_engine, dispose_engines
-from db.settings import normalise_database_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA = Path(
     os.environ.get("SEGMENTS_REAL_DATA", REPO_ROOT.parent / "shared" / "data" / "online_retail.csv.gz")
 )
-PG_ADMIN_URL = normalise_database_url(
-    os.environ.get("SEGMENTS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-)
+PG_ADMIN_URL = admin_url("SEGMENTS_TEST_POSTGRES_URL")
 IN_CI = bool(os.environ.get("CI")) or bool(os.environ.get("SEGMENTS_TEST_REQUIRE_POSTGRES"))
 BACKENDS = ["sqlite", "postgres"]
 _counter = itertools.count()
-
-
-def _pg_url(dbname: str) -> str:
-    return make_url(PG_ADMIN_URL).set(database=dbname).render_as_string(hide_password=False)
-
-
-def _pg_admin(sql: str) -> None:
-    engine = create_db_engine(PG_ADMIN_URL)
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(sql))
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -62,17 +46,17 @@ def sqlite_template(tmp_path_factory) -> Path:
 def postgres_template():
     name = f"segtpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
-        _pg_admin(f'CREATE DATABASE "{name}"')
+        url = create_database(PG_ADMIN_URL, name)
     except OperationalError as exc:
         message = f"Postgres not reachable at {PG_ADMIN_URL}: {str(exc.orig).strip()}"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    engine = create_db_engine(_pg_url(name))
+    engine = create_db_engine(url)
     upgrade(engine)
     engine.dispose()
     yield name
-    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_database(PG_ADMIN_URL, name)
 
 
 def _fresh_database(backend: str, request, tmp_path: Path):
@@ -84,12 +68,12 @@ def _fresh_database(backend: str, request, tmp_path: Path):
         return
     template = request.getfixturevalue("postgres_template")
     name = f"segt_{os.getpid()}_{next(_counter)}"
-    _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    url = create_database(PG_ADMIN_URL, name, template=template)
     try:
-        yield _pg_url(name)
+        yield url
     finally:
         dispose_engines()  # commands cache an engine per URL: close it before the drop
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(PG_ADMIN_URL, name)
 
 
 @pytest.fixture(params=BACKENDS)

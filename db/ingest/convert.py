@@ -12,18 +12,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from db.ingest.columns import FIELDS
 from db.ingest.dates import DateFormat
 
-COLUMNS = (
-    "invoice_no",
-    "stock_code",
-    "description",
-    "quantity",
-    "invoice_date",
-    "unit_price",
-    "customer_id",
-    "country",
-)
+# The stored columns: every mappable field but line_total, which only serves to derive the price.
+COLUMNS = tuple(field for field in FIELDS if field != "line_total")
 MAX_PRICE = 10**10  # Numeric(14, 4)
 MAX_QUANTITY = 2**31 - 1
 # Plain pattern strings, not compiled objects: pandas hands strings to Arrow's vectorised regex
