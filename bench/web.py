@@ -33,7 +33,7 @@ from web_first_view import Call, first_view_calls, post
 from web_load import load_test
 
 from analytics.runs import execute_run
-from db.admin import admin_url, create_database
+from db.admin import admin_url, create_database, drop_database
 from db.ingest import ingest_file
 from db.migrate import upgrade
 from db.session import create_db_engine
