@@ -1,7 +1,8 @@
 """Turn a chunk of raw text cells into normalised columns, and rows that fail into rejects.
 
-Everything is vectorised over the chunk. The normalised text (fixed decimal places, one date
-spelling) is what the duplicate digest is computed from, so "2.55" and "2.550" are one line.
+Everything is vectorised over the chunk with Arrow kernels (dates with pandas). The normalised
+text (fixed decimal places, one date spelling) is what the duplicate digest is computed from,
+so "2.55" and "2.550" are one line.
 """
 
 from __future__ import annotations
@@ -11,118 +12,115 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from db.ingest.columns import FIELDS
 from db.ingest.dates import DateFormat
+from db.ingest.readers import Chunk
 
 # The stored columns: every mappable field but line_total, which only serves to derive the price.
 COLUMNS = tuple(field for field in FIELDS if field != "line_total")
 MAX_PRICE = 10**10  # Numeric(14, 4)
 MAX_QUANTITY = 2**31 - 1
-# Plain pattern strings, not compiled objects: pandas hands strings to Arrow's vectorised regex
-# engine but falls back to a Python loop for compiled patterns.
-_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_INTEGER = r"^[+-]?\d+(\.0*)?$"
-_CURRENCY = r"^[£$€]|\s+"
-_DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
+# RE2 syntax (Arrow's regex engine); ASCII digits only, as a database number accepts.
+_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_INTEGER = r"^[+-]?[0-9]+(\.0*)?$"
+_CURRENCY = r"^[£$€]|[\s\x{00A0}]+"
+_DECIMAL_COMMA = r"^[+-]?[0-9]+,[0-9]+$"
 LIMITS = {"invoice_no": 64, "stock_code": 64, "customer_id": 64, "country": 128}
 
 
 @dataclass
 class Converted:
-    rows: pd.DataFrame  # COLUMNS as normalised text (None for NULL), index = source row number
-    rejects: pd.DataFrame  # row_number, reason, detail; index = source row number
+    rows: pa.Table  # COLUMNS as normalised text (null for NULL)
+    rejects: pd.DataFrame  # reason, detail, raw; index = source row number
 
 
-def _text(raw: pd.Series) -> pd.Series:
-    cleaned = raw.str.replace("\x00", "", regex=False).str.strip()
-    return cleaned.where(cleaned != "", None)
+def _mask(values: pa.Array) -> np.ndarray:
+    return pc.fill_null(values, False).to_numpy(zero_copy_only=False)
 
 
-def _number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _text(raw: pa.Array) -> pa.Array:
+    cleaned = pc.utf8_trim_whitespace(pc.replace_substring(raw, "\x00", ""))
+    return pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
+
+
+def _number(raw: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Float values and a mask of cells that are not numbers (empty counts as not a number)."""
-    text = raw.str.strip().str.replace(_CURRENCY, "", regex=True)
-    comma = text.str.match(_DECIMAL_COMMA)
-    text = text.where(~comma, text.str.replace(",", ".", regex=False))
-    bad = ~text.str.match(_NUMBER)
-    values = pd.to_numeric(text.where(~bad, None), errors="coerce")
-    return values.astype("float64"), bad | values.isna()
-
-
-def _arrow_text(values: pd.Series, via: pa.DataType | None = None) -> pd.Series:
-    array = pa.array(values.to_numpy())
-    if via is not None:
-        array = array.cast(via)
-    return pd.Series(array.cast(pa.string()), index=values.index, dtype="str")
-
-
-def _timestamp_text(values: pd.Series) -> pd.Series:
-    """ISO text with a space, made by numpy's formatter (Series.dt.strftime is ten times slower)."""
-    text = np.datetime_as_string(values.to_numpy(dtype="datetime64[s]"), unit="s")  # <U19, 'T' at 10
-    if len(text):
-        text.view(np.uint32).reshape(len(text), -1)[:, 10] = ord(" ")
-    return pd.Series(text, index=values.index, dtype="str")
+    text = pc.replace_substring_regex(pc.utf8_trim_whitespace(raw), _CURRENCY, "")
+    comma = pc.match_substring_regex(text, _DECIMAL_COMMA)
+    text = pc.if_else(comma, pc.replace_substring(text, ",", "."), text)
+    good = pc.match_substring_regex(text, _NUMBER)
+    values = pc.if_else(good, text, pa.scalar(None, pa.string())).cast(pa.float64())
+    values = values.to_numpy(zero_copy_only=False)  # nulls become NaN
+    return values, ~_mask(good) | np.isnan(values)
 
 
 class Rejects:
     """Collects the first failure of every row: reason, and the column and value as detail."""
 
-    def __init__(self, index: pd.Index) -> None:
-        self.reason = pd.Series(None, index=index, dtype=object)
-        self.detail = pd.Series(None, index=index, dtype=object)
+    def __init__(self, n: int) -> None:
+        self.taken = np.zeros(n, dtype=bool)
+        self.reason = np.full(n, None, dtype=object)
+        self.detail = np.full(n, None, dtype=object)
 
-    def add(self, mask: pd.Series, reason: str, column: str, values: pd.Series) -> None:
-        new = mask & self.reason.isna()
-        if new.any():
+    def add(self, mask: np.ndarray, reason: str, column: str, values: pa.Array) -> None:
+        new = np.flatnonzero(mask & ~self.taken)
+        if new.size:
+            self.taken[new] = True
             self.reason[new] = reason
-            self.detail[new] = column + "=" + values[new].astype(str).str.slice(0, 80)
-
-    @property
-    def mask(self) -> pd.Series:
-        return self.reason.notna()
+            cells = values.take(pa.array(new)).to_pylist()
+            self.detail[new] = [f"{column}={'' if v is None else str(v)[:80]}" for v in cells]
 
 
-def convert(
-    chunk: pd.DataFrame,
-    fields: dict[str, int],
-    header: tuple[str, ...],
-    dates: DateFormat,
-    *,
-    first_row: int,
-) -> Converted:
-    """Normalise one chunk; ``first_row`` is the source row number of its first line."""
-    index = pd.RangeIndex(first_row, first_row + len(chunk))
-    chunk = chunk.set_axis(index, axis=0)
-    empty = chunk.iloc[:, : len(header)].eq("").all(axis=1)
-    chunk = chunk[~empty]
-    rej = Rejects(chunk.index)
+def _drop_empty(chunk: Chunk, width: int) -> Chunk:
+    filled = np.zeros(len(chunk), dtype=bool)
+    for i in range(width):
+        filled |= _mask(pc.not_equal(chunk.table.column(i), ""))
+    if filled.all():
+        return chunk
+    return Chunk(chunk.table.filter(pa.array(filled)), chunk.rows[filled])
 
-    def col(field: str) -> pd.Series | None:
-        return chunk.iloc[:, fields[field]] if field in fields else None
+
+def convert(chunk: Chunk, fields: dict[str, int], header: tuple[str, ...], dates: DateFormat) -> Converted:
+    """Normalise one chunk of raw cells (all-empty rows are dropped: they are blank lines)."""
+    width = len(header)
+    chunk = _drop_empty(chunk, width)
+    table, n = chunk.table, len(chunk)
+    rej = Rejects(n)
+
+    def col(field: str) -> pa.Array | None:
+        return table.column(fields[field]).combine_chunks() if field in fields else None
 
     def name(field: str) -> str:
         return header[fields[field]]
 
-    extra = chunk.iloc[:, len(header) :]
-    if extra.shape[1]:
-        too_many = extra.ne("").any(axis=1)
-        rej.add(too_many, "too many fields", "row", pd.Series("extra fields", index=chunk.index))
+    if table.num_columns > width:
+        too_many = np.zeros(n, dtype=bool)
+        for i in range(width, table.num_columns):
+            too_many |= _mask(pc.not_equal(table.column(i), ""))
+        rej.add(too_many, "too many fields", "row", pa.array(["extra fields"] * n))
 
     raw_date = col("invoice_date")
-    when = dates.parse(raw_date)
-    rej.add(raw_date.str.strip() == "", "missing date", name("invoice_date"), raw_date)
-    rej.add(when.isna(), "invalid date", name("invoice_date"), raw_date)
+    parsed = dates.parse(pd.Series(raw_date.to_pandas()))
+    when = parsed.to_numpy(dtype="datetime64[s]")  # whole seconds, as stored
+    blank = _mask(pc.equal(pc.utf8_trim_whitespace(raw_date), ""))
+    rej.add(blank, "missing date", name("invoice_date"), raw_date)
+    rej.add(np.isnat(when), "invalid date", name("invoice_date"), raw_date)
+    when_arrow = pa.array(when, type=pa.timestamp("s"))
 
     if "quantity" in fields:
         raw_q = col("quantity")
-        q_text = raw_q.str.strip()
-        rej.add(q_text == "", "missing quantity", name("quantity"), raw_q)
-        rej.add(~q_text.str.match(_INTEGER), "invalid quantity", name("quantity"), raw_q)
-        quantity = pd.to_numeric(q_text.where(q_text.str.match(_INTEGER), None), errors="coerce")
-        rej.add(quantity.abs() > MAX_QUANTITY, "quantity out of range", name("quantity"), raw_q)
-        quantity = quantity.fillna(0)
+        q_text = pc.utf8_trim_whitespace(raw_q)
+        rej.add(_mask(pc.equal(q_text, "")), "missing quantity", name("quantity"), raw_q)
+        whole = pc.match_substring_regex(q_text, _INTEGER)
+        rej.add(~_mask(whole), "invalid quantity", name("quantity"), raw_q)
+        quantity = pc.if_else(whole, q_text, pa.scalar(None, pa.string())).cast(pa.float64())
+        quantity = quantity.to_numpy(zero_copy_only=False)
+        rej.add(np.abs(quantity) > MAX_QUANTITY, "quantity out of range", name("quantity"), raw_q)
+        quantity = np.nan_to_num(quantity, nan=0.0)
     else:
-        quantity = pd.Series(1, index=chunk.index)
+        quantity = np.ones(n)
 
     price_field = "unit_price" if "unit_price" in fields else "line_total"
     raw_p = col(price_field)
@@ -132,54 +130,56 @@ def convert(
         price = value
     else:
         rej.add(quantity == 0, "zero quantity with line total", name(price_field), raw_p)
-        price = value / quantity.replace(0, np.nan)
-    price = price.round(4) + 0.0  # + 0.0 turns -0.0 into 0.0, so both spell "0.0000"
-    rej.add(price.abs() >= MAX_PRICE, "unit price out of range", name(price_field), raw_p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            price = value / np.where(quantity == 0, np.nan, quantity)
+    price = np.round(price, 4) + 0.0  # + 0.0 turns -0.0 into 0.0, so both spell "0.0000"
+    with np.errstate(invalid="ignore"):
+        rej.add(np.abs(price) >= MAX_PRICE, "unit price out of range", name(price_field), raw_p)
 
-    out = pd.DataFrame(index=chunk.index)
-    for field in ("stock_code", "description", "country"):
-        out[field] = _text(col(field)) if field in fields else None
-    customer = _text(col("customer_id")) if "customer_id" in fields else None
-    if customer is not None:
-        # Spreadsheets turn 17850 into 17850.0; it is the same customer.
-        floaty = customer.str.match(r"^\d+\.0+$").fillna(False)
-        if floaty.any():
-            customer = customer.where(~floaty, customer.str.replace(r"\.0+$", "", regex=True))
+    null_text = pa.nulls(n, pa.string())
+    out = {
+        field: _text(col(field)) if field in fields else null_text
+        for field in ("stock_code", "description", "country")
+    }
+    customer = _text(col("customer_id")) if "customer_id" in fields else null_text
+    # Spreadsheets turn 17850 into 17850.0; it is the same customer.
+    customer = pc.replace_substring_regex(customer, r"^([0-9]+)\.0+$", r"\1")
     out["customer_id"] = customer
-    out["quantity"] = quantity
-    out["unit_price"] = price
-    out["invoice_date"] = when
-    invoice = _text(col("invoice_no")) if "invoice_no" in fields else None
-    if invoice is None or invoice.isna().any():
+    invoice = _text(col("invoice_no")) if "invoice_no" in fields else null_text
+    if invoice.null_count:
         # No invoice number: one per customer and timestamp, the same on every import.
-        derived = (customer.fillna("anon") if customer is not None else "anon") + "-"
-        derived = derived + when.dt.strftime("%Y%m%d%H%M%S")
-        invoice = derived if invoice is None else invoice.fillna(derived)
+        derived = pc.binary_join_element_wise(
+            pc.fill_null(customer, "anon"), pc.strftime(when_arrow, "%Y%m%d%H%M%S"), "-"
+        )
+        invoice = pc.coalesce(invoice, derived)
     out["invoice_no"] = invoice
 
     for field, limit in LIMITS.items():
         values = out[field]
-        if values is not None and values.notna().any():
-            long = values.str.len() > limit
-            rej.add(long.fillna(False), "value too long", field, values.fillna(""))
+        if values.null_count < n:
+            rej.add(_mask(pc.greater(pc.utf8_length(values), limit)), "value too long", field, values)
 
-    bad = rej.mask
-    good = out[~bad]
-    rows = pd.DataFrame(
+    good = pa.array(~rej.taken)
+    # Rejected rows are dropped below; zero their numbers so the casts cannot overflow first.
+    quantity = np.where(rej.taken, 0, quantity).astype(np.int64)
+    price = np.where(rej.taken, 0.0, price)
+    rows = pa.table(
         {
-            "invoice_no": good["invoice_no"],
-            "stock_code": good["stock_code"],
-            "description": good["description"],
-            "quantity": _arrow_text(good["quantity"].astype("int64")),
-            "invoice_date": _timestamp_text(good["invoice_date"]),
+            "invoice_no": out["invoice_no"],
+            "stock_code": out["stock_code"],
+            "description": out["description"],
+            "quantity": pa.array(quantity).cast(pa.string()),
+            "invoice_date": when_arrow.cast(pa.string()),
             # Arrow rounds float -> decimal correctly (2.55 -> "2.5500"), and in C++.
-            "unit_price": _arrow_text(good["unit_price"], pa.decimal128(18, 4)),
-            "customer_id": good["customer_id"],
-            "country": good["country"],
-        },
-        index=good.index,
-    ).astype("str")
-    rejects = pd.DataFrame({"reason": rej.reason[bad], "detail": rej.detail[bad]})
-    raw_cells = chunk.loc[bad].iloc[:, : len(header)].itertuples(index=False)
-    rejects["raw"] = [dict(zip(header, values, strict=False)) for values in raw_cells]
+            "unit_price": pa.array(price).cast(pa.decimal128(18, 4)).cast(pa.string()),
+            "customer_id": out["customer_id"],
+            "country": out["country"],
+        }
+    ).filter(good)
+    bad_idx = np.flatnonzero(rej.taken)
+    rejects = pd.DataFrame(
+        {"reason": rej.reason[bad_idx], "detail": rej.detail[bad_idx]}, index=chunk.rows[bad_idx]
+    )
+    raw_cells = table.select(list(range(width))).take(pa.array(bad_idx)).to_pylist()
+    rejects["raw"] = [dict(zip(header, row.values(), strict=False)) for row in raw_cells]
     return Converted(rows=rows, rejects=rejects)

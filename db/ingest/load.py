@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from tqdm import tqdm
@@ -61,12 +60,12 @@ def _utcnow() -> datetime:
 
 def _chunk_source(
     source: readers.Source, options: IngestOptions
-) -> tuple[tuple[str, ...], Callable[[], Iterator[pd.DataFrame]]]:
+) -> tuple[tuple[str, ...], Callable[[], Iterator[readers.Chunk]]]:
     """The header and a way to iterate the data chunks (again, if dates need a second look)."""
     if source.kind == "excel":
         header, _ = readers.excel_rows(source, options.sheet)
 
-        def excel_chunks() -> Iterator[pd.DataFrame]:
+        def excel_chunks() -> Iterator[readers.Chunk]:
             _, rows = readers.excel_rows(source, options.sheet)
             return readers.iter_excel(rows, len(header), options.chunk_rows)
 
@@ -76,9 +75,12 @@ def _chunk_source(
     return source.header, lambda: readers.iter_csv(source, options.chunk_rows)
 
 
-def _settle_dates(dates: DateFormat, chunks: Iterator[pd.DataFrame], column: int) -> None:
+def _settle_dates(dates: DateFormat, chunks: Iterator[readers.Chunk], column: int) -> None:
     for chunk in chunks:
-        dates.settle(chunk.iloc[:, column])
+        values = chunk.text(column)
+        if dates.ambiguous_pair is None:  # nothing recognised yet: keep looking
+            dates.learn(values)
+        dates.settle(values)
         if dates.decided:
             return
     dates.finish_learning()
@@ -134,17 +136,17 @@ def ingest_file(
     rows_read = good = 0
 
     def converted() -> Iterator[tuple[int, Converted, Any]]:
-        next_row = 2  # the header is row 1, as a spreadsheet numbers them
         for chunk in chunks():
-            if not dates.decided and chunk.iloc[:, date_col].str.strip().ne("").any():
-                dates.learn(chunk.iloc[:, date_col])
-                if not dates.decided:
-                    _settle_dates(dates, chunks(), date_col)
-            result = convert(chunk, fields, header, dates, first_row=next_row)
+            if not dates.decided:
+                raw_dates = chunk.text(date_col)
+                if raw_dates.str.strip().ne("").any():
+                    dates.learn(raw_dates)
+                    if not dates.decided:
+                        _settle_dates(dates, chunks(), date_col)
+            result = convert(chunk, fields, header, dates)
             # Writers prepare what needs no database here, off the main thread (Postgres: the
             # digests and the COPY payload).
             yield len(chunk), result, writer.prepare(result.rows)
-            next_row += len(chunk)
 
     total = source.approx_rows or None
     with tqdm(total=total, unit=" rows", disable=not progress, leave=False) as bar:

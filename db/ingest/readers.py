@@ -2,7 +2,7 @@
 
 A first streaming pass checks the whole file before anything reaches the database: it hashes
 the stored bytes, proves a gzip stream is complete, decides the text encoding and refuses binary
-junk. The second pass hands pandas' C parser the file in bounded chunks.
+junk. The second pass streams it through Arrow's CSV reader in bounded chunks.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from db.ingest.errors import IngestError
 
 BLOCK = 1 << 20
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-EXTRA_FIELDS = 8  # spare columns that catch rows with more fields than the header
 _CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 
@@ -148,32 +150,142 @@ def open_source(path: Path, *, encoding: str | None = None, delimiter: str | Non
     return Source(path, kind, compressed, size, sha, encoding, delimiter, header, max(lines - 1, 0))
 
 
-def iter_csv(source: Source, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    """Chunks of string columns named after the header, plus spare columns for ragged rows."""
-    names = [f"__col{i}" for i in range(len(source.header) + EXTRA_FIELDS)]
-    reader = pd.read_csv(
-        source.path,
-        sep=source.delimiter,
-        encoding=source.encoding,
-        compression="gzip" if source.compressed else None,
-        header=None,
-        skiprows=1,
-        names=names,
-        dtype=str,
-        na_filter=False,
-        skip_blank_lines=False,
-        chunksize=chunk_rows,
-        engine="c",
+@dataclass
+class Chunk:
+    """Raw text cells of consecutive data rows and their source row numbers (the header is 1)."""
+
+    table: pa.Table  # string columns, header width; spare ones only for rows with extra fields
+    rows: np.ndarray  # int64 row numbers, one per table row
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def text(self, column: int) -> pd.Series:
+        return self.table.column(column).to_pandas()
+
+
+def _names(width: int) -> list[str]:
+    return [f"__col{i}" for i in range(width)]
+
+
+def _text_table(rows: list[list[str]], width: int) -> pa.Table:
+    return pa.table(
+        {name: pa.array([r[i] for r in rows], pa.string()) for i, name in enumerate(_names(width))}
     )
+
+
+class _OddRows:
+    """Rows whose field count differs from the header's, which Arrow hands over one by one.
+
+    Short rows are padded (their missing fields are empty); long rows keep their extra fields
+    in spare columns so that they are quarantined as "too many fields".
+    """
+
+    def __init__(self, width: int, delimiter: str) -> None:
+        self.width = width
+        self.delimiter = delimiter
+        self.numbers: list[int] = []  # every odd row, for numbering the regular ones
+        self.pending: list[tuple[int, list[str]]] = []
+
+    def __call__(self, row) -> str:
+        self.numbers.append(row.number)
+        fields = next(csv.reader([row.text], delimiter=self.delimiter), [])
+        if any(f.strip() for f in fields):  # a blank line is not a row
+            self.pending.append((row.number, fields))
+        return "skip"
+
+    def take(self) -> Chunk | None:
+        if not self.pending:
+            return None
+        width = max(self.width, *(len(f) for _, f in self.pending))
+        cells = [f + [""] * (width - len(f)) for _, f in self.pending]
+        chunk = Chunk(_text_table(cells, width), np.array([n for n, _ in self.pending], dtype=np.int64))
+        self.pending = []
+        return chunk
+
+    def number(self, ordinals: np.ndarray) -> np.ndarray:
+        """Source row numbers of the regular rows with these ordinals (0 = first data row)."""
+        skipped = np.asarray(self.numbers, dtype=np.int64)
+        rows = ordinals + 2
+        while True:  # each pass accounts for odd rows the previous guess stepped over
+            guess = ordinals + 2 + np.searchsorted(skipped, rows, side="right")
+            if np.array_equal(guess, rows):
+                return rows
+            rows = guess
+
+
+def _arrow_encoding(encoding: str) -> str:
+    # Arrow decodes UTF-8 natively; the BOM sits in the header line, which is skipped.
+    return "utf8" if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") else encoding
+
+
+def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
+    """Chunks of text cells, parsed by Arrow's streaming CSV reader in bounded memory."""
+    width = len(source.header)
+    odd = _OddRows(width, source.delimiter)
+    names = _names(width)
+    stream = pa.input_stream(source.path, compression="gzip" if source.compressed else None)
     try:
-        yield from reader
-    except pd.errors.ParserError as exc:
-        detail = str(exc).replace("C error: ", "").strip().rstrip(".")
-        raise IngestError(f"malformed CSV: {detail}") from exc
+        reader = pa_csv.open_csv(
+            stream,
+            read_options=pa_csv.ReadOptions(
+                # One thread keeps row numbers known to the odd-row handler; the other core
+                # is busy with the database.
+                use_threads=False,
+                block_size=BLOCK * 4,
+                skip_rows=1,
+                column_names=names,
+                encoding=_arrow_encoding(source.encoding),
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=source.delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=odd,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        buffered: list[pa.RecordBatch] = []
+        held = seen = 0
+        for batch in _batches(reader, source):
+            buffered.append(batch)
+            held += batch.num_rows
+            while held >= chunk_rows:
+                table = pa.Table.from_batches(buffered)
+                head, rest = table.slice(0, chunk_rows), table.slice(chunk_rows)
+                yield Chunk(head, odd.number(np.arange(seen, seen + head.num_rows)))
+                seen += head.num_rows
+                buffered, held = rest.to_batches(), rest.num_rows
+                # Odd rows follow the regular rows around them, which settle the date format.
+                if (extra := odd.take()) is not None:
+                    yield extra
+        if held:
+            table = pa.Table.from_batches(buffered)
+            yield Chunk(table, odd.number(np.arange(seen, seen + table.num_rows)))
+        if (extra := odd.take()) is not None:
+            yield extra
+    finally:
+        stream.close()
+
+
+def _batches(reader, source: Source) -> Iterator[pa.RecordBatch]:
+    try:
+        while True:
+            try:
+                yield reader.read_next_batch()
+            except StopIteration:
+                return
     except UnicodeDecodeError as exc:
         raise IngestError(f"cannot decode the file as {source.encoding}; pass --encoding") from exc
-    finally:
-        reader.close()
+    except pa.ArrowInvalid as exc:
+        detail = str(exc).splitlines()[0].strip().rstrip(".")
+        if "UTF8" in detail or "utf8" in detail.lower():
+            raise IngestError(f"cannot decode the file as {source.encoding}; pass --encoding") from exc
+        raise IngestError(f"malformed CSV: {detail}") from exc
 
 
 def _cell_text(value: object) -> str:
@@ -209,14 +321,13 @@ def excel_rows(source: Source, sheet: str | None) -> tuple[tuple[str, ...], Iter
     return tuple(_cell_text(c).strip() for c in header), ([_cell_text(c) for c in row] for row in rows)
 
 
-def iter_excel(rows: Iterator[list[str]], width: int, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def iter_excel(rows: Iterator[list[str]], width: int, chunk_rows: int) -> Iterator[Chunk]:
     # Cells right of the header are notes people leave in sheets, not shifted fields: ignored.
-    names = [f"__col{i}" for i in range(width)]
-    start, batch = 0, []
+    start, batch = 2, []
     for row in rows:
-        batch.append((row + [""] * len(names))[: len(names)])
+        batch.append((row + [""] * width)[:width])
         if len(batch) == chunk_rows:
-            yield pd.DataFrame(batch, columns=names, index=pd.RangeIndex(start, start + len(batch)))
+            yield Chunk(_text_table(batch, width), np.arange(start, start + len(batch), dtype=np.int64))
             start, batch = start + len(batch), []
     if batch:
-        yield pd.DataFrame(batch, columns=names, index=pd.RangeIndex(start, start + len(batch)))
+        yield Chunk(_text_table(batch, width), np.arange(start, start + len(batch), dtype=np.int64))

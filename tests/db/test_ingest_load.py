@@ -127,3 +127,55 @@ def test_duplicates_across_chunks_are_stored_once(db_url, tmp_path):
     engine.dispose()
     assert (result.rows_read, result.rows_stored, result.duplicates) == (8, 3, 5)
     assert counts(db_url)["transactions"] == 3
+
+
+def test_odd_rows_keep_their_row_numbers(db_url, tmp_path):
+    """Short, long and multi-line rows: each reject names the row a spreadsheet would show."""
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"  # row 1
+        '1,A,"CUP\nWITH HANDLE",1,2011-01-05 10:00,1.5,100,UK\n'  # row 2, two physical lines
+        "2,B,PLATE,1,2011-01-05 10:00\n"  # row 3: short, no price
+        "\n"  # row 4: blank
+        "3,C,BOWL,2,2011-01-06 10:00,2.5,101,UK,x,y,z,1,2,3,4,5,6,7,8,9,10\n"  # row 5: 13 extra fields
+        "4,D,JUG,x,2011-01-06 10:00,2.5,101,UK\n"  # row 6: bad quantity
+        "5,E,MUG,1,2011-01-07 10:00,3,102\n"  # row 7: short, country missing: loads
+    )
+    summary = json.loads(invoke("ingest", path, "--db", db_url, "--json").output)
+    assert (summary["rows_read"], summary["rows_stored"], summary["rejected"]) == (5, 2, 3)
+    from sqlalchemy import select
+
+    from db.models import RejectedRow, Transaction
+    from db.session import create_db_engine
+
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:
+        rejected = conn.execute(select(RejectedRow.row_number, RejectedRow.reason).order_by("row_number")).all()
+        stored = conn.execute(select(Transaction.description, Transaction.country).order_by("invoice_no")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rejected] == [
+        (3, "invalid unit price"), (5, "too many fields"), (6, "invalid quantity"),
+    ]  # fmt: skip
+    assert [tuple(r) for r in stored] == [("CUP\nWITH HANDLE", "UK"), ("MUG", None)]
+
+
+def test_row_numbers_stay_right_across_chunks(db_url, tmp_path):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from db.ingest import IngestOptions, ingest_file
+    from db.models import RejectedRow
+    from db.session import create_db_engine
+
+    good = ["1", "A", "CUP", "1", "2011-01-05 10:00", "1.5", "100", "UK"]
+    rows = [[*good[:3], str(i), *good[4:]] for i in range(1, 8)]
+    rows[2] = rows[2][:5]  # row 4: short
+    rows[5][3] = "many"  # row 7: bad quantity
+    path = write_csv(tmp_path / "chunks.csv", rows)
+    engine = create_db_engine(db_url)
+    with Session(engine) as session, session.begin():
+        result = ingest_file(path, session=session, options=IngestOptions(chunk_rows=2))
+        numbers = session.scalars(select(RejectedRow.row_number).order_by(RejectedRow.row_number)).all()
+    engine.dispose()
+    assert (result.rows_read, result.rows_stored, result.rejected) == (7, 5, 2)
+    assert numbers == [4, 7]
