@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from db.ingest import readers
+from db.ingest import indexes, readers
 from db.ingest.columns import resolve_columns
 from db.ingest.convert import Converted, convert
 from db.ingest.dates import DateFormat
@@ -131,6 +131,7 @@ def ingest_file(
     )
     session.add(batch)
     session.flush()
+    deferred = indexes.defer_if_empty(session)
     writer = writer_for(session, batch.id)
     reasons: Counter[str] = Counter()
     rows_read = good = 0
@@ -164,6 +165,7 @@ def ingest_file(
     if rows_read == 0:
         raise IngestError("no data rows after the header")
     stored = writer.finish()
+    indexes.rebuild(session, deferred)
     refresh_rollup(session=session, batch_id=batch.id)
     batch.rows_read = rows_read
     batch.rows_stored = stored

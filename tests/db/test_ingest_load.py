@@ -179,3 +179,47 @@ def test_row_numbers_stay_right_across_chunks(db_url, tmp_path):
     engine.dispose()
     assert (result.rows_read, result.rows_stored, result.rejected) == (7, 5, 2)
     assert numbers == [4, 7]
+
+
+def _transaction_indexes(db_url):
+    from sqlalchemy import inspect
+
+    from db.session import create_db_engine
+
+    engine = create_db_engine(db_url)
+    try:
+        return sorted(ix["name"] for ix in inspect(engine).get_indexes("transactions"))
+    finally:
+        engine.dispose()
+
+
+def test_first_load_builds_the_secondary_index_afterwards(db_url, tmp_path):
+    """An empty table loads without its (customer, date) index, which is built at the end."""
+    from sqlalchemy import text
+
+    from db.session import create_db_engine
+
+    before = _transaction_indexes(db_url)
+    assert "ix_transactions_customer_date" in before
+    invoke("ingest", write_csv(tmp_path / "a.csv", ROWS), "--db", db_url)
+    assert _transaction_indexes(db_url) == before
+    # A refused file on an empty table leaves the index in place (the drop is rolled back) ...
+    engine = create_db_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM transactions"))
+    engine.dispose()
+    ambiguous = write_csv(tmp_path / "amb.csv", [[*ROWS[0][:4], "1/2/2011 10:00", *ROWS[0][5:]]])
+    assert invoke("ingest", ambiguous, "--db", db_url).exit_code == 2
+    assert _transaction_indexes(db_url) == before
+    # ... and the index answers for the stored lines.
+    invoke("ingest", write_csv(tmp_path / "b.csv", ROWS[::-1]), "--db", db_url)
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SET enable_seqscan = off"))
+            plan = conn.execute(text("EXPLAIN SELECT invoice_date FROM transactions WHERE customer_id = '17850'"))
+        else:
+            plan = conn.execute(text("EXPLAIN QUERY PLAN SELECT invoice_date FROM transactions WHERE customer_id = '17850'"))
+        assert "ix_transactions_customer_date" in " ".join(str(row) for row in plan)
+        assert conn.scalar(text("SELECT count(*) FROM transactions WHERE customer_id = '17850'")) == 2
+    engine.dispose()
