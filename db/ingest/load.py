@@ -22,7 +22,8 @@ from db.ingest.errors import IngestError
 from db.ingest.prefetch import prefetch
 from db.ingest.writers import writer_for
 from db.models import BATCH_LOADED, ImportBatch, RejectedRow
-from db.rollup import refresh as refresh_rollup
+from db.rollup import Delta
+from db.rollup import fold as fold_rollup
 
 STATUS_ALREADY = "already_imported"
 
@@ -132,6 +133,7 @@ def ingest_file(
     session.add(batch)
     session.flush()
     deferred = indexes.defer_if_empty(session)
+    delta = Delta()
     writer = writer_for(session, batch.id)
     reasons: Counter[str] = Counter()
     rows_read = good = 0
@@ -156,7 +158,7 @@ def ingest_file(
             if options.date_format and len(result.rows) == 0 and len(result.rejects):
                 sample = result.rejects["detail"].iloc[0]
                 raise IngestError(f"no date matches --date-format {options.date_format!r} ({sample})")
-            writer.write(payload)
+            delta.add(writer.write(payload))
             good += len(result.rows)
             if len(result.rejects):
                 reasons.update(result.rejects["reason"].tolist())
@@ -166,7 +168,7 @@ def ingest_file(
         raise IngestError("no data rows after the header")
     stored = writer.finish()
     indexes.rebuild(session, deferred)
-    refresh_rollup(session=session, batch_id=batch.id)
+    fold_rollup(session=session, batch_id=batch.id, delta=delta)
     batch.rows_read = rows_read
     batch.rows_stored = stored
     batch.duplicates = good - stored

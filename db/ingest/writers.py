@@ -33,6 +33,20 @@ def line_digests(rows: pa.Table) -> list[bytes]:
     return [md5(text, usedforsecurity=False).digest() for text in joined]
 
 
+def unique_lines(rows: pa.Table) -> tuple[pa.Table, list[bytes]]:
+    """The chunk with every line once (later repeats inside it dropped) and their digests."""
+    digests = line_digests(rows)
+    seen: set[bytes] = set()
+    first = [not (d in seen or seen.add(d)) for d in digests]
+    if len(seen) == len(digests):
+        return rows, digests
+    return rows.filter(pa.array(first)), [d for d, keep in zip(digests, first, strict=True) if keep]
+
+
+def _stored_only(rows: pa.Table, digests: list[bytes], stored: set[bytes]) -> pa.Table:
+    return rows.filter(pa.array([d in stored for d in digests]))
+
+
 class SqliteWriter:
     def __init__(self, session: Session, batch_id: int) -> None:
         self.dbapi = session.connection().connection.driver_connection
@@ -46,20 +60,29 @@ class SqliteWriter:
         )
 
     def prepare(self, rows: pa.Table) -> pa.Table:
-        # Parameter tuples are built in write(): made ahead in the reader thread they were
-        # slower (both threads then want the GIL) and held 40% more memory.
+        # Digests and parameter tuples are made in write(): made ahead in the reader thread
+        # they were slower (both threads then want the GIL) and held 40% more memory.
         return rows
 
-    def write(self, rows: pa.Table) -> None:
+    def write(self, rows: pa.Table) -> pa.Table:
+        """Store the chunk's new lines; returns them (the lines actually stored)."""
         if not rows.num_rows:
-            return
+            return rows
+        rows, digests = unique_lines(rows)
         cols = [rows.column(c).to_pylist() for c in COLUMNS]
         # SQLAlchemy's SQLite DateTime storage format, so ORM reads and range filters agree.
         cols[4] = [d + ".000000" for d in cols[4]]
-        params = zip(*cols, [self.batch_id] * len(rows), line_digests(rows), strict=True)
+        params = zip(*cols, [self.batch_id] * len(digests), digests, strict=True)
+        last_id = self.dbapi.execute("SELECT coalesce(max(id), 0) FROM transactions").fetchone()[0]
         before = self.dbapi.total_changes
         self.dbapi.executemany(self.sql, params)
-        self.stored += self.dbapi.total_changes - before
+        inserted = self.dbapi.total_changes - before
+        self.stored += inserted
+        if inserted == rows.num_rows:
+            return rows
+        # Some lines were stored before: the ones this chunk added have the ids after last_id.
+        added = self.dbapi.execute("SELECT line_hash FROM transactions WHERE id > ?", (last_id,))
+        return _stored_only(rows, digests, {h for (h,) in added})
 
     def finish(self) -> int:
         return self.stored
@@ -67,9 +90,9 @@ class SqliteWriter:
 
 @dataclass
 class CopyPayload:
-    csv: pa.Buffer  # the chunk's new lines as COPY CSV, batch id and digest included
-    lines: int  # lines in ``csv``
-    repeats: int  # lines left out because they repeat an earlier line of the chunk
+    rows: pa.Table  # the chunk's lines, each once
+    digests: list[bytes]
+    csv: pa.Buffer  # ``rows`` as COPY CSV, batch id and digest included
 
 
 class PostgresWriter:
@@ -108,13 +131,7 @@ class PostgresWriter:
         """The chunk as COPY CSV (runs in the reader thread: no database access)."""
         if not rows.num_rows:
             return None
-        digests = line_digests(rows)
-        seen: set[bytes] = set()
-        first = [not (d in seen or seen.add(d)) for d in digests]
-        repeats = len(first) - len(seen)
-        if repeats:
-            rows = rows.filter(pa.array(first))
-            digests = [d for d, keep in zip(digests, first, strict=True) if keep]
+        rows, digests = unique_lines(rows)
         table = rows.select(list(COLUMNS)).append_column(
             "batch_id", pa.array([str(self.batch_id)] * rows.num_rows, pa.string())
         )
@@ -122,22 +139,24 @@ class PostgresWriter:
         buf = pa.BufferOutputStream()
         # Arrow writes NULL as an unquoted empty field, which COPY's CSV format reads as NULL.
         pa_csv.write_csv(table, buf, pa_csv.WriteOptions(include_header=False))
-        return CopyPayload(buf.getvalue(), rows.num_rows, repeats)
+        return CopyPayload(rows, digests, buf.getvalue())
 
     def _copy(self, cur, table: str, payload: CopyPayload) -> None:
         with cur.copy(f"COPY {table} ({_TARGET}) FROM STDIN (FORMAT csv)") as cp:
             cp.write(memoryview(payload.csv))
 
-    def write(self, payload: CopyPayload | None) -> None:
+    def write(self, payload: CopyPayload | None) -> pa.Table | None:
+        """Store the chunk's new lines; returns them (the lines actually stored)."""
         if payload is None:
-            return
+            return None
+        lines = payload.rows.num_rows
         with self.conn.cursor() as cur:
             if self.straight:
                 try:
                     with self.conn.transaction():  # a savepoint inside the import's transaction
                         self._copy(cur, "transactions", payload)
-                    self.stored += payload.lines
-                    return
+                    self.stored += lines
+                    return payload.rows
                 except psycopg.errors.UniqueViolation:
                     self.straight = False
             staging = self._create_staging()
@@ -146,10 +165,12 @@ class PostgresWriter:
             # SQL assembled from this module's constants and an integer id only.
             cur.execute(
                 f"INSERT INTO transactions ({_TARGET}) SELECT {_TARGET} FROM {staging} "  # noqa: S608
-                "ON CONFLICT (invoice_date, line_hash) DO NOTHING"
+                "ON CONFLICT (invoice_date, line_hash) DO NOTHING RETURNING line_hash"
             )
-            self.stored += cur.rowcount
-            self.straight = cur.rowcount == payload.lines
+            added = {h for (h,) in cur.fetchall()}
+        self.stored += len(added)
+        self.straight = len(added) == lines
+        return payload.rows if self.straight else _stored_only(payload.rows, payload.digests, added)
 
     def finish(self) -> int:
         if self.staging is not None:

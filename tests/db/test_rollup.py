@@ -80,3 +80,58 @@ def test_lines_stored_without_an_import_are_not_hidden(engine):
     with Session(engine) as session:
         assert not is_current(session=session)
         assert not use_rollup(session=session, rules=CleaningRules())
+
+
+def _rollup_rows(session: Session) -> list[tuple]:
+    from sqlalchemy import select
+
+    from db.models import InvoiceRollup as R
+
+    columns = (R.invoice_no, R.customer_id, R.country, R.invoice_date, R.purchase, R.quantity, R.revenue)
+    return sorted(map(tuple, session.execute(select(*columns)).all()), key=repr)
+
+
+def test_rollup_folded_by_imports_equals_a_rebuild(db_url, tmp_path):
+    """Imports fold their own lines in; the result must equal summing every stored line again."""
+    from sqlalchemy import func, select
+
+    from db.ingest import IngestOptions
+    from db.models import ImportBatch
+    from db.rollup import refresh
+
+    def line(invoice, code, qty, price, customer="17850", when="2011-01-05 10:00", country="United Kingdom"):
+        return [invoice, code, "ITEM", qty, when, price, customer, country]
+
+    a = [
+        line("536365", "85123A", "6", "2.55"),
+        line("536365", "85123A", "6", "2.55"),  # repeat inside a chunk
+        line("c536366", "85123A", "-1", "2.55"),  # cancellation, lower case
+        line("536367", "post", "1", "18"),  # non-product, lower case
+        line("536368", "gift_0001_20", "1", "20"),  # voucher
+        line("536369", "22423", "2", "0"),  # no price
+        line("536371", "22423", "2", "12.75", customer=""),  # no customer
+        line("536370", "A1", "1", "1.10", customer="12583", country="France", when="2011-02-01 09:00"),
+        line("536370", "A2", "2", "2.20", customer="12583", country="France", when="2011-02-01 09:00"),
+        line("536370", "A3", "3", "3.30", customer="12583", country="France", when="2011-02-01 09:00"),
+        line("536365", "85123A", "6", "2.55"),  # repeat of a line two chunks back
+        line("536372", "22720", "4", "4.95", customer="13047", when="2011-03-01 12:00"),
+    ]
+    b = [
+        a[7],  # stored already
+        line("536370", "A4", "4", "4.40", customer="12583", country="France", when="2011-02-01 09:00"),
+        a[11],  # stored already
+        line("536373", "22720", "1", "4.95", customer="13047", when="2011-03-02 12:00"),
+    ]
+    engine = create_db_engine(db_url)
+    for name, rows in (("a.csv", a), ("b.csv", b)):
+        with Session(engine) as session, session.begin():
+            ingest_file(write_csv(tmp_path / name, rows), session=session, options=IngestOptions(chunk_rows=3))
+    with Session(engine) as session, session.begin():
+        folded = _rollup_rows(session)
+        refresh(session=session, batch_id=session.scalar(select(func.max(ImportBatch.id))))
+        assert _rollup_rows(session) == folded
+    engine.dispose()
+    by_invoice = {row[0]: row for row in folded}
+    assert sorted(by_invoice) == ["536365", "536370", "536372", "536373"]
+    assert by_invoice["536365"][5:] == (6, 6 * 25500)
+    assert by_invoice["536370"][5:] == (10, 11000 + 2 * 22000 + 3 * 33000 + 4 * 44000)
