@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, Select, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
@@ -167,6 +168,19 @@ class Delta:
         return _summed(pa.concat_tables(self.parts)) if self.parts else _SUMMED.empty_table()
 
 
+def _insert(session: Session, rows: pa.Table) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(InvoiceRollup.__table__), rows.to_pylist())
+        return
+    # Postgres runs an executemany as one statement per row; COPY takes them in one go.
+    buf = pa.BufferOutputStream()
+    pa_csv.write_csv(rows, buf, pa_csv.WriteOptions(include_header=False))
+    with session.connection().connection.driver_connection.cursor() as cur:
+        columns = ", ".join(rows.column_names)  # _SUMMED's names
+        with cur.copy(f"COPY invoice_rollups ({columns}) FROM STDIN (FORMAT csv)") as cp:
+            cp.write(memoryview(buf.getvalue()))
+
+
 def fold(*, session: Session, batch_id: int, delta: Delta) -> None:
     """Add batch ``batch_id``'s stored lines (``delta``) to the rollup; rebuild it if it is behind."""
     state = session.get(RollupState, _STATE_ID)
@@ -197,7 +211,7 @@ def fold(*, session: Session, batch_id: int, delta: Delta) -> None:
             )
             added = _summed(pa.concat_tables([added, old]))
     if added.num_rows:
-        session.execute(insert(rollups), added.to_pylist())
+        _insert(session, added)
     if state is None:
         session.add(RollupState(id=_STATE_ID, batch_id=batch_id))
     else:
