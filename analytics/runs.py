@@ -67,10 +67,14 @@ def library_versions() -> dict[str, str]:
 
 
 def data_fingerprint(*, session: Session) -> dict[str, Any]:
-    """Which data the run saw: loaded batches, stored lines, highest transaction id."""
-    lines, max_id = session.execute(select(func.count(), func.max(Transaction.id))).one()
+    """Which data the run saw: loaded batches, stored lines, the newest invoice date."""
+    lines, newest = session.execute(select(func.count(), func.max(Transaction.invoice_date))).one()
     batches = session.scalars(select(ImportBatch.id).order_by(ImportBatch.id)).all()
-    return {"batch_ids": list(batches), "lines": int(lines), "max_transaction_id": max_id}
+    return {
+        "batch_ids": list(batches),
+        "lines": int(lines),
+        "newest_invoice": newest.isoformat(sep=" ") if newest is not None else None,
+    }
 
 
 def _params(preset, k, as_of, rules, random_state, stability_resamples) -> dict[str, Any]:

@@ -73,15 +73,15 @@ class SqliteWriter:
         # SQLAlchemy's SQLite DateTime storage format, so ORM reads and range filters agree.
         cols[4] = [d + ".000000" for d in cols[4]]
         params = zip(*cols, [self.batch_id] * len(digests), digests, strict=True)
-        last_id = self.dbapi.execute("SELECT coalesce(max(id), 0) FROM transactions").fetchone()[0]
+        last_row = self.dbapi.execute("SELECT coalesce(max(rowid), 0) FROM transactions").fetchone()[0]
         before = self.dbapi.total_changes
         self.dbapi.executemany(self.sql, params)
         inserted = self.dbapi.total_changes - before
         self.stored += inserted
         if inserted == rows.num_rows:
             return rows
-        # Some lines were stored before: the ones this chunk added have the ids after last_id.
-        added = self.dbapi.execute("SELECT line_hash FROM transactions WHERE id > ?", (last_id,))
+        # Some lines were stored before: the ones this chunk added have the rowids after last_row.
+        added = self.dbapi.execute("SELECT line_hash FROM transactions WHERE rowid > ?", (last_row,))
         return _stored_only(rows, digests, {h for (h,) in added})
 
     def finish(self) -> int:

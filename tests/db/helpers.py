@@ -48,6 +48,6 @@ def transactions(db_url: str) -> list[Transaction]:
         from sqlalchemy.orm import Session
 
         with Session(engine) as session:
-            return list(session.scalars(select(Transaction).order_by(Transaction.id)))
+            return list(session.scalars(select(Transaction).order_by(Transaction.invoice_date, Transaction.invoice_no, Transaction.stock_code)))
     finally:
         engine.dispose()

@@ -1,0 +1,93 @@
+"""Migrations that reshape stored data keep it: 0005 (transactions keyed by date and digest)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from db.admin import create_database, drop_database
+from db.migrate import alembic_config, upgrade
+from db.session import create_db_engine
+from tests.conftest import BACKENDS, IN_CI, PG_ADMIN_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'm.db'}"
+        return
+    name = f"segm_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        url = create_database(PG_ADMIN_URL, name)
+    except OperationalError as exc:
+        if IN_CI:
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    yield url
+    drop_database(PG_ADMIN_URL, name)
+
+
+def _downgrade(engine, revision: str) -> None:
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+LINES = [
+    (1, "536365", "2010-12-01 08:26:00", b"\x01" * 16, "17850"),
+    (2, "536366", "2010-12-01 08:28:00", b"\x02" * 16, None),
+]
+
+
+def _lines(conn) -> list[tuple]:
+    rows = conn.execute(text("SELECT invoice_no, customer_id, line_hash FROM transactions ORDER BY invoice_no"))
+    return [(r[0], r[1], bytes(r[2])) for r in rows]
+
+
+def test_0005_keys_transactions_by_date_and_digest_and_keeps_them(empty_url):
+    engine = create_db_engine(empty_url)
+    upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO import_batches (id, source_name, sha256, size_bytes, rows_read, rows_stored, "
+                "duplicates, rejected, status, options, started_at) "
+                "VALUES (1, 'a.csv', 'x', 1, 2, 2, 0, 0, 'loaded', '{}', '2026-01-01 00:00:00')"
+            )
+        )
+        for id_, invoice, when, digest, customer in LINES:
+            conn.execute(
+                text(
+                    "INSERT INTO transactions (id, batch_id, invoice_no, quantity, invoice_date, unit_price, "
+                    "customer_id, line_hash) VALUES (:id, 1, :inv, 1, :when, 2.55, :cust, :digest)"
+                ),
+                {"id": id_, "inv": invoice, "when": when, "cust": customer, "digest": digest},
+            )
+        before = _lines(conn)
+    upgrade(engine)
+    inspector = inspect(engine)
+    assert inspector.get_pk_constraint("transactions")["constrained_columns"] == ["invoice_date", "line_hash"]
+    assert "id" not in {c["name"] for c in inspector.get_columns("transactions")}
+    with engine.connect() as conn:
+        assert _lines(conn) == before
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # the key still refuses a repeat
+        conn.execute(
+            text(
+                "INSERT INTO transactions (batch_id, invoice_no, quantity, invoice_date, unit_price, line_hash) "
+                "VALUES (1, 'again', 1, :when, 1, :digest)"
+            ),
+            {"when": LINES[0][2], "digest": LINES[0][3]},
+        )
+    _downgrade(engine, "0004")
+    inspector = inspect(engine)
+    assert inspector.get_pk_constraint("transactions")["constrained_columns"] == ["id"]
+    with engine.connect() as conn:
+        assert _lines(conn) == before
+        assert conn.scalar(text("SELECT count(DISTINCT id) FROM transactions")) == 2
+    engine.dispose()
