@@ -36,7 +36,7 @@ class IngestOptions:
     sheet: str | None = None
     date_format: str | None = None
     mapping: dict[str, str] = field(default_factory=dict)
-    chunk_rows: int = 100_000
+    chunk_rows: int = 50_000
 
 
 @dataclass

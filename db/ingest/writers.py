@@ -1,7 +1,9 @@
 """Bulk paths into ``transactions``: Postgres COPY (straight or staged), SQLite executemany.
 
-Both store a line only if its digest is new, so exact duplicates (within the file or against
-earlier imports) are skipped by the unique index rather than by Python bookkeeping.
+Both store a line only if its (invoice date, digest) key is new, so exact duplicates against
+earlier chunks or imports are skipped by the table's key rather than by Python bookkeeping;
+repeats inside a chunk are dropped before it is sent. Each write returns the lines it stored,
+which the invoice rollup sums.
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ class PostgresWriter:
     """Per chunk: COPY straight into ``transactions``, or through staging where lines may exist.
 
     Lines repeated inside a chunk are dropped while the payload is made (in the reader thread).
-    A chunk is then first copied straight into the table inside a savepoint: the unique index
+    A chunk is then first copied straight into the table inside a savepoint: the primary key
     refuses it as a whole if one of its lines is already stored (a repeat from an earlier chunk
     or import). Such a chunk goes through a staging table and one ``INSERT ... ON CONFLICT DO
     NOTHING``, which skips the stored lines; while staged chunks keep finding more than 1% of
