@@ -170,7 +170,8 @@ class Delta:
 
 def _insert(session: Session, rows: pa.Table) -> None:
     if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(InvoiceRollup.__table__), rows.to_pylist())
+        for batch in rows.to_batches(max_chunksize=10_000):  # a big file has ~500,000 invoices
+            session.execute(insert(InvoiceRollup.__table__), batch.to_pylist())
         return
     # Postgres runs an executemany as one statement per row; COPY takes them in one go.
     buf = pa.BufferOutputStream()
