@@ -14,6 +14,7 @@ import hashlib
 import re
 import zlib
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -225,7 +226,8 @@ def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
     odd = _OddRows(width, source.delimiter)
     names = _names(width)
     stream = pa.input_stream(source.path, compression="gzip" if source.compressed else None)
-    try:
+    # The reader parses its first block as it opens, so opening can fail like reading.
+    with _arrow_errors(source), closing(stream):
         reader = pa_csv.open_csv(
             stream,
             read_options=pa_csv.ReadOptions(
@@ -251,7 +253,7 @@ def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
         )
         buffered: list[pa.RecordBatch] = []
         held = seen = 0
-        for batch in _batches(reader, source):
+        for batch in _batches(reader):
             buffered.append(batch)
             held += batch.num_rows
             while held >= chunk_rows:
@@ -268,24 +270,30 @@ def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
             yield Chunk(table, odd.number(np.arange(seen, seen + table.num_rows)))
         if (extra := odd.take()) is not None:
             yield extra
-    finally:
-        stream.close()
 
 
-def _batches(reader, source: Source) -> Iterator[pa.RecordBatch]:
+@contextmanager
+def _arrow_errors(source: Source) -> Iterator[None]:
+    """Arrow's decoding and parsing errors, as the one-line refusals of this module."""
     try:
-        while True:
-            try:
-                yield reader.read_next_batch()
-            except StopIteration:
-                return
+        yield
     except UnicodeDecodeError as exc:
         raise IngestError(f"cannot decode the file as {source.encoding}; pass --encoding") from exc
     except pa.ArrowInvalid as exc:
         detail = str(exc).splitlines()[0].strip().rstrip(".")
-        if "UTF8" in detail or "utf8" in detail.lower():
-            raise IngestError(f"cannot decode the file as {source.encoding}; pass --encoding") from exc
+        if "utf8" in detail.lower():
+            raise IngestError(
+                f"cannot decode the file as {source.encoding} ({detail}); pass --encoding"
+            ) from exc
         raise IngestError(f"malformed CSV: {detail}") from exc
+
+
+def _batches(reader) -> Iterator[pa.RecordBatch]:
+    while True:
+        try:
+            yield reader.read_next_batch()
+        except StopIteration:
+            return
 
 
 def _cell_text(value: object) -> str:

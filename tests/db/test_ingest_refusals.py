@@ -107,3 +107,14 @@ def test_unreachable_database_is_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("error: database error:") and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_wrong_forced_encoding_is_one_line_wherever_the_bad_byte_is(tmp_path, db_url):
+    """Past the first 64 KB the byte is met by the parser itself, not by the first pass."""
+    rows = [[*LINE[:3], str(i), *LINE[4:]] for i in range(3000)] + [[*LINE[:2], "CAFÉ", *LINE[3:]]]
+    path = write_csv(tmp_path / "latin.csv", rows, encoding="latin-1")
+    assert path.stat().st_size > 65536
+    result = _segments("ingest", path, "--db", db_url, "--encoding", "utf-8")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {path}: cannot decode the file as utf-8")
+    assert counts(db_url) == {"import_batches": 0, "transactions": 0, "rejected_rows": 0}
