@@ -113,7 +113,12 @@ def revenue_units(t=Transaction.__table__) -> ColumnElement[int]:
 
 
 def line_filters(rules: CleaningRules, *, before: datetime | None = None, t=Transaction.__table__):
-    """WHERE clauses selecting the lines an analysis uses (purchases, and returns if netted)."""
+    """WHERE clauses selecting the lines an analysis uses (purchases, and returns if netted).
+
+    ``db.rollup._clean`` applies the default rules to an import's lines in Arrow, so that the
+    rollup need not re-read the table; change both together (tests/db/test_rollup.py checks
+    that they agree).
+    """
     kept = or_(is_purchase(t), is_return(t)) if rules.returns == "net" else is_purchase(t)
     clauses = [t.c.customer_id.is_not(None), t.c.customer_id != "", kept]
     if not rules.include_non_product:

@@ -42,16 +42,21 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_template():
-    name = f"segtpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+def _create_postgres(prefix: str) -> tuple[str, str]:
+    """(name, URL) of a new empty Postgres database; skipped on a laptop without one, failed in CI."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
-        url = create_database(PG_ADMIN_URL, name)
+        return name, create_database(PG_ADMIN_URL, name)
     except OperationalError as exc:
         message = f"Postgres not reachable at {PG_ADMIN_URL}: {str(exc.orig).strip()}"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    name, url = _create_postgres("segtpl")
     engine = create_db_engine(url)
     upgrade(engine)
     engine.dispose()
@@ -80,6 +85,21 @@ def _fresh_database(backend: str, request, tmp_path: Path):
 def db_url(request, tmp_path) -> str:
     """URL of a fresh, migrated database of each backend (SQLite file, Postgres database)."""
     yield from _fresh_database(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request, tmp_path) -> str:
+    """URL of an empty database of each backend, for tests that run the migrations themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        dispose_engines()
+        return
+    name, url = _create_postgres("segm")
+    try:
+        yield url
+    finally:
+        dispose_engines()
+        drop_database(PG_ADMIN_URL, name)
 
 
 @pytest.fixture

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from alembic import command
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
-from db.admin import create_database, drop_database
 from db.migrate import alembic_config, upgrade
 from db.session import create_db_engine
-from tests.conftest import BACKENDS, IN_CI, PG_ADMIN_URL
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-        return
-    name = f"segm_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        url = create_database(PG_ADMIN_URL, name)
-    except OperationalError as exc:
-        if IN_CI:
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
-    yield url
-    drop_database(PG_ADMIN_URL, name)
 
 
 def _downgrade(engine, revision: str) -> None:
@@ -50,8 +29,8 @@ def _lines(conn) -> list[tuple]:
     return [(r[0], r[1], bytes(r[2])) for r in rows]
 
 
-def test_0005_keys_transactions_by_date_and_digest_and_keeps_them(empty_url):
-    engine = create_db_engine(empty_url)
+def test_0005_keys_transactions_by_date_and_digest_and_keeps_them(empty_db_url):
+    engine = create_db_engine(empty_db_url)
     upgrade(engine, "0004")
     with engine.begin() as conn:
         conn.execute(
