@@ -15,15 +15,16 @@ from itertools import chain
 import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 from sqlalchemy.orm import Session
 
+from db.ingest import pg_binary
 from db.ingest.convert import COLUMNS
 
 NULL = "\x1e"  # stands for NULL inside the digest input, never occurs in cleaned text
 SEP = "\x1f"
 _TARGET = ", ".join((*COLUMNS, "batch_id", "line_hash"))
 _WIDTH = len(COLUMNS) + 2
+_BINARY_TARGET = ", ".join(pg_binary.COLUMNS)
 # Rows per SQLite INSERT: one statement per row spends about a third of the load in
 # per-statement work; 64 rows keep the parameters under SQLite's old limit of 999.
 _SQLITE_ROWS = 64
@@ -110,7 +111,7 @@ class SqliteWriter:
 class CopyPayload:
     rows: pa.Table  # the chunk's lines, each once
     digests: list[bytes]
-    csv: pa.Buffer  # ``rows`` as COPY CSV, batch id and digest included
+    data: bytes  # ``rows`` as a binary COPY of pg_binary.COLUMNS, batch id and digest included
 
 
 class PostgresWriter:
@@ -147,22 +148,15 @@ class PostgresWriter:
         return self.staging
 
     def prepare(self, rows: pa.Table) -> CopyPayload | None:
-        """The chunk as COPY CSV (runs in the reader thread: no database access)."""
+        """The chunk as a binary COPY (runs in the reader thread: no database access)."""
         if not rows.num_rows:
             return None
         rows, digests = unique_lines(rows)
-        table = rows.select(list(COLUMNS)).append_column(
-            "batch_id", pa.array([str(self.batch_id)] * rows.num_rows, pa.string())
-        )
-        table = table.append_column("line_hash", pa.array(["\\x" + d.hex() for d in digests], pa.string()))
-        buf = pa.BufferOutputStream()
-        # Arrow writes NULL as an unquoted empty field, which COPY's CSV format reads as NULL.
-        pa_csv.write_csv(table, buf, pa_csv.WriteOptions(include_header=False))
-        return CopyPayload(rows, digests, buf.getvalue())
+        return CopyPayload(rows, digests, pg_binary.payload(rows, self.batch_id, digests))
 
     def _copy(self, cur, table: str, payload: CopyPayload) -> None:
-        with cur.copy(f"COPY {table} ({_TARGET}) FROM STDIN (FORMAT csv)") as cp:
-            cp.write(memoryview(payload.csv))
+        with cur.copy(f"COPY {table} ({_BINARY_TARGET}) FROM STDIN (FORMAT binary)") as cp:
+            cp.write(payload.data)
 
     def write(self, payload: CopyPayload | None) -> pa.Table | None:
         """Store the chunk's new lines; returns them (the lines actually stored)."""
