@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from itertools import chain
+from functools import partial
+from itertools import chain, compress
 
+import pandas as pd
 import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,6 +32,18 @@ _BINARY_TARGET = ", ".join(pg_binary.COLUMNS)
 _SQLITE_ROWS = 64
 
 
+def _md5_constructor():
+    # Passing usedforsecurity costs a fifth of the per-line loop; only FIPS builds need it.
+    try:
+        hashlib.md5(b"")
+    except ValueError:
+        return partial(hashlib.md5, usedforsecurity=False)
+    return hashlib.md5
+
+
+_md5 = _md5_constructor()
+
+
 def line_digests(rows: pa.Table) -> list[bytes]:
     """Digests of a chunk: the join runs in Arrow, only the md5 calls are per line.
 
@@ -37,18 +51,16 @@ def line_digests(rows: pa.Table) -> list[bytes]:
     """
     parts = [pc.fill_null(rows.column(c), NULL) for c in COLUMNS]
     joined = pc.binary_join_element_wise(*parts, SEP).cast(pa.binary()).to_pylist()
-    md5 = hashlib.md5
-    return [md5(text, usedforsecurity=False).digest() for text in joined]
+    return [h.digest() for h in map(_md5, joined)]
 
 
 def unique_lines(rows: pa.Table) -> tuple[pa.Table, list[bytes]]:
     """The chunk with every line once (later repeats inside it dropped) and their digests."""
     digests = line_digests(rows)
-    seen: set[bytes] = set()
-    first = [not (d in seen or seen.add(d)) for d in digests]
-    if len(seen) == len(digests):
+    repeat = pd.Series(digests, dtype=object).duplicated().to_numpy()  # a C hash table
+    if not repeat.any():
         return rows, digests
-    return rows.filter(pa.array(first)), [d for d, keep in zip(digests, first, strict=True) if keep]
+    return rows.filter(pa.array(~repeat)), list(compress(digests, ~repeat))
 
 
 def _stored_only(rows: pa.Table, digests: list[bytes], stored: set[bytes]) -> pa.Table:
