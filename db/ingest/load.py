@@ -97,44 +97,30 @@ def _store_rejects(session: Session, batch_id: int, result: Converted) -> None:
     )
 
 
-def ingest_file(
-    path: str | Path,
-    *,
+@dataclass
+class _Loaded:
+    rows_read: int
+    good: int
+    stored: int
+    reasons: Counter[str]
+    delta: Delta
+    date_format: str | None
+
+
+def _load_lines(
     session: Session,
-    options: IngestOptions | None = None,
-    progress: bool = False,
-) -> IngestResult:
-    """Load ``path`` as a new batch; refuse it with IngestError and leave no trace.
-
-    The caller owns the transaction (and must roll it back on IngestError): everything here is
-    one unit, so a killed process leaves nothing behind and a re-run loads the file fully.
-    """
-    started = time.perf_counter()
-    options = options or IngestOptions()
-    path = Path(path)
-    name = options.source_name or path.name
-    source = readers.open_source(path, encoding=options.encoding, delimiter=options.delimiter)
-    existing = session.scalar(select(ImportBatch.id).where(ImportBatch.sha256 == source.sha256))
-    if existing is not None:
-        return IngestResult(existing, STATUS_ALREADY, name, seconds=time.perf_counter() - started)
-
+    batch_id: int,
+    source: readers.Source,
+    options: IngestOptions,
+    progress: bool,
+) -> tuple[_Loaded, tuple[str, ...], dict[str, int]]:
+    """Stream the file's lines into the batch; what was loaded, the header and its fields."""
     header, chunks = _chunk_source(source, options)
     fields = resolve_columns(header, options.mapping)
     date_col = fields["invoice_date"]
     dates = DateFormat(options.date_format)
-    batch = ImportBatch(
-        source_name=name[:255],
-        sha256=source.sha256,
-        size_bytes=source.size_bytes,
-        status=BATCH_LOADED,
-        started_at=_utcnow(),
-        options={},
-    )
-    session.add(batch)
-    session.flush()
-    deferred = indexes.defer_if_empty(session)
     delta = Delta()
-    writer = writer_for(session, batch.id)
+    writer = writer_for(session, batch_id)
     reasons: Counter[str] = Counter()
     rows_read = good = 0
 
@@ -162,23 +148,68 @@ def ingest_file(
             good += len(result.rows)
             if len(result.rejects):
                 reasons.update(result.rejects["reason"].tolist())
-                _store_rejects(session, batch.id, result)
+                _store_rejects(session, batch_id, result)
             bar.update(size)
     if rows_read == 0:
         raise IngestError("no data rows after the header")
-    stored = writer.finish()
+    loaded = _Loaded(rows_read, good, writer.finish(), reasons, delta, dates.fmt)
+    return loaded, header, fields
+
+
+def ingest_file(
+    path: str | Path,
+    *,
+    session: Session,
+    options: IngestOptions | None = None,
+    progress: bool = False,
+) -> IngestResult:
+    """Load ``path`` as a new batch; refuse it with IngestError and leave no trace.
+
+    The caller owns the transaction (and must roll it back on IngestError): everything here is
+    one unit, so a killed process leaves nothing behind and a re-run loads the file fully.
+    """
+    started = time.perf_counter()
+    options = options or IngestOptions()
+    path = Path(path)
+    name = options.source_name or path.name
+    source = readers.open_source(path, encoding=options.encoding, delimiter=options.delimiter)
+    existing = session.scalar(select(ImportBatch.id).where(ImportBatch.sha256 == source.sha256))
+    if existing is not None:
+        return IngestResult(existing, STATUS_ALREADY, name, seconds=time.perf_counter() - started)
+
+    batch = ImportBatch(
+        source_name=name[:255],
+        sha256=source.sha256,
+        size_bytes=source.size_bytes,
+        status=BATCH_LOADED,
+        started_at=_utcnow(),
+        options={},
+    )
+    session.add(batch)
+    session.flush()
+    deferred = indexes.defer_if_empty(session)
+    if source.encoding_guessed:
+        try:
+            with session.begin_nested():  # a savepoint, to start over from
+                loaded, header, fields = _load_lines(session, batch.id, source, options, progress)
+        except readers.EncodingGuessWrong:
+            # Not UTF-8 after all (past the first block): decide from the whole text, reload.
+            source = readers.open_source(path, delimiter=options.delimiter, full_scan=True)
+            loaded, header, fields = _load_lines(session, batch.id, source, options, progress)
+    else:
+        loaded, header, fields = _load_lines(session, batch.id, source, options, progress)
     indexes.rebuild(session, deferred)
-    fold_rollup(session=session, batch_id=batch.id, delta=delta)
-    batch.rows_read = rows_read
-    batch.rows_stored = stored
-    batch.duplicates = good - stored
-    batch.rejected = rows_read - good
+    fold_rollup(session=session, batch_id=batch.id, delta=loaded.delta)
+    batch.rows_read = loaded.rows_read
+    batch.rows_stored = loaded.stored
+    batch.duplicates = loaded.good - loaded.stored
+    batch.rejected = loaded.rows_read - loaded.good
     batch.options = {
         "kind": source.kind,
         "encoding": source.encoding,
         "delimiter": source.delimiter,
         "sheet": options.sheet,
-        "date_format": dates.fmt,
+        "date_format": loaded.date_format,
         "columns": {f: header[i] for f, i in sorted(fields.items())},
     }
     batch.finished_at = _utcnow()
@@ -187,10 +218,10 @@ def ingest_file(
         batch_id=batch.id,
         status=BATCH_LOADED,
         source=name,
-        rows_read=rows_read,
-        rows_stored=stored,
-        duplicates=good - stored,
-        rejected=rows_read - good,
-        rejected_by_reason=dict(sorted(reasons.items())),
+        rows_read=loaded.rows_read,
+        rows_stored=loaded.stored,
+        duplicates=loaded.good - loaded.stored,
+        rejected=loaded.rows_read - loaded.good,
+        rejected_by_reason=dict(sorted(loaded.reasons.items())),
         seconds=round(time.perf_counter() - started, 3),
     )

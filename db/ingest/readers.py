@@ -1,8 +1,12 @@
 """Open a transaction export (CSV, CSV.gz, Excel) and yield its rows as chunks of strings.
 
-A first streaming pass checks the whole file before anything reaches the database: it hashes
-the stored bytes, proves a gzip stream is complete, decides the text encoding and refuses binary
-junk. The second pass streams it through Arrow's CSV reader in bounded chunks.
+Opening hashes the stored bytes and looks at the first block of text: it refuses binary junk,
+sniffs the delimiter and header, and takes the encoding to be UTF-8 when the block is. The rest
+is checked as Arrow's CSV reader streams it in bounded chunks: Arrow validates UTF-8, Python's
+gzip module proves the stream complete (its length and CRC), and either failure refuses the file
+before the import commits. A file whose first block is not UTF-8 gets a whole first pass to
+choose between Windows-1252 and Latin-1; so does one that turns out not to be UTF-8 further on
+(``EncodingGuessWrong``: the import starts over).
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ _CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 
 
+class EncodingGuessWrong(IngestError):
+    """The text stopped being UTF-8 after a first block that was."""
+
+
 @dataclass(frozen=True)
 class Source:
     path: Path
@@ -43,6 +51,7 @@ class Source:
     delimiter: str | None = None
     header: tuple[str, ...] = ()
     approx_rows: int = 0
+    encoding_guessed: bool = False  # UTF-8 judged from the first block; the reader checks the rest
 
 
 def _file_sha256(path: Path) -> str:
@@ -70,44 +79,30 @@ def _kind(path: Path) -> tuple[str, bool]:
     return "csv", False
 
 
-def _scan_text(path: Path, compressed: bool, encoding: str | None) -> tuple[str, int, int, bytes]:
-    """One pass over the decompressed bytes: encoding, size, line count, the first block."""
-    opener = gzip.open if compressed else open
+def _scan_text(path: Path, compressed: bool) -> str:
+    """The encoding of the whole text: UTF-8 if it all decodes, else Windows-1252 or Latin-1."""
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    is_utf8, has_holes, total, lines, head = True, False, 0, 0, b""
-    try:
-        with opener(path, "rb") as fh:
-            while block := fh.read(BLOCK):
-                if not head:
-                    head = block
-                    if b"\x00" in block[:65536] or len(_CONTROL.findall(block[:65536])) > 64:
-                        raise IngestError("binary data, not a text export (CSV expected)")
-                total += len(block)
-                lines += block.count(b"\n")
-                if is_utf8:
-                    try:
-                        utf8.decode(block)
-                    except UnicodeDecodeError:
-                        is_utf8 = False
-                if not is_utf8 and not has_holes:
-                    has_holes = bool(_CP1252_HOLES.search(block))
+    is_utf8, has_holes = True, False
+    with _gzip_errors(), (gzip.open if compressed else open)(path, "rb") as fh:
+        while block := fh.read(BLOCK):
             if is_utf8:
-                utf8.decode(b"", final=True)
-    except EOFError as exc:
-        raise IngestError("truncated gzip file: the compressed stream ends early") from exc
-    except (gzip.BadGzipFile, zlib.error, OSError) as exc:
-        raise IngestError(f"corrupt gzip file ({exc})") from exc
-    except UnicodeDecodeError:
-        is_utf8 = False
-    if total == 0:
-        raise IngestError("the file is empty")
-    if encoding is None:
+                try:
+                    utf8.decode(block)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            if not is_utf8 and not has_holes:
+                has_holes = bool(_CP1252_HOLES.search(block))
         if is_utf8:
-            encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-        else:
-            # The widely shared UCI copy is Windows-1252; bytes it leaves undefined mean Latin-1.
-            encoding = "latin-1" if has_holes else "cp1252"
-    return encoding, total, lines, head
+            try:
+                utf8.decode(b"", final=True)
+            except UnicodeDecodeError:
+                is_utf8 = False
+    if is_utf8:
+        with (gzip.open if compressed else open)(path, "rb") as fh:
+            bom = fh.read(3) == codecs.BOM_UTF8
+        return "utf-8-sig" if bom else "utf-8"
+    # The widely shared UCI copy is Windows-1252; bytes it leaves undefined mean Latin-1.
+    return "latin-1" if has_holes else "cp1252"
 
 
 def _sniff(sample: str, delimiter: str | None) -> tuple[str, tuple[str, ...]]:
@@ -124,8 +119,52 @@ def _sniff(sample: str, delimiter: str | None) -> tuple[str, tuple[str, ...]]:
     return delimiter, tuple(h.strip() for h in header)
 
 
-def open_source(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> Source:
-    """Check the file and learn enough about it to parse it; refuse it with IngestError."""
+@contextmanager
+def _gzip_errors() -> Iterator[None]:
+    try:
+        yield
+    except EOFError as exc:
+        raise IngestError("truncated gzip file: the compressed stream ends early") from exc
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise IngestError(f"corrupt gzip file ({exc})") from exc
+
+
+def _head(path: Path, compressed: bool) -> bytes:
+    """The first block of the (decompressed) text."""
+    with _gzip_errors(), (gzip.open if compressed else open)(path, "rb") as fh:
+        return fh.read(BLOCK)
+
+
+def _utf8_name(head: bytes, whole: bool) -> str | None:
+    """utf-8 or utf-8-sig if ``head`` decodes as UTF-8 (a character cut at its end allowed)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
+    except UnicodeDecodeError:
+        return None
+    return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+def _approx_rows(path: Path, compressed: bool, size: int, head: bytes) -> int:
+    """Data rows, estimated from the first block's line length (for the progress bar)."""
+    lines = head.count(b"\n")
+    if len(head) < BLOCK or not lines:
+        return max(lines - 1, 0)
+    total = size
+    if compressed:  # gzip's trailer holds the text's length modulo 2**32
+        with path.open("rb") as fh:
+            fh.seek(-4, 2)
+            total = int.from_bytes(fh.read(4), "little")
+        total += 2**32 * (total < len(head))
+    return int(total * lines / len(head))
+
+
+def open_source(
+    path: Path, *, encoding: str | None = None, delimiter: str | None = None, full_scan: bool = False
+) -> Source:
+    """Check the file and learn enough about it to parse it; refuse it with IngestError.
+
+    ``full_scan`` decides an unforced encoding from the whole text, not its first block.
+    """
     if not path.exists():
         raise IngestError("file not found")
     if not path.is_file():
@@ -142,13 +181,24 @@ def open_source(path: Path, *, encoding: str | None = None, delimiter: str | Non
             codecs.lookup(encoding)
         except LookupError as exc:
             raise IngestError(f"unknown encoding {encoding!r}") from exc
-    encoding, _total, lines, head = _scan_text(path, compressed, encoding)
+    head = _head(path, compressed)
+    if not head:
+        raise IngestError("the file is empty")
+    if b"\x00" in head[:65536] or len(_CONTROL.findall(head[:65536])) > 64:
+        raise IngestError("binary data, not a text export (CSV expected)")
+    guessed = False
+    if encoding is None and not full_scan:
+        encoding = _utf8_name(head, whole=len(head) < BLOCK)
+        guessed = encoding is not None and len(head) == BLOCK
+    if encoding is None:
+        encoding = _scan_text(path, compressed)
     try:
         sample = head[:65536].decode(encoding, errors="strict" if len(head) <= 65536 else "ignore")
     except UnicodeDecodeError as exc:
         raise IngestError(f"cannot decode the file as {encoding} (byte {exc.start})") from exc
     delimiter, header = _sniff(sample.lstrip("\ufeff"), delimiter)
-    return Source(path, kind, compressed, size, sha, encoding, delimiter, header, max(lines - 1, 0))
+    approx = _approx_rows(path, compressed, size, head)
+    return Source(path, kind, compressed, size, sha, encoding, delimiter, header, approx, guessed)
 
 
 @dataclass
@@ -225,7 +275,8 @@ def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
     width = len(source.header)
     odd = _OddRows(width, source.delimiter)
     names = _names(width)
-    stream = pa.input_stream(source.path, compression="gzip" if source.compressed else None)
+    # Python's gzip reader, not Arrow's: it checks the stream's CRC and length at the end.
+    stream = gzip.open(source.path, "rb") if source.compressed else pa.input_stream(source.path)
     # The reader parses its first block as it opens, so opening can fail like reading.
     with _arrow_errors(source), closing(stream):
         reader = pa_csv.open_csv(
@@ -276,15 +327,15 @@ def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
 def _arrow_errors(source: Source) -> Iterator[None]:
     """Arrow's decoding and parsing errors, as the one-line refusals of this module."""
     try:
-        yield
+        with _gzip_errors():
+            yield
     except UnicodeDecodeError as exc:
         raise IngestError(f"cannot decode the file as {source.encoding}; pass --encoding") from exc
     except pa.ArrowInvalid as exc:
         detail = str(exc).splitlines()[0].strip().rstrip(".")
         if "utf8" in detail.lower():
-            raise IngestError(
-                f"cannot decode the file as {source.encoding} ({detail}); pass --encoding"
-            ) from exc
+            error = EncodingGuessWrong if source.encoding_guessed else IngestError
+            raise error(f"cannot decode the file as {source.encoding} ({detail}); pass --encoding") from exc
         raise IngestError(f"malformed CSV: {detail}") from exc
 
 

@@ -51,3 +51,13 @@ def transactions(db_url: str) -> list[Transaction]:
             return list(session.scalars(select(Transaction).order_by(Transaction.invoice_date, Transaction.invoice_no, Transaction.stock_code)))
     finally:
         engine.dispose()
+
+
+def batch_options(db_url: str) -> dict:
+    """The options recorded for the newest import batch (encoding, delimiter, columns...)."""
+    engine = create_db_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(select(ImportBatch.options).order_by(ImportBatch.id.desc()).limit(1))
+    finally:
+        engine.dispose()

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.db.helpers import invoke, transactions, write_csv
+from db.ingest.readers import open_source
+from tests.db.helpers import batch_options, invoke, transactions, write_csv
 
 LINE = ["536365", "85123A", "CAFÉ HEART £ HOLDER", "6", "2010-12-01 08:26", "2.55", "17850", "United Kingdom"]
 
@@ -27,6 +28,23 @@ def test_encodings_are_detected(db_url, tmp_path, encoding):
     (line,) = transactions(db_url)
     assert line.description == "CAFÉ HEART £ HOLDER"
     assert line.invoice_no == "536365"  # the BOM did not end up in the first header
+
+
+def test_late_non_utf8_byte_starts_the_load_over_as_cp1252(db_url, tmp_path):
+    """The first block (1 MiB) is plain ASCII: the load starts as UTF-8, meets the byte, restarts."""
+    rows = [[*LINE[:2], "PLAIN HEART", str(i), *LINE[4:]] for i in range(1, 20_001)] + [LINE]
+    path = write_csv(tmp_path / "late.csv", rows, encoding="cp1252")
+    assert path.stat().st_size > 1 << 20
+    first_look = open_source(path)
+    assert (first_look.encoding, first_look.encoding_guessed) == ("utf-8", True)
+    summary = _load(db_url, path)
+    assert (summary["rows_read"], summary["rows_stored"], summary["rejected"]) == (20_001, 20_001, 0)
+    lines = transactions(db_url)
+    assert len(lines) == 20_001  # nothing from the abandoned first attempt is left
+    assert [t.description for t in lines if t.quantity == 6 and t.description != "PLAIN HEART"] == [
+        "CAFÉ HEART £ HOLDER"
+    ]
+    assert batch_options(db_url)["encoding"] == "cp1252"
 
 
 def test_encoding_override(db_url, tmp_path):

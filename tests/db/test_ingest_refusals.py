@@ -37,6 +37,12 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     no_price = write_csv(tmp / "noprice.csv", [["1", "2010-12-01 08:26"]], header=["Invoice", "InvoiceDate"])
     truncated = tmp / "truncated.csv.gz"
     truncated.write_bytes(gzip.compress(good.read_bytes())[:-200])
+    # Past the first block (1 MiB of text) the reader, not the opening look, meets the damage.
+    big = gzip.compress(write_csv(tmp / "big.csv", [[*LINE[:3], str(i), *LINE[4:]] for i in range(20_000)]).read_bytes())
+    long_truncated = tmp / "long_truncated.csv.gz"
+    long_truncated.write_bytes(big[: len(big) * 3 // 4])
+    bad_crc = tmp / "bad_crc.csv.gz"
+    bad_crc.write_bytes(big[:-8] + bytes(b ^ 0xFF for b in big[-8:-4]) + big[-4:])
     ambiguous = write_csv(tmp / "ambiguous.csv", [[*LINE[:4], "1/2/2011 10:00", *LINE[5:]]])
     return {
         "missing": (tmp / "nope.csv", "file not found"),
@@ -47,13 +53,15 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
         "broken workbook": (broken_xlsx, "not a readable Excel workbook"),
         "missing columns": (no_price, "missing required columns: unit_price or line_total"),
         "truncated gzip": (truncated, "truncated gzip file"),
+        "long truncated gzip": (long_truncated, "truncated gzip file"),
+        "gzip CRC mismatch": (bad_crc, "corrupt gzip file (CRC check failed"),
         "ambiguous dates": (ambiguous, "ambiguous dates"),
     }
 
 
 KINDS = [
     "missing", "empty", "header only", "binary junk", "not a workbook", "broken workbook",
-    "missing columns", "truncated gzip", "ambiguous dates",
+    "missing columns", "truncated gzip", "long truncated gzip", "gzip CRC mismatch", "ambiguous dates",
 ]  # fmt: skip
 
 
