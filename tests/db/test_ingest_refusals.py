@@ -118,7 +118,7 @@ def test_unreachable_database_is_one_line(tmp_path):
 
 
 def test_wrong_forced_encoding_is_one_line_wherever_the_bad_byte_is(tmp_path, db_url):
-    """Past the first 64 KB the byte is met by the parser itself, not by the first pass."""
+    """Past the first 64 KB the byte is met by the parser itself, not by the look at the first block."""
     rows = [[*LINE[:3], str(i), *LINE[4:]] for i in range(3000)] + [[*LINE[:2], "CAFÉ", *LINE[3:]]]
     path = write_csv(tmp_path / "latin.csv", rows, encoding="latin-1")
     assert path.stat().st_size > 65536
