@@ -37,7 +37,10 @@ def test_campaigns_page_shows_the_list(page, sample_server):
     WebDriverWait(page, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#campaigns-grid .ag-row"))
     # The newest finished run is chosen and put in the URL; no segment chosen lists everyone.
     WebDriverWait(page, WAIT).until(EC.url_contains("run="))
-    assert shown_count(page) == len(page.execute_script(SHOWN_IDS, "campaigns-grid")) > 50
+    # The count follows the grid's rows through a browser callback: wait for it to catch up.
+    WebDriverWait(page, WAIT).until(
+        lambda d: shown_count(d) == len(d.execute_script(SHOWN_IDS, "campaigns-grid")) > 50
+    )
     assert severe_console_errors(page) == []
     assert external_requests(page, sample_server) == []
 
@@ -56,6 +59,13 @@ def test_export_downloads_exactly_the_rows_shown(page, sample_server, download_d
     page.get(sample_server + "/campaigns?min_spend=500")
     wait_text(page, "#campaigns-count", "revenue at stake")
     WebDriverWait(page, WAIT).until(EC.url_contains("min_spend=500"))
+    # Settled: the newest run chosen (it goes into the URL) and the grid holding its rows. The
+    # count above the grid is written for the empty grid too ("0 customers, ..."), so under
+    # load it could be read before the rows arrived.
+    WebDriverWait(page, WAIT).until(EC.url_contains("run="))
+    WebDriverWait(page, WAIT).until(
+        lambda d: 0 < shown_count(d) == len(d.execute_script(SHOWN_IDS, "campaigns-grid"))
+    )
     everyone = shown_count(page)
     # Filter and sort inside the grid too: the export follows what the grid shows.
     page.execute_script(
