@@ -79,8 +79,9 @@ def _kind(path: Path) -> tuple[str, bool]:
     return "csv", False
 
 
-def _scan_text(path: Path, compressed: bool) -> str:
-    """The encoding of the whole text: UTF-8 if it all decodes, else Windows-1252 or Latin-1."""
+def _scan_text(path: Path, compressed: bool, head: bytes) -> str:
+    """The encoding of the whole text (``head``: its first block): UTF-8 if it all decodes,
+    else Windows-1252 or Latin-1."""
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8, has_holes = True, False
     with _gzip_errors(), (gzip.open if compressed else open)(path, "rb") as fh:
@@ -98,9 +99,7 @@ def _scan_text(path: Path, compressed: bool) -> str:
             except UnicodeDecodeError:
                 is_utf8 = False
     if is_utf8:
-        with (gzip.open if compressed else open)(path, "rb") as fh:
-            bom = fh.read(3) == codecs.BOM_UTF8
-        return "utf-8-sig" if bom else "utf-8"
+        return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     # The widely shared UCI copy is Windows-1252; bytes it leaves undefined mean Latin-1.
     return "latin-1" if has_holes else "cp1252"
 
@@ -191,7 +190,7 @@ def open_source(
         encoding = _utf8_name(head, whole=len(head) < BLOCK)
         guessed = encoding is not None and len(head) == BLOCK
     if encoding is None:
-        encoding = _scan_text(path, compressed)
+        encoding = _scan_text(path, compressed, head)
     try:
         sample = head[:65536].decode(encoding, errors="strict" if len(head) <= 65536 else "ignore")
     except UnicodeDecodeError as exc:
