@@ -4,7 +4,7 @@ Binary COPY spares the server the text parsing of every field (timestamps and nu
 about half of what a CSV COPY of our lines costs it. Each tuple is the fixed-width fields
 (counted and length-prefixed in one numpy record) followed by the length-prefixed text fields;
 Arrow's element-wise join concatenates them per line, so no Python code runs per line. Format:
-https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4
+https://www.postgresql.org/docs/current/sql-copy.html ("Binary Format").
 """
 
 from __future__ import annotations
