@@ -99,6 +99,8 @@ def _store_rejects(session: Session, batch_id: int, result: Converted) -> None:
 
 @dataclass
 class _Loaded:
+    header: tuple[str, ...]
+    fields: dict[str, int]  # field -> column index in header
     rows_read: int
     good: int
     stored: int
@@ -113,8 +115,8 @@ def _load_lines(
     source: readers.Source,
     options: IngestOptions,
     progress: bool,
-) -> tuple[_Loaded, tuple[str, ...], dict[str, int]]:
-    """Stream the file's lines into the batch; what was loaded, the header and its fields."""
+) -> _Loaded:
+    """Stream the file's lines into the batch; what was loaded from which columns."""
     header, chunks = _chunk_source(source, options)
     fields = resolve_columns(header, options.mapping)
     date_col = fields["invoice_date"]
@@ -152,8 +154,7 @@ def _load_lines(
             bar.update(size)
     if rows_read == 0:
         raise IngestError("no data rows after the header")
-    loaded = _Loaded(rows_read, good, writer.finish(), reasons, delta, dates.fmt)
-    return loaded, header, fields
+    return _Loaded(header, fields, rows_read, good, writer.finish(), reasons, delta, dates.fmt)
 
 
 def ingest_file(
@@ -191,13 +192,13 @@ def ingest_file(
     if source.encoding_guessed:
         try:
             with session.begin_nested():  # a savepoint, to start over from
-                loaded, header, fields = _load_lines(session, batch.id, source, options, progress)
+                loaded = _load_lines(session, batch.id, source, options, progress)
         except readers.EncodingGuessWrong:
             # Not UTF-8 after all (past the first block): decide from the whole text, reload.
             source = readers.open_source(path, delimiter=options.delimiter, full_scan=True)
-            loaded, header, fields = _load_lines(session, batch.id, source, options, progress)
+            loaded = _load_lines(session, batch.id, source, options, progress)
     else:
-        loaded, header, fields = _load_lines(session, batch.id, source, options, progress)
+        loaded = _load_lines(session, batch.id, source, options, progress)
     indexes.rebuild(session, deferred)
     fold_rollup(session=session, batch_id=batch.id, delta=loaded.delta)
     batch.rows_read = loaded.rows_read
@@ -210,7 +211,7 @@ def ingest_file(
         "delimiter": source.delimiter,
         "sheet": options.sheet,
         "date_format": loaded.date_format,
-        "columns": {f: header[i] for f, i in sorted(fields.items())},
+        "columns": {f: loaded.header[i] for f, i in sorted(loaded.fields.items())},
     }
     batch.finished_at = _utcnow()
     session.flush()

@@ -99,7 +99,7 @@ def _scan_text(path: Path, compressed: bool, head: bytes) -> str:
             except UnicodeDecodeError:
                 is_utf8 = False
     if is_utf8:
-        return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+        return _utf8_label(head)
     # The widely shared UCI copy is Windows-1252; bytes it leaves undefined mean Latin-1.
     return "latin-1" if has_holes else "cp1252"
 
@@ -134,13 +134,17 @@ def _head(path: Path, compressed: bool) -> bytes:
         return fh.read(BLOCK)
 
 
+def _utf8_label(head: bytes) -> str:
+    return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
 def _utf8_name(head: bytes, whole: bool) -> str | None:
     """utf-8 or utf-8-sig if ``head`` decodes as UTF-8 (a character cut at its end allowed)."""
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
     except UnicodeDecodeError:
         return None
-    return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    return _utf8_label(head)
 
 
 def _approx_rows(path: Path, compressed: bool, size: int, head: bytes) -> int:

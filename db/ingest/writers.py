@@ -54,20 +54,17 @@ def line_digests(rows: pa.Table) -> list[bytes]:
     return [h.digest() for h in map(_md5, joined)]
 
 
-def unique_lines(
-    rows: pa.Table, earlier: set[bytes] = frozenset()
-) -> tuple[pa.Table, list[bytes], set[bytes]]:
-    """The chunk without repeats (of its own lines, or of digests in ``earlier``), the digests
-    of the lines kept, and the set of all its digests."""
+def unique_lines(rows: pa.Table, earlier: set[bytes] = frozenset()) -> tuple[pa.Table, list[bytes]]:
+    """The chunk without repeats (of its own lines, or of digests in ``earlier``) and the
+    digests of the lines kept."""
     digests = line_digests(rows)
     series = pd.Series(digests, dtype=object)
     repeat = series.duplicated().to_numpy()  # a C hash table
     if earlier:
         repeat = repeat | series.isin(earlier).to_numpy()
-    every = set(digests)
     if not repeat.any():
-        return rows, digests, every
-    return rows.filter(pa.array(~repeat)), list(compress(digests, ~repeat)), every
+        return rows, digests
+    return rows.filter(pa.array(~repeat)), list(compress(digests, ~repeat))
 
 
 def _stored_only(rows: pa.Table, digests: list[bytes], stored: set[bytes]) -> pa.Table:
@@ -100,7 +97,7 @@ class SqliteWriter:
         """Store the chunk's new lines; returns them (the lines actually stored)."""
         if not rows.num_rows:
             return rows
-        rows, digests, _ = unique_lines(rows)
+        rows, digests = unique_lines(rows)
         cols = [rows.column(c).to_pylist() for c in COLUMNS]
         # SQLAlchemy's SQLite DateTime storage format, so ORM reads and range filters agree.
         cols[4] = [d + ".000000" for d in cols[4]]
@@ -153,7 +150,7 @@ class PostgresWriter:
         self.straight = True
         self.staging: str | None = None
         self.staging_name = f"ingest_staging_{self.batch_id}"
-        self.previous: set[bytes] = set()  # the digests of the chunk prepared last
+        self.previous: set[bytes] = set()  # the digests of the lines the last chunk sends
 
     def _create_staging(self) -> str:
         if self.staging is None:
@@ -174,7 +171,8 @@ class PostgresWriter:
         # A repeat of a line in the chunk before is dropped here: one would make the key refuse
         # the straight COPY of the whole chunk (an invoice cut by a chunk boundary, twice in
         # the real file), and it is a duplicate whichever way that chunk's lines are stored.
-        rows, digests, self.previous = unique_lines(rows, self.previous)
+        rows, digests = unique_lines(rows, self.previous)
+        self.previous = set(digests)
         return CopyPayload(rows, digests, pg_binary.payload(rows, self.batch_id, digests))
 
     def _copy(self, cur, table: str, payload: CopyPayload) -> None:
