@@ -54,14 +54,13 @@ def line_digests(rows: pa.Table) -> list[bytes]:
     return [h.digest() for h in map(_md5, joined)]
 
 
-def unique_lines(rows: pa.Table, earlier: set[bytes] = frozenset()) -> tuple[pa.Table, list[bytes]]:
-    """The chunk without repeats (of its own lines, or of digests in ``earlier``) and the
+def unique_lines(rows: pa.Table, earlier: list[bytes] = ()) -> tuple[pa.Table, list[bytes]]:
+    """The chunk without repeats (of its own lines, or of the digests ``earlier``) and the
     digests of the lines kept."""
     digests = line_digests(rows)
-    series = pd.Series(digests, dtype=object)
-    repeat = series.duplicated().to_numpy()  # a C hash table
-    if earlier:
-        repeat = repeat | series.isin(earlier).to_numpy()
+    # One C hash table over both lists; Series.isin(set) cost five times as much.
+    both = pd.Series([*earlier, *digests], dtype=object)
+    repeat = both.duplicated().to_numpy()[len(earlier) :]
     if not repeat.any():
         return rows, digests
     return rows.filter(pa.array(~repeat)), list(compress(digests, ~repeat))
@@ -150,7 +149,7 @@ class PostgresWriter:
         self.straight = True
         self.staging: str | None = None
         self.staging_name = f"ingest_staging_{self.batch_id}"
-        self.previous: set[bytes] = set()  # the digests of the lines the last chunk sends
+        self.previous: list[bytes] = []  # the digests of the lines the last chunk sends
 
     def _create_staging(self) -> str:
         if self.staging is None:
@@ -172,7 +171,7 @@ class PostgresWriter:
         # the straight COPY of the whole chunk (an invoice cut by a chunk boundary, twice in
         # the real file), and it is a duplicate whichever way that chunk's lines are stored.
         rows, digests = unique_lines(rows, self.previous)
-        self.previous = set(digests)
+        self.previous = digests
         return CopyPayload(rows, digests, pg_binary.payload(rows, self.batch_id, digests))
 
     def _copy(self, cur, table: str, payload: CopyPayload) -> None:

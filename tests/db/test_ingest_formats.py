@@ -65,6 +65,23 @@ def test_semicolon_file_with_decimal_comma(db_url, tmp_path):
     assert transactions(db_url)[0].unit_price == Decimal("2.55")
 
 
+def test_currency_signs_spaces_and_nul_bytes_are_cleaned_where_they_occur(db_url, tmp_path):
+    """Plain cells and ones needing a clean-up in one file (the clean-ups run only when needed)."""
+    padding = [[*LINE[:3], str(q), *LINE[4:]] for q in range(100, 1_100)]  # past the binary check
+    prices = {1: "£2.55", 2: "1 234.50", 3: "€ 3,39", 4: "\u00a07.00", 5: "2.55"}
+    odd = [[*LINE[:3], str(q), LINE[4], p, *LINE[6:]] for q, p in prices.items()]
+    odd.append([*LINE[:2], "NUL\x00 HEART", "6", LINE[4], LINE[5], "17850.0", LINE[7]])
+    path = write_csv(tmp_path / "mixed.csv", padding + odd)
+    summary = _load(db_url, path)
+    assert (summary["rows_stored"], summary["rejected"]) == (1_006, 0)
+    lines = {t.quantity: t for t in transactions(db_url)}
+    assert {q: lines[q].unit_price for q in prices} == {
+        1: Decimal("2.55"), 2: Decimal("1234.50"), 3: Decimal("3.39"), 4: Decimal("7.00"), 5: Decimal("2.55")
+    }
+    assert (lines[6].description, lines[6].customer_id) == ("NUL HEART", "17850")
+    assert lines[100].description == LINE[2] and lines[100].unit_price == Decimal("2.55")
+
+
 def test_gzip(db_url, tmp_path):
     plain = write_csv(tmp_path / "x.csv", [LINE])
     packed = tmp_path / "x.csv.gz"
