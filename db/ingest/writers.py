@@ -9,6 +9,7 @@ which the invoice rollup sums.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, compress
@@ -54,7 +55,7 @@ def line_digests(rows: pa.Table) -> list[bytes]:
     return [h.digest() for h in map(_md5, joined)]
 
 
-def unique_lines(rows: pa.Table, earlier: list[bytes] = ()) -> tuple[pa.Table, list[bytes]]:
+def unique_lines(rows: pa.Table, earlier: Sequence[bytes] = ()) -> tuple[pa.Table, list[bytes]]:
     """The chunk without repeats (of its own lines, or of the digests ``earlier``) and the
     digests of the lines kept."""
     digests = line_digests(rows)
