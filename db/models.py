@@ -105,6 +105,19 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class LoginSession(Base):
+    """A signed-in browser. The cookie carries a random token; only its sha256 is stored, and
+    deleting the row (logout, user removed, expiry) ends that session even if the cookie is kept."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 RUN_RUNNING, RUN_FINISHED, RUN_FAILED = "running", "finished", "failed"
 
 

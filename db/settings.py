@@ -40,6 +40,7 @@ class Settings:
     database_url: str
     secret_key: str | None = None
     upload_max_mb: int = 200
+    cache_dir: str | None = None  # background jobs and cached results; default: under the temp dir
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -55,6 +56,7 @@ class Settings:
             database_url=normalise_database_url(url),
             secret_key=env.get("SEGMENTS_SECRET_KEY") or None,
             upload_max_mb=upload_max_mb,
+            cache_dir=env.get("SEGMENTS_CACHE_DIR") or None,
         )
 
     def with_database(self, url: str | None) -> Settings:

@@ -31,6 +31,9 @@ def test_compose_configures_through_environment():
         assert env["SEGMENTS_DATABASE_URL"].endswith("@db:5432/segments")
         assert env["SEGMENTS_SECRET_KEY"] == "${SEGMENTS_SECRET_KEY:-}"  # never a default secret
         assert services[name]["build"] == "."
+    # Never a built-in database password: compose stops with a message when it is not set.
+    assert services["db"]["environment"]["POSTGRES_PASSWORD"] == "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
+    assert "${POSTGRES_PASSWORD:?" in services["web"]["environment"]["SEGMENTS_DATABASE_URL"]
 
 
 def test_dockerfile_serves_wsgi_and_finds_migrations():

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import secrets
-import tempfile
 from pathlib import Path
 
 import diskcache
 from dash import Dash, DiskcacheManager
-from flask import Response
+from flask import Response, request
 
 from db.migrate import SchemaOutOfDate
 from db.settings import Settings
 from webapp.auth import PUBLIC_PATHS, install_auth
+from webapp.cache_dirs import job_cache_dir
 from webapp.components.shell import app_shell
 from webapp.downloads import install_downloads
 from webapp.runtime import SETTINGS_KEY, remember_settings
@@ -27,12 +26,6 @@ HEALTH_PATH = "/healthz"
 def upload_request_limit(upload_max_mb: int) -> int:
     """Bytes allowed per request: an upload travels base64-encoded (4/3) inside a JSON body."""
     return math.ceil(upload_max_mb * 1024 * 1024 * 4 / 3) + 1024 * 1024
-
-
-def job_cache_dir(settings: Settings) -> Path:
-    # Shared by all workers serving one database (a progress poll may reach another worker).
-    digest = hashlib.sha256(settings.database_url.encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"segments-jobs-{digest}"
 
 
 def create_app(
@@ -74,7 +67,24 @@ def create_app(
 
         install_warmer(server)
     server.register_error_handler(SchemaOutOfDate, _schema_out_of_date)
+    server.before_request(_check_page_location)
     return app
+
+
+def _check_page_location() -> Response | None:
+    """Refuse a callback request whose page location is not text: Dash Pages' own routing
+    callback would fail on it with a server error (a browser always sends text)."""
+    if not request.path.endswith("/_dash-update-component"):
+        return None
+    body = request.get_json(silent=True)  # cached: Dash reads the same parsed body
+    inputs = body.get("inputs") if isinstance(body, dict) else None
+    for item in inputs if isinstance(inputs, list) else []:
+        if isinstance(item, dict) and item.get("id") == "_pages_location":
+            value = item.get("value")
+            path_ok = item.get("property") != "pathname" or (isinstance(value, str) and value.startswith("/"))
+            if not path_ok or not (value is None or isinstance(value, str)):
+                return Response("malformed page location\n", status=400, mimetype="text/plain")
+    return None
 
 
 def _schema_out_of_date(exc: SchemaOutOfDate) -> Response:

@@ -1,13 +1,16 @@
-"""Login for the dashboard: once a user exists, every request needs a signed session cookie.
+"""Login for the dashboard: once a user exists, every request needs a live login session.
 
 One ``before_request`` hook guards everything Flask serves (pages, Dash callbacks and layout,
 component bundles, assets, downloads), except the login form and the stylesheet it uses.
-Anonymous page views are redirected to the login form; anything else gets 401.
+Anonymous page views are redirected to the login form; anything else gets 401. The signed
+cookie carries a random session token that must match a row of ``login_sessions``, so logging
+out or removing the user ends the session even for a copy of the cookie.
 """
 
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -17,9 +20,16 @@ from markupsafe import escape
 from sqlalchemy.orm import Session
 
 from webapp.runtime import app_engine
-from webapp.users import authenticate, user_exists, users_exist
+from webapp.users import authenticate, end_session, session_user, start_session, users_exist
 
 AUTH_MODE_KEY = "SEGMENTS_AUTH_REQUIRED"  # None: when users exist; True: always; False: never
+NO_USERS = (
+    "this dashboard requires a login and has no users yet: "
+    "add one with `segments users add NAME` against its database"
+)
+# Browsers drop tabs and newlines from a URL and read a backslash as a slash, which could turn
+# a "next" path into another site's address.
+_UNSAFE_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
 PUBLIC_KEY = "SEGMENTS_PUBLIC_PATHS"
 PUBLIC_PATHS = frozenset({"/login", "/assets/bootstrap.min.css", "/assets/app.css"})
 API_PREFIXES = ("/_dash", "/_favicon", "/assets/", "/download/")
@@ -71,14 +81,18 @@ def require_login() -> Response | None:
     mode = current_app.config.get(AUTH_MODE_KEY)
     if mode is False or request.path in current_app.config.get(PUBLIC_KEY, PUBLIC_PATHS):
         return None
-    name = session.get("user")
     with Session(app_engine()) as s:
-        if name and user_exists(session=s, username=name):
+        user = session_user(session=s, token=session.get("sid"))
+        if user is not None:
+            session["user"] = user
             return None
-        if name:  # the user was removed: the old cookie is worth nothing
-            session.clear()
-        if mode is None and not users_exist(session=s):
-            return None
+        if "sid" in session:  # logged out elsewhere, expired or removed: the cookie is worth nothing
+            session.pop("sid")
+            session.pop("user", None)
+        if not users_exist(session=s):
+            if mode is None:
+                return None
+            return Response(NO_USERS + "\n", status=503, mimetype="text/plain")
     return _refuse()
 
 
@@ -94,9 +108,12 @@ def _refuse() -> Response:
     return Response("login required\n", status=401, mimetype="text/plain")
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: never an absolute URL or a protocol-relative one."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+def safe_next(target: object) -> str:
+    """Only same-site paths: never an absolute URL or a protocol-relative one, whatever the
+    browser strips from it first."""
+    if not isinstance(target, str) or not target.startswith("/") or _UNSAFE_NEXT.search(target):
+        return "/"
+    if target.startswith("//"):
         return "/"
     return target
 
@@ -115,7 +132,11 @@ def _login_form(*, error: str = "", next_path: str = "/", status: int = 200) -> 
 
 def login_view() -> Response:
     if request.method == "GET":
-        return _login_form(next_path=request.args.get("next", "/"))
+        error = ""
+        if current_app.config.get(AUTH_MODE_KEY) is True:
+            with Session(app_engine()) as s:
+                error = "" if users_exist(session=s) else NO_USERS[0].upper() + NO_USERS[1:] + "."
+        return _login_form(next_path=request.args.get("next", "/"), error=error)
     next_path = safe_next(request.form.get("next"))
     expected = session.pop("login_csrf", None)
     sent = request.form.get("csrf_token", "")
@@ -123,16 +144,21 @@ def login_view() -> Response:
         return _login_form(error="The form expired, please sign in again.", next_path=next_path, status=400)
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
-    with Session(app_engine()) as s:
+    with Session(app_engine()) as s, s.begin():
         ok = bool(username) and authenticate(session=s, username=username, password=password)
-    if not ok:
+        lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+        token = start_session(session=s, username=username, lifetime=lifetime) if ok else None
+    if token is None:
         return _login_form(error="Wrong user name or password.", next_path=next_path, status=401)
     session.clear()  # a fresh session on login (no fixation)
+    session["sid"] = token
     session["user"] = username
     session.permanent = True
     return redirect(f"{request.script_root}{next_path}")
 
 
 def logout_view() -> Response:
+    with Session(app_engine()) as s, s.begin():
+        end_session(session=s, token=session.get("sid"))
     session.clear()
     return redirect(f"{request.script_root}/login")

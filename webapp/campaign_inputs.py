@@ -7,54 +7,10 @@ amounts finite numbers, names short text; labels are checked against the run lat
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-MAX_TEXT = 128
-MAX_ITEMS = 50
-
-
-def as_int(value: object, *, minimum: int = 0) -> int | None:
-    """A whole number >= ``minimum`` from an int or digit string; anything else is None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    return value if isinstance(value, int) and value >= minimum else None
-
-
-def as_float(value: object) -> float | None:
-    """A finite number from a number or numeric string; anything else is None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, int | float) and math.isfinite(value):
-        return float(value)
-    return None
-
-
-def as_text(value: object) -> str | None:
-    if isinstance(value, str) and 0 < len(value.strip()) <= MAX_TEXT:
-        return value.strip()
-    return None
-
-
-def as_texts(value: object) -> tuple[str, ...]:
-    """A list of short texts (or one text), without duplicates, in the order given."""
-    items = [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else []
-    out: list[str] = []
-    for item in items[:MAX_ITEMS]:
-        text = as_text(item)
-        if text is not None and text not in out:
-            out.append(text)
-    return tuple(out)
+from webapp.browser_values import as_float, as_int, as_text, as_texts
 
 
 @dataclass(frozen=True)

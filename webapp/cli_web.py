@@ -7,7 +7,8 @@ import os
 import click
 from sqlalchemy.orm import Session
 
-from db.settings import Settings
+from db.settings import Settings, SettingsError
+from webapp.cache_dirs import job_cache_dir
 from webapp.cli_common import (
     UserError,
     db_option,
@@ -17,7 +18,7 @@ from webapp.cli_common import (
     open_database,
     print_json,
 )
-from webapp.serving import serve_refusal
+from webapp.serving import auth_mode, serve_refusal
 from webapp.users import UserAdminError, add_user, list_users, remove_user, users_exist
 
 PASSWORD_ENV = "SEGMENTS_USER_PASSWORD"
@@ -59,7 +60,13 @@ def users_remove(name: str, db_url: str | None) -> None:
             left = users_exist(session=s)
     except UserAdminError as exc:
         raise UserError(str(exc)) from exc
-    click.echo(f"user {name} removed" + ("" if left else "; no users left: the dashboard is open again"))
+    note = (
+        ""
+        if left
+        else "; no users left: served on localhost the dashboard is open again, served on a "
+        "network address it refuses every request until a user is added"
+    )
+    click.echo(f"user {name} removed{note}")
 
 
 @users_group.command("list")
@@ -99,10 +106,14 @@ def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool =
     refusal = serve_refusal(host, users_exist=have_users, no_auth=no_auth, secret_key=settings.secret_key)
     if refusal:
         raise UserError(refusal)
+    try:
+        job_cache_dir(settings)
+    except SettingsError as exc:
+        raise UserError(str(exc)) from exc
 
     from webapp.app import create_app  # Dash is heavy: only serving pays for it
 
-    app = create_app(settings, auth_required=False if no_auth else None, warm_cache=True)
+    app = create_app(settings, auth_required=auth_mode(host, no_auth=no_auth), warm_cache=True)
     shown = f"[{host}]" if ":" in host else host
     login = "login required" if have_users and not no_auth else "no login"
     click.echo(f"Serving the dashboard at http://{shown}:{port}/ ({login}); press Ctrl+C to stop")

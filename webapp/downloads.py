@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from db.queries_batches import iter_rejected_rows
+from webapp.browser_values import as_int
 from webapp.runtime import app_engine
 
 REJECTED_PATH = "/download/rejected-rows.csv"
@@ -30,9 +31,10 @@ def parse_batch_arg(raw: str | None) -> int | None:
     """The ``batch`` query value: empty means all batches; anything but a positive id is a 400."""
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or int(raw) <= 0:
+    batch_id = as_int(raw, minimum=1)
+    if batch_id is None:
         abort(400, "batch must be a positive whole number")
-    return int(raw)
+    return batch_id
 
 
 def _rejected_csv(engine: Engine, batch_id: int | None) -> Iterator[str]:

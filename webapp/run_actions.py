@@ -17,8 +17,8 @@ from analytics.compare import compare_assignments
 from analytics.run_history import list_runs
 from analytics.runs import RunFailed, execute_run
 from analytics.segmentation import MAX_K, PRESETS
+from webapp.browser_values import as_int, as_text
 from webapp.campaign_data import assignments, finished_runs
-from webapp.campaign_inputs import as_int, as_text
 
 EARLIEST_AS_OF, LATEST_AS_OF = date(1990, 1, 1), date(2100, 1, 1)
 
@@ -39,7 +39,7 @@ class NewRun:
 
 
 def parse_new_run(preset: object, k: object, as_of: object, name: object) -> NewRun:
-    if preset not in PRESETS:
+    if not isinstance(preset, str) or preset not in PRESETS:
         raise BadRunRequest(f"preset must be one of {', '.join(PRESETS)}")
     k_value = None
     if k not in (None, "", "auto"):

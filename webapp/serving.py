@@ -30,3 +30,14 @@ def serve_refusal(host: str, *, users_exist: bool, no_auth: bool, secret_key: st
             "value (it signs the session cookies; logins then survive restarts)"
         )
     return None
+
+
+def auth_mode(host: str, *, no_auth: bool) -> bool | None:
+    """``create_app``'s ``auth_required`` for a server on ``host``.
+
+    On a network address the login stays required for as long as the server runs, even if the
+    last user is removed meanwhile; on loopback the dashboard is open until a user exists.
+    """
+    if no_auth:
+        return False
+    return None if is_loopback(host) else True

@@ -1,9 +1,12 @@
-"""Dashboard users: salted argon2 password hashes in the ``users`` table."""
+"""Dashboard users: salted argon2 password hashes in ``users``; signed-in browsers in
+``login_sessions``."""
 
 from __future__ import annotations
 
+import hashlib
 import re
-from datetime import UTC, datetime
+import secrets
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -11,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from db.models import User
+from db.models import LoginSession, User
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MIN_PASSWORD_LENGTH = 8
@@ -61,6 +64,9 @@ def add_user(*, session: Session, username: str, password: str) -> User:
 
 
 def remove_user(*, session: Session, username: str) -> None:
+    """Remove the user and end all their sessions."""
+    user_id = select(User.id).where(User.username == username).scalar_subquery()
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
     result = session.execute(delete(User).where(User.username == username))
     if result.rowcount == 0:
         raise UserAdminError(f"no user named {username!r}")
@@ -86,3 +92,44 @@ def authenticate(*, session: Session, username: str, password: str) -> bool:
         return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(*, session: Session, username: str, lifetime: timedelta) -> str:
+    """A new random session token for ``username`` (stored hashed); expired sessions are pruned."""
+    now = _now()
+    session.execute(delete(LoginSession).where(LoginSession.expires_at <= now))
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        raise UserAdminError(f"no user named {username!r}")
+    token = secrets.token_urlsafe(32)
+    session.add(
+        LoginSession(
+            user_id=user_id, token_hash=_token_hash(token), created_at=now, expires_at=now + lifetime
+        )
+    )
+    session.flush()
+    return token
+
+
+def session_user(*, session: Session, token: object) -> str | None:
+    """The user a live session token belongs to; None for an unknown, ended or expired one."""
+    if not isinstance(token, str) or not token:
+        return None
+    return session.scalar(
+        select(User.username)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == _token_hash(token), LoginSession.expires_at > _now())
+    )
+
+
+def end_session(*, session: Session, token: object) -> None:
+    if isinstance(token, str) and token:
+        session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))

@@ -60,6 +60,18 @@ def test_upload_shows_summary_and_new_batch(page, open_server, tmp_path):
     assert severe_console_errors(page) == []
 
 
+def test_file_over_the_upload_limit_is_refused_in_the_page(page, open_server, tmp_path):
+    # The server allows 5 MB (SEGMENTS_UPLOAD_MAX_MB): 6 MB travels as 8 MB of base64, over the
+    # request cap, so only the browser's own check can say why.
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * (6 * 1024 * 1024))
+    page.get(open_server + "/data")
+    wait_text(page, "#data-batches-grid", "sample.csv")
+    upload(page, big)
+    wait_text(page, "#data-upload-error", "big.csv was refused: the file is 6.0 MB, over the upload limit of 5 MB")
+    assert severe_console_errors(page) == []
+
+
 def test_refused_file_shows_the_clear_message(page, open_server, tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

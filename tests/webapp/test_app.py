@@ -40,10 +40,11 @@ def test_oversized_request_is_refused(client):
     assert client.post("/_dash-update-component", json=body).status_code == 413
 
 
-def run_wsgi(env_extra: dict[str, str]) -> subprocess.CompletedProcess:
+def run_wsgi(
+    env_extra: dict[str, str], code: str = "import webapp.wsgi as w; print(type(w.server).__name__)"
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEGMENTS_")}
     env.update(env_extra)
-    code = "import webapp.wsgi as w; print(type(w.server).__name__)"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -61,6 +62,19 @@ def test_wsgi_import_does_not_touch_the_database(tmp_path):
     assert result.stdout.strip() == "Flask"
     assert not db.exists()
     shutil.rmtree(job_cache_dir(Settings(database_url=f"sqlite:///{db}")), ignore_errors=True)
+
+
+LAYOUT_STATUS = "import webapp.wsgi as w; print(w.server.test_client().get('/_dash-layout').status_code)"
+
+
+def test_wsgi_requires_a_login_even_before_any_user_exists(tmp_path):
+    env = {"SEGMENTS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SEGMENTS_SECRET_KEY": "k" * 32}
+    locked = run_wsgi(env, LAYOUT_STATUS)
+    assert locked.returncode == 0, locked.stderr
+    assert locked.stdout.strip() == "503"
+    opened = run_wsgi({**env, "SEGMENTS_NO_AUTH": "1"}, LAYOUT_STATUS)
+    assert opened.stdout.strip() == "200", opened.stderr
+    shutil.rmtree(job_cache_dir(Settings(database_url=env["SEGMENTS_DATABASE_URL"])), ignore_errors=True)
 
 
 def test_outdated_database_gets_a_clear_503(tmp_path):

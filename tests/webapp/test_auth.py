@@ -1,8 +1,12 @@
 """Login rules through the Flask test client, against the real app and database."""
 
+from datetime import datetime
+
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from db.models import LoginSession
 from tests.webapp.conftest import create_user, login
 from webapp.users import remove_user
 
@@ -86,11 +90,31 @@ def test_wrong_password_and_forged_form_are_refused(client, engine):
     assert client.get("/", headers=HTML).status_code == 302
 
 
-def test_login_never_redirects_off_site(client, engine):
+@pytest.mark.parametrize(
+    "next_path",
+    [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",  # browsers drop the tab: "//evil.example"
+        "/\n/evil.example",
+        "/x\r\nSet-Cookie: a=1",
+        " //evil.example",
+    ],
+)
+def test_login_never_redirects_off_site(client, engine, next_path):
     create_user(engine)
-    assert login(client, next_path="//evil.example/x").headers["Location"] == "/"
-    client.post("/logout")
-    assert login(client, next_path="https://evil.example/").headers["Location"] == "/"
+    assert login(client, next_path=next_path).headers["Location"] == "/"
+    assert 'name="next" value="/"' in client.get("/login", query_string={"next": next_path}).get_data(
+        as_text=True
+    )
+
+
+def test_login_keeps_a_same_site_next_path(client, engine):
+    create_user(engine)
+    assert login(client, next_path="/campaigns?run=2&segment=At+risk").headers["Location"] == (
+        "/campaigns?run=2&segment=At+risk"
+    )
 
 
 def test_removed_user_loses_the_session(client, engine):
@@ -103,6 +127,66 @@ def test_removed_user_loses_the_session(client, engine):
     assert client.get("/", headers=HTML).status_code == 302
 
 
+def _cookie_jar(client) -> dict:
+    with client.session_transaction() as sess:
+        return dict(sess)
+
+
+def _replay(client, saved: dict) -> None:
+    with client.session_transaction() as sess:
+        sess.clear()
+        sess.update(saved)
+
+
+def test_a_kept_cookie_is_worthless_after_logout(client, engine):
+    create_user(engine)
+    login(client)
+    saved = _cookie_jar(client)
+    assert client.post("/logout").status_code == 302
+    _replay(client, saved)
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.post("/_dash-update-component", json=CALLBACK).status_code == 401
+
+
+def test_logout_ends_only_that_browsers_session(make_app, engine):
+    create_user(engine)
+    app = make_app()
+    first, second = app.server.test_client(), app.server.test_client()
+    login(first)
+    login(second)
+    first.post("/logout")
+    assert first.get("/_dash-layout").status_code == 401
+    assert second.get("/_dash-layout").status_code == 200
+
+
+def test_a_user_removed_and_added_again_does_not_revive_old_cookies(client, engine):
+    create_user(engine)
+    create_user(engine, "bob")
+    login(client)
+    saved = _cookie_jar(client)
+    with Session(engine) as s, s.begin():
+        remove_user(session=s, username="alice")
+    create_user(engine, password="another password 2")
+    _replay(client, saved)
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def test_an_expired_session_is_refused(client, engine):
+    create_user(engine)
+    login(client)
+    with Session(engine) as s, s.begin():
+        s.execute(update(LoginSession).values(expires_at=datetime(2000, 1, 1)))
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def test_a_forged_session_token_is_refused(client, engine):
+    create_user(engine)
+    with client.session_transaction() as sess:
+        sess["sid"] = "made-up"
+        sess["user"] = "alice"
+    assert client.get("/_dash-layout").status_code == 401
+
+
 @pytest.mark.parametrize("mode", [False])
 def test_no_auth_mode_serves_without_login(make_app, engine, mode):
     create_user(engine)
@@ -113,5 +197,23 @@ def test_no_auth_mode_serves_without_login(make_app, engine, mode):
 
 def test_auth_required_mode_refuses_even_without_users(make_app):
     client = make_app(auth_required=True).server.test_client()
-    assert client.get("/", headers=HTML).status_code == 302
-    assert client.post("/_dash-update-component", json=CALLBACK).status_code == 401
+    for response in (
+        client.get("/", headers=HTML),
+        client.post("/_dash-update-component", json=CALLBACK),
+        client.get("/_dash-layout"),
+        client.get("/download/rejected-rows.csv"),
+    ):
+        assert response.status_code == 503
+        assert "segments users add NAME" in response.get_data(as_text=True)
+    assert "no users yet" in client.get("/login").get_data(as_text=True)
+
+
+def test_auth_required_mode_locks_again_when_the_last_user_goes(make_app, engine):
+    create_user(engine)
+    client = make_app(auth_required=True).server.test_client()
+    login(client)
+    assert client.get("/_dash-layout").status_code == 200
+    with Session(engine) as s, s.begin():
+        remove_user(session=s, username="alice")
+    assert client.get("/_dash-layout").status_code == 503
+    assert client.get("/download/rejected-rows.csv").status_code == 503

@@ -3,7 +3,7 @@ from click.testing import CliRunner
 
 from tests.webapp.conftest import create_user
 from webapp.cli import cli
-from webapp.serving import is_loopback, serve_refusal
+from webapp.serving import auth_mode, is_loopback, serve_refusal
 
 
 @pytest.mark.parametrize(
@@ -22,6 +22,12 @@ from webapp.serving import is_loopback, serve_refusal
 )
 def test_is_loopback(host, expected):
     assert is_loopback(host) is expected
+
+
+def test_auth_mode_keeps_a_network_server_locked():
+    assert auth_mode("127.0.0.1", no_auth=False) is None  # open until a user exists
+    assert auth_mode("0.0.0.0", no_auth=False) is True  # locked, even if all users go
+    assert auth_mode("0.0.0.0", no_auth=True) is False
 
 
 def test_serve_refusal_rules():

@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from sqlalchemy.orm import Session
 
+from webapp.browser_values import as_text, as_texts
 from webapp.campaign_data import (
     NO_RUNS,
     assignments,
@@ -124,7 +125,9 @@ def load_choices(run, init, segments, countries, moved_to, loaded):
     seg_opts = segment_options(labels)
     countries_opts = country_options(assignments(app_engine(), run_id))
     to_opts = label_options(labels)
-    if not loaded:  # first load: the choices come from the URL
+    if loaded:  # the browser's current choices, checked like any other input
+        segments, countries, moved_to = list(as_texts(segments)), list(as_texts(countries)), as_text(moved_to)
+    else:  # first load: the choices come from the URL
         segments, countries, moved_to = list(q.segments), list(q.countries), q.moved_to
     to_value = moved_to if moved_to in labels else None
     return (
@@ -154,7 +157,7 @@ def load_moved_from(since, current, init):
     if since_id is None or since_id not in {r["id"] for r in _runs()}:
         return [], None
     labels = run_labels(engine=app_engine(), run_id=since_id)
-    wanted = current or _initial(init).moved_from
+    wanted = as_text(current) or _initial(init).moved_from
     return label_options(labels), wanted if wanted in labels else None
 
 

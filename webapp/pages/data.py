@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from sqlalchemy.orm import Session
 
 from db.queries_batches import list_batches, rejected_reason_counts, rejected_rows_page
+from webapp.browser_values import as_int
 from webapp.components.data_views import (
     BATCH_COLUMNS,
     REJECTED_COLUMNS,
@@ -27,7 +28,7 @@ PAGE_SIZE = 100
 
 def batch_from_query(value: object) -> int | None:
     """``?batch=N`` makes the rejected-rows view shareable; anything but a positive id is ignored."""
-    return int(value) if isinstance(value, str) and value.isdigit() and int(value) > 0 else None
+    return as_int(value, minimum=1) if isinstance(value, str) else None
 
 
 def layout(batch: str | None = None, **_query: str) -> html.Div:
@@ -50,6 +51,8 @@ def layout(batch: str | None = None, **_query: str) -> html.Div:
         [
             html.H2("Data", className="mb-3"),
             dcc.Store(id="data-refresh", data=0),
+            dcc.Store(id="data-upload-limit", data=max_mb),
+            dcc.Store(id="data-upload-accepted"),
             dbc.Card(
                 dbc.CardBody(
                     [
@@ -158,8 +161,8 @@ def show_batches(_refresh: int):
 )
 def show_rejected(batch_id, page, _refresh):
     # Browser values are checked before they reach the (parameterised) query.
-    batch_id = batch_id if isinstance(batch_id, int) and batch_id > 0 else None
-    page = page if isinstance(page, int) and page > 0 and ctx.triggered_id == "data-rejected-pages" else 1
+    batch_id = as_int(batch_id, minimum=1)
+    page = (as_int(page, minimum=1) if ctx.triggered_id == "data-rejected-pages" else None) or 1
     with Session(app_engine()) as s:
         rows, total = rejected_rows_page(
             session=s, batch_id=batch_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
@@ -171,11 +174,42 @@ def show_rejected(batch_id, page, _refresh):
     return rejected_grid_rows(rows), pages, min(page, pages), count, reasons_badges(reasons), href
 
 
+# The size check runs in the browser first: a file far over the limit would otherwise be
+# refused by the server's request cap (413) before any callback could say why.
+clientside_callback(
+    """
+    function(contents, filename, limitMb) {
+        var none = window.dash_clientside.no_update;
+        if (!contents) { return [none, none]; }
+        var bytes = Math.floor((contents.length - contents.indexOf(",") - 1) * 3 / 4);
+        if (bytes <= limitMb * 1048576) {
+            return [{contents: contents, filename: filename}, null];
+        }
+        var why = "the file is " + (bytes / 1048576).toFixed(1) + " MB, over the upload limit of "
+            + limitMb + " MB (SEGMENTS_UPLOAD_MAX_MB); load it with `segments ingest` instead";
+        return [none, {
+            namespace: "dash_bootstrap_components", type: "Alert",
+            props: {id: "data-upload-error", color: "danger", children: [
+                {namespace: "dash_html_components", type: "Strong",
+                 props: {children: (filename || "the file") + " was refused: "}},
+                {namespace: "dash_html_components", type: "Span", props: {children: why}}
+            ]}
+        }];
+    }
+    """,
+    Output("data-upload-accepted", "data"),
+    Output("data-upload-result", "children", allow_duplicate=True),
+    Input("data-upload", "contents"),
+    State("data-upload", "filename"),
+    State("data-upload-limit", "data"),
+    prevent_initial_call=True,
+)
+
+
 @callback(
     Output("data-upload-result", "children"),
     Output("data-refresh", "data"),
-    Input("data-upload", "contents"),
-    State("data-upload", "filename"),
+    Input("data-upload-accepted", "data"),
     State("data-refresh", "data"),
     background=True,
     running=[
@@ -185,12 +219,14 @@ def show_rejected(batch_id, page, _refresh):
     progress=[Output("data-upload-progress", "value"), Output("data-upload-progress", "label")],
     prevent_initial_call=True,
 )
-def upload_file(set_progress, contents, filename, refresh):
+def upload_file(set_progress, accepted, refresh):
     from db.ingest import IngestError
     from webapp.upload import UploadError, ingest_upload
 
-    if not contents:
+    if not isinstance(accepted, dict) or not isinstance(accepted.get("contents"), str):
         return no_update, no_update
+    contents = accepted["contents"]
+    filename = accepted.get("filename") if isinstance(accepted.get("filename"), str) else None
     set_progress((30, "loading..."))
     try:
         settings = current_settings()
@@ -200,4 +236,4 @@ def upload_file(set_progress, contents, filename, refresh):
     except (IngestError, UploadError) as exc:
         return upload_outcome(filename, error=str(exc)), no_update
     set_progress((100, "done"))
-    return upload_outcome(filename, result=result), (refresh or 0) + 1
+    return upload_outcome(filename, result=result), (as_int(refresh) or 0) + 1

@@ -8,8 +8,8 @@ from dash import Input, Output, State, callback, html, no_update
 from sqlalchemy.orm import Session
 
 from analytics.segment_history import segment_sizes
+from webapp.browser_values import as_int
 from webapp.campaign_data import finished_runs, run_option
-from webapp.campaign_inputs import as_int
 from webapp.components.figures import empty_figure
 from webapp.components.run_figures import migration_heatmap, migration_sankey, size_deltas, sizes_over_time
 from webapp.components.run_layout import runs_layout

@@ -1,0 +1,60 @@
+"""Values from the browser (callback inputs, query strings) checked into plain Python types.
+
+Nothing from the browser reaches a query or a computation unchecked: a value of the wrong type,
+out of range or malformed becomes None (or is left out), never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+MAX_TEXT = 128
+MAX_ITEMS = 50
+MAX_INT = 2**31 - 1  # the largest id or count an integer column holds on both databases
+_WHOLE = re.compile(r"[0-9]{1,10}")
+
+
+def as_int(value: object, *, minimum: int = 0, maximum: int = MAX_INT) -> int | None:
+    """A whole number in [minimum, maximum] from an int, a whole float or a string of ASCII
+    digits; anything else is None. The bound keeps ids inside the database's integer columns."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        value = int(value) if math.isfinite(value) and value.is_integer() else None
+    elif isinstance(value, str):
+        text = value.strip()
+        # Not str.isdigit(): it accepts "²" and other digits int() refuses.
+        value = int(text) if _WHOLE.fullmatch(text) else None
+    return value if isinstance(value, int) and minimum <= value <= maximum else None
+
+
+def as_float(value: object) -> float | None:
+    """A finite number from a number or numeric string; anything else is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def as_text(value: object) -> str | None:
+    if isinstance(value, str) and 0 < len(value.strip()) <= MAX_TEXT:
+        return value.strip()
+    return None
+
+
+def as_texts(value: object) -> tuple[str, ...]:
+    """A list of short texts (or one text), without duplicates, in the order given."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else []
+    out: list[str] = []
+    for item in items[:MAX_ITEMS]:
+        text = as_text(item)
+        if text is not None and text not in out:
+            out.append(text)
+    return tuple(out)
