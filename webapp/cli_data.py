@@ -96,7 +96,7 @@ def ingest(
 ) -> None:
     """Load a transaction export (CSV, CSV.gz, XLSX) into the database, in one transaction."""
     settings = load_settings(db_url)
-    if delimiter == "\\t":
+    if delimiter in ("\\t", "tab", "TAB"):
         delimiter = "\t"
     try:
         options = IngestOptions(

@@ -21,12 +21,18 @@ from db.ingest.readers import Chunk
 # The stored columns: every mappable field but line_total, which only serves to derive the price.
 COLUMNS = tuple(field for field in FIELDS if field != "line_total")
 MAX_PRICE = 10**10  # Numeric(14, 4)
+MAX_LINE_TOTAL = 10**10
 MAX_QUANTITY = 2**31 - 1
 # RE2 syntax (Arrow's regex engine); ASCII digits only, as a database number accepts.
 _NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _INTEGER = r"^[+-]?[0-9]+(\.0*)?$"
 _CURRENCY = r"^[£$€]|[\s\x{00A0}]+"
+# Grouped thousands: "1,234.50" or "12,345,678"; "1.234,50" (with a decimal comma).
+_THOUSANDS_COMMA = r"^[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$"
+_THOUSANDS_DOT = r"^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+,[0-9]+$"
 _DECIMAL_COMMA = r"^[+-]?[0-9]+,[0-9]+$"
+# "1,234" is 1234 in one locale and 1.234 in another: quarantined rather than guessed.
+_AMBIGUOUS_COMMA = r"^[+-]?[1-9][0-9]{0,2},[0-9]{3}$"
 LIMITS = {"invoice_no": 64, "stock_code": 64, "customer_id": 64, "country": 128}
 
 
@@ -58,14 +64,28 @@ def _number(raw: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Float values and a mask of cells that are not numbers (empty counts as not a number)."""
     text = pc.utf8_trim_whitespace(raw)
     good = pc.match_substring_regex(text, _NUMBER)
-    if not _mask(good).all():  # currency signs, inner spaces or decimal commas somewhere
+    if not _mask(good).all():  # currency signs, inner spaces, separators somewhere
         text = pc.replace_substring_regex(text, _CURRENCY, "")
-        comma = pc.match_substring_regex(text, _DECIMAL_COMMA)
-        text = pc.if_else(comma, pc.replace_substring(text, ",", "."), text)
-        good = pc.match_substring_regex(text, _NUMBER)
+        ambiguous = pc.match_substring_regex(text, _AMBIGUOUS_COMMA)
+        grouped = pc.and_not(pc.match_substring_regex(text, _THOUSANDS_COMMA), ambiguous)
+        dotted = pc.match_substring_regex(text, _THOUSANDS_DOT)
+        comma = pc.and_not(pc.match_substring_regex(text, _DECIMAL_COMMA), ambiguous)
+        text = pc.case_when(
+            pc.make_struct(grouped, dotted, comma),
+            pc.replace_substring(text, ",", ""),
+            pc.replace_substring(pc.replace_substring(text, ".", ""), ",", "."),
+            pc.replace_substring(text, ",", "."),
+            text,
+        )
+        good = pc.and_not(pc.match_substring_regex(text, _NUMBER), ambiguous)
     values = pc.if_else(good, text, pa.scalar(None, pa.string())).cast(pa.float64())
     values = values.to_numpy(zero_copy_only=False)  # nulls become NaN
     return values, ~_mask(good) | np.isnan(values)
+
+
+def _printable(value: object) -> str:
+    # Postgres text cannot hold NUL bytes; the rest of a quarantined cell is kept as it was.
+    return "" if value is None else str(value).replace("\x00", "")
 
 
 class Rejects:
@@ -82,7 +102,7 @@ class Rejects:
             self.taken[new] = True
             self.reason[new] = reason
             cells = values.take(pa.array(new)).to_pylist()
-            self.detail[new] = [f"{column}={'' if v is None else str(v)[:80]}" for v in cells]
+            self.detail[new] = [f"{column}={_printable(v)[:80]}" for v in cells]
 
 
 def _drop_empty(chunk: Chunk, width: int) -> Chunk:
@@ -147,6 +167,10 @@ def convert(chunk: Chunk, fields: dict[str, int], header: tuple[str, ...], dates
     price = np.round(price, 4) + 0.0  # + 0.0 turns -0.0 into 0.0, so both spell "0.0000"
     with np.errstate(invalid="ignore"):
         rej.add(np.abs(price) >= MAX_PRICE, "unit price out of range", name(price_field), raw_p)
+        # Revenue is summed in 1/10000 units as 64-bit integers (the invoice rollup): a line
+        # worth over 10^10 is a misread number, and would overflow a sum of such lines.
+        too_big = np.abs(price * quantity) >= MAX_LINE_TOTAL
+        rej.add(too_big, "line total out of range", name(price_field), raw_p)
 
     null_text = pa.nulls(n, pa.string())
     out = {
@@ -193,5 +217,7 @@ def convert(chunk: Chunk, fields: dict[str, int], header: tuple[str, ...], dates
         {"reason": rej.reason[bad_idx], "detail": rej.detail[bad_idx]}, index=chunk.rows[bad_idx]
     )
     raw_cells = table.select(list(range(width))).take(pa.array(bad_idx)).to_pylist()
-    rejects["raw"] = [dict(zip(header, row.values(), strict=False)) for row in raw_cells]
+    rejects["raw"] = [
+        {h: _printable(v) for h, v in zip(header, row.values(), strict=False)} for row in raw_cells
+    ]
     return Converted(rows=rows, rejects=rejects)

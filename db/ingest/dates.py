@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from db.ingest.errors import IngestError
 
@@ -20,9 +22,23 @@ _PAIRS = [
 _SINGLE = [ISO, "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y"]
 
 
+# A UTC offset after a time ("10:00+01:00", "10:00:00Z"). Invoices are kept in the shop's
+# local time as written; the offset alone (summer and winter time mixed) would make pandas fail.
+_OFFSET = r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$"
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # outside: a misread date, not a sale
+
+
 def parse(values: pd.Series, fmt: str) -> pd.Series:
     """Timestamps for ``values``; NaT where a value does not fit ``fmt`` (or is impossible)."""
-    return pd.to_datetime(values.str.strip(), format=fmt, errors="coerce")
+    text = values.str.strip()
+    if "%z" not in fmt and "%Z" not in fmt:
+        cells = pa.array(text, type=pa.string(), from_pandas=True)
+        offset = pc.match_substring_regex(cells, _OFFSET)
+        if pc.any(offset).as_py():  # Arrow's regex scan: the replace costs more, so only then
+            text = pd.Series(pc.replace_substring_regex(cells, _OFFSET, r"\1"), index=values.index)
+    stamps = pd.to_datetime(text, format=fmt, errors="coerce")
+    years = stamps.dt.year
+    return stamps.where((years >= EARLIEST_YEAR) & (years <= LATEST_YEAR))
 
 
 class DateFormat:

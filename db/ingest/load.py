@@ -38,6 +38,17 @@ class IngestOptions:
     mapping: dict[str, str] = field(default_factory=dict)
     chunk_rows: int = 50_000
 
+    def __post_init__(self) -> None:
+        """Refuse unusable options up front, with the option's name."""
+        if self.delimiter is not None and len(self.delimiter) != 1:
+            raise IngestError(f"--delimiter must be one character (or \\t for tab), not {self.delimiter!r}")
+        if self.date_format is not None:
+            try:  # a format that cannot read back what it writes is no format
+                sample = datetime(2011, 12, 9, 8, 26, 59)
+                datetime.strptime(sample.strftime(self.date_format), self.date_format)
+            except ValueError as exc:
+                raise IngestError(f"--date-format {self.date_format!r} is not usable: {exc}") from exc
+
 
 @dataclass
 class IngestResult:
@@ -125,6 +136,7 @@ def _load_lines(
     writer = writer_for(session, batch_id)
     reasons: Counter[str] = Counter()
     rows_read = good = 0
+    date_miss: str | None = None  # the first date the format did not read
 
     def converted() -> Iterator[tuple[int, Converted, Any]]:
         for chunk in chunks():
@@ -143,9 +155,9 @@ def _load_lines(
     with tqdm(total=total, unit=" rows", disable=not progress, leave=False) as bar:
         for size, result, payload in prefetch(converted()):
             rows_read += len(result.rows) + len(result.rejects)
-            if options.date_format and len(result.rows) == 0 and len(result.rejects):
-                sample = result.rejects["detail"].iloc[0]
-                raise IngestError(f"no date matches --date-format {options.date_format!r} ({sample})")
+            if date_miss is None and len(result.rejects):
+                misses = result.rejects["detail"][result.rejects["reason"] == "invalid date"]
+                date_miss = misses.iloc[0] if len(misses) else None
             delta.add(writer.write(payload))
             good += len(result.rows)
             if len(result.rejects):
@@ -154,6 +166,9 @@ def _load_lines(
             bar.update(size)
     if rows_read == 0:
         raise IngestError("no data rows after the header")
+    if options.date_format and good == 0 and date_miss is not None:
+        # Every line refused and dates among the reasons: the format, not the file, is wrong.
+        raise IngestError(f"no date matches --date-format {options.date_format!r} ({date_miss})")
     return _Loaded(header, fields, rows_read, good, writer.finish(), reasons, delta, dates.fmt)
 
 

@@ -52,6 +52,7 @@ class Source:
     header: tuple[str, ...] = ()
     approx_rows: int = 0
     encoding_guessed: bool = False  # UTF-8 judged from the first block; the reader checks the rest
+    header_row: int = 1  # line number of the header (blank lines may come before it)
 
 
 def _file_sha256(path: Path) -> str:
@@ -104,18 +105,21 @@ def _scan_text(path: Path, compressed: bool, head: bytes) -> str:
     return "latin-1" if has_holes else "cp1252"
 
 
-def _sniff(sample: str, delimiter: str | None) -> tuple[str, tuple[str, ...]]:
-    lines = sample.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
-    if not first:
+def _sniff(sample: str, delimiter: str | None) -> tuple[str, tuple[str, ...], int]:
+    """The delimiter, the header's cells and its line number."""
+    lines = sample.split("\n")
+    header_row = next((i for i, ln in enumerate(lines, start=1) if ln.strip()), 0)
+    if not header_row:
         raise IngestError("the file has no header line")
+    first = lines[header_row - 1].rstrip("\r")
+    lines = [ln.rstrip("\r") for ln in lines[header_row - 1 :]]
     if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=",;\t").delimiter
         except csv.Error:
             delimiter = max(",;\t", key=first.count)
     header = next(csv.reader([first], delimiter=delimiter))
-    return delimiter, tuple(h.strip() for h in header)
+    return delimiter, tuple(h.strip() for h in header), header_row
 
 
 @contextmanager
@@ -187,7 +191,10 @@ def open_source(
     head = _head(path, compressed)
     if not head:
         raise IngestError("the file is empty")
-    if b"\x00" in head[:65536] or len(_CONTROL.findall(head[:65536])) > 64:
+    if encoding is None and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"  # Excel's "Unicode text" export
+    wide = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    if not wide and (b"\x00" in head[:65536] or len(_CONTROL.findall(head[:65536])) > 64):
         raise IngestError("binary data, not a text export (CSV expected)")
     guessed = False
     if encoding is None and not full_scan:
@@ -199,9 +206,12 @@ def open_source(
         sample = head[:65536].decode(encoding, errors="strict" if len(head) <= 65536 else "ignore")
     except UnicodeDecodeError as exc:
         raise IngestError(f"cannot decode the file as {encoding} (byte {exc.start})") from exc
-    delimiter, header = _sniff(sample.lstrip("\ufeff"), delimiter)
+    # A UTF-8 byte order mark also opens some files that are otherwise Windows-1252.
+    for bom in ("\ufeff", codecs.BOM_UTF8.decode("latin-1")):
+        sample = sample.removeprefix(bom)
+    delimiter, header, header_row = _sniff(sample, delimiter)
     approx = _approx_rows(path, compressed, size, head)
-    return Source(path, kind, compressed, size, sha, encoding, delimiter, header, approx, guessed)
+    return Source(path, kind, compressed, size, sha, encoding, delimiter, header, approx, guessed, header_row)
 
 
 @dataclass
@@ -235,9 +245,10 @@ class _OddRows:
     in spare columns so that they are quarantined as "too many fields".
     """
 
-    def __init__(self, width: int, delimiter: str) -> None:
+    def __init__(self, width: int, delimiter: str, first_row: int = 2) -> None:
         self.width = width
         self.delimiter = delimiter
+        self.first_row = first_row  # the line number of the first data row
         self.numbers: list[int] = []  # every odd row, for numbering the regular ones
         self.pending: list[tuple[int, list[str]]] = []
 
@@ -260,9 +271,9 @@ class _OddRows:
     def number(self, ordinals: np.ndarray) -> np.ndarray:
         """Source row numbers of the regular rows with these ordinals (0 = first data row)."""
         skipped = np.asarray(self.numbers, dtype=np.int64)
-        rows = ordinals + 2
+        rows = ordinals + self.first_row
         while True:  # each pass accounts for odd rows the previous guess stepped over
-            guess = ordinals + 2 + np.searchsorted(skipped, rows, side="right")
+            guess = ordinals + self.first_row + np.searchsorted(skipped, rows, side="right")
             if np.array_equal(guess, rows):
                 return rows
             rows = guess
@@ -276,10 +287,12 @@ def _arrow_encoding(encoding: str) -> str:
 def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
     """Chunks of text cells, parsed by Arrow's streaming CSV reader in bounded memory."""
     width = len(source.header)
-    odd = _OddRows(width, source.delimiter)
+    odd = _OddRows(width, source.delimiter, first_row=source.header_row + 1)
     names = _names(width)
-    # Python's gzip reader, not Arrow's: it checks the stream's CRC and length at the end.
-    stream = gzip.open(source.path, "rb") if source.compressed else pa.input_stream(source.path)
+    # Arrow's own gzip reader (zlib checks the CRC and length at the end). Not Python's gzip
+    # object: Arrow's read-ahead thread would call into Python, which aborts the process if
+    # that read is still running when the interpreter exits after an error.
+    stream = pa.input_stream(source.path, compression="gzip" if source.compressed else None)
     # The reader parses its first block as it opens, so opening can fail like reading.
     with _arrow_errors(source), closing(stream):
         reader = pa_csv.open_csv(
@@ -289,7 +302,7 @@ def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
                 # is busy with the database.
                 use_threads=False,
                 block_size=BLOCK * 4,
-                skip_rows=1,
+                skip_rows=source.header_row,
                 column_names=names,
                 encoding=_arrow_encoding(source.encoding),
             ),
@@ -334,6 +347,11 @@ def _arrow_errors(source: Source) -> Iterator[None]:
             yield
     except UnicodeDecodeError as exc:
         raise IngestError(f"cannot decode the file as {source.encoding}; pass --encoding") from exc
+    except OSError as exc:  # Arrow's decompression errors
+        detail = str(exc).splitlines()[0].strip().rstrip(".") if str(exc) else type(exc).__name__
+        if "truncated" in detail.lower():
+            raise IngestError("truncated gzip file: the compressed stream ends early") from exc
+        raise IngestError(f"corrupt gzip file ({detail})") from exc
     except pa.ArrowInvalid as exc:
         detail = str(exc).splitlines()[0].strip().rstrip(".")
         if "utf8" in detail.lower():

@@ -8,8 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from db.ingest.readers import open_source
+from db.models import RejectedRow
+from db.session import create_db_engine
 from tests.db.helpers import batch_options, invoke, transactions, write_csv
 
 LINE = ["536365", "85123A", "CAFÉ HEART £ HOLDER", "6", "2010-12-01 08:26", "2.55", "17850", "United Kingdom"]
@@ -63,6 +66,18 @@ def test_semicolon_file_with_decimal_comma(db_url, tmp_path):
     path = write_csv(tmp_path / "eu.csv", [[*LINE[:5], "2,55", *LINE[6:]]], delimiter=";")
     _load(db_url, path)
     assert transactions(db_url)[0].unit_price == Decimal("2.55")
+
+
+def test_thousands_separators_are_read_and_ambiguous_ones_quarantined(db_url, tmp_path):
+    prices = {1: "1,234.50", 2: "12,345,678", 3: "1.234,56", 4: "0,125", 5: "2,55", 6: "1,234", 7: "12,500"}
+    rows = [[*LINE[:3], str(q), LINE[4], p, *LINE[6:]] for q, p in prices.items()]
+    summary = _load(db_url, write_csv(tmp_path / "thousands.csv", rows))
+    assert (summary["rows_stored"], summary["rejected"]) == (5, 2)
+    assert {t.quantity: t.unit_price for t in transactions(db_url)} == {
+        1: Decimal("1234.50"), 2: Decimal("12345678"), 3: Decimal("1234.56"), 4: Decimal("0.125"), 5: Decimal("2.55")
+    }  # fmt: skip
+    # "1,234" is 1234 or 1.234 depending on the locale: never guessed (it was stored as 1.234).
+    assert summary["rejected_by_reason"] == {"invalid unit price": 2}
 
 
 def test_currency_signs_spaces_and_nul_bytes_are_cleaned_where_they_occur(db_url, tmp_path):
@@ -182,3 +197,70 @@ def test_xlsx_with_excel_date_cells(db_url, tmp_path):
     assert (heart.invoice_no, heart.customer_id, heart.unit_price) == ("536365", "17850", Decimal("2.55"))
     assert heart.invoice_date == datetime(2010, 12, 1, 8, 26)
     assert lines["22633"].customer_id is None
+
+
+def test_blank_lines_before_the_header(db_url, tmp_path):
+    path = write_csv(tmp_path / "blank.csv", [LINE, [*LINE[:3], "x", *LINE[4:]]])
+    path.write_text("\n  \n" + path.read_text())
+    summary = _load(db_url, path)
+    assert (summary["rows_read"], summary["rows_stored"], summary["rejected"]) == (2, 1, 1)
+    assert transactions(db_url)[0].invoice_no == LINE[0]
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:  # numbered by line in the file: the header is on line 3
+        assert conn.execute(select(RejectedRow.row_number)).scalars().all() == [5]
+    engine.dispose()
+
+
+def test_utf8_bom_on_a_windows_1252_file_does_not_hide_the_first_column(db_url, tmp_path):
+    path = write_csv(tmp_path / "bom.csv", [[*LINE[:7], "Österreich"]], encoding="cp1252")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    _load(db_url, path)
+    (line,) = transactions(db_url)
+    assert (line.invoice_no, line.description, line.country) == ("536365", "CAFÉ HEART £ HOLDER", "Österreich")
+
+
+@pytest.mark.parametrize("forced", [False, True])
+def test_utf16_text_export(db_url, tmp_path, forced):
+    path = write_csv(tmp_path / "unicode.txt", [LINE], delimiter="\t", encoding="utf-16")
+    _load(db_url, path, *(("--encoding", "utf-16") if forced else ()))
+    (line,) = transactions(db_url)
+    assert (line.invoice_no, line.description) == ("536365", "CAFÉ HEART £ HOLDER")
+
+
+def test_utc_offsets_keep_the_local_time_as_written(db_url, tmp_path):
+    stamps = ["2011-01-01 10:00:00", "2011-01-01T11:00:00+01:00", "2011-06-01T11:00:00+02:00", "2011-06-02T09:30Z"]
+    rows = [[*LINE[:3], str(q), stamp, *LINE[5:]] for q, stamp in enumerate(stamps, start=1)]
+    assert _load(db_url, write_csv(tmp_path / "tz.csv", rows))["rows_stored"] == 4
+    assert {t.quantity: t.invoice_date for t in transactions(db_url)} == {
+        1: datetime(2011, 1, 1, 10), 2: datetime(2011, 1, 1, 11), 3: datetime(2011, 6, 1, 11), 4: datetime(2011, 6, 2, 9, 30)
+    }  # fmt: skip
+
+
+def test_date_format_with_a_bad_row_quarantines_it(db_url, tmp_path):
+    rows = [[*LINE[:4], "20110101", *LINE[5:]], [*LINE[:4], "20110102", *LINE[5:], "extra"], [*LINE[:3], "abc", "20110103", *LINE[5:]]]  # noqa: E501
+    summary = _load(db_url, write_csv(tmp_path / "df.csv", rows), "--date-format", "%Y%m%d")
+    assert (summary["rows_stored"], summary["rejected_by_reason"]) == (1, {"invalid quantity": 1, "too many fields": 1})
+
+
+def test_implausible_dates_and_line_totals_are_quarantined(db_url, tmp_path):
+    rows = [
+        [*LINE[:4], "0101-11-20 10:00", *LINE[5:]],
+        [*LINE[:4], "9999-12-31 10:00", *LINE[5:]],
+        [*LINE[:3], "2000000000", LINE[4], "1000000", *LINE[6:]],  # 2 * 10^15: overflowed the rollup
+        LINE,
+    ]
+    summary = _load(db_url, write_csv(tmp_path / "odd.csv", rows))
+    assert summary["rows_stored"] == 1
+    assert summary["rejected_by_reason"] == {"invalid date": 2, "line total out of range": 1}
+
+
+def test_nul_bytes_in_a_quarantined_row_are_dropped(db_url, tmp_path):
+    padding = [[*LINE[:3], str(q), *LINE[4:]] for q in range(100, 1_100)]  # past the binary check
+    path = write_csv(tmp_path / "nul.csv", [*padding, [*LINE[:3], "bad\x00qty", *LINE[4:]]])
+    summary = _load(db_url, path)  # Postgres text cannot hold NUL: this was a traceback there
+    assert (summary["rows_stored"], summary["rejected_by_reason"]) == (1_000, {"invalid quantity": 1})
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:
+        detail, raw = conn.execute(select(RejectedRow.detail, RejectedRow.raw)).one()
+    engine.dispose()
+    assert detail == "Quantity=badqty" and raw["Quantity"] == "badqty"

@@ -54,7 +54,7 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
         "missing columns": (no_price, "missing required columns: unit_price or line_total"),
         "truncated gzip": (truncated, "truncated gzip file"),
         "long truncated gzip": (long_truncated, "truncated gzip file"),
-        "gzip CRC mismatch": (bad_crc, "corrupt gzip file (CRC check failed"),
+        "gzip CRC mismatch": (bad_crc, "corrupt gzip file (zlib inflate failed: incorrect data check"),
         "ambiguous dates": (ambiguous, "ambiguous dates"),
     }
 
@@ -126,3 +126,20 @@ def test_wrong_forced_encoding_is_one_line_wherever_the_bad_byte_is(tmp_path, db
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"error: {path}: cannot decode the file as utf-8")
     assert counts(db_url) == {"import_batches": 0, "transactions": 0, "rejected_rows": 0}
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (("--date-format", "%Q"), "--date-format '%Q' is not usable: 'Q' is a bad directive"),
+        (("--date-format", "%"), "--date-format '%' is not usable: stray %"),
+        (("--delimiter", "||"), "--delimiter must be one character (or \\t for tab), not '||'"),
+        (("--encoding", "klingon"), "unknown encoding 'klingon'"),
+    ],
+)
+def test_unusable_options_are_refused_in_one_line(tmp_path, db_url, option, message):
+    path = write_csv(tmp_path / "x.csv", [LINE])
+    result = _segments("ingest", path, "--db", db_url, *option)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {path}: {message}")
