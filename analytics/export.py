@@ -85,13 +85,15 @@ def campaign_list(
     its RFM segment is listed under the RFM segment name, with that segment's action.
     """
     a = assignments
+    # Money to the cent, as shown in the app: the filter, the grid and the CSV see one value.
+    money = a["monetary"].astype("float64").round(2)
     by_label = a["label"].isin(selection.labels)
     by_rfm = a["rfm_segment"].isin(selection.rfm_segments)
     keep = by_label | by_rfm if (selection.labels or selection.rfm_segments) else pd.Series(True, a.index)
     if selection.countries:
         keep &= a["country"].isin(selection.countries)
     if selection.min_monetary is not None:
-        keep &= a["monetary"] >= selection.min_monetary
+        keep &= money >= selection.min_monetary
     if selection.recency_min is not None:
         keep &= a["recency"] >= selection.recency_min
     if selection.recency_max is not None:
@@ -106,7 +108,7 @@ def campaign_list(
             "country": rows["country"],
             "recency_days": rows["recency"].astype("int64"),
             "frequency": rows["frequency"].astype("int64"),
-            "monetary": rows["monetary"].astype("float64"),
+            "monetary": money[keep],
             "rfm_score": rows["rfm_score"],
             "segment": rows["label"].where(as_label, rows["rfm_segment"]),
             "action": rows["label"].map(actions).where(as_label, rows["rfm_segment"].map(RFM_ACTIONS)),

@@ -50,6 +50,10 @@ RFM = ["recency", "frequency", "monetary"]
 # gates keep "At risk" off recent clusters and "New" off lapsed ones, whatever the distances say.
 LAPSED_BELOW, ACTIVE_FROM = 0.4, 0.5
 GATE_PENALTY = 10.0
+# Each label can be used a second time, numbered ("Steady mid-value 2"), at this extra cost:
+# above the distance to any fitting free label, far below breaking a gate. Without the spares,
+# eight or more recent clusters would have to take a lapsed label ("At risk" for yesterday's buyers).
+SPARE_PENALTY = 1.0
 
 
 def percentile_of(population: pd.Series, values: pd.Series) -> np.ndarray:
@@ -108,12 +112,14 @@ def label_profiles(profiles: pd.DataFrame, rfm: pd.DataFrame) -> pd.DataFrame:
     cost += GATE_PENALTY * ((gates == "lapsed") & (recent > LAPSED_BELOW))
     cost += GATE_PENALTY * ((gates == "active") & (recent < ACTIVE_FROM))
     _pin_high_value(cost, positions)
-    rows, cols = linear_sum_assignment(cost)
+    # Columns: the labels, then their numbered spares.
+    rows, cols = linear_sum_assignment(np.hstack([cost, cost + SPARE_PENALTY]))
     chosen = dict(zip(rows.tolist(), cols.tolist(), strict=True))
     out = profiles.copy()
     out["recent_pct"], out["frequent_pct"], out["spend_pct"] = positions.T
-    out["label"] = [PROTOTYPES[chosen[i]].label for i in range(len(out))]
-    out["action"] = [PROTOTYPES[chosen[i]].action for i in range(len(out))]
+    picks = [divmod(chosen[i], len(PROTOTYPES)) for i in range(len(out))]
+    out["label"] = [PROTOTYPES[j].label + (" 2" if spare else "") for spare, j in picks]
+    out["action"] = [PROTOTYPES[j].action for _, j in picks]
     return out
 
 

@@ -42,8 +42,10 @@ def list_runs(*, session: Session) -> list[dict[str, Any]]:
 def resolve_run(*, session: Session, ref: str | int) -> int:
     """A run id from an id, ``latest`` (newest finished run) or a run name (newest of that name)."""
     text = str(ref).strip()
-    if text.isdigit():
-        run_id = session.scalar(select(Run.id).where(Run.id == int(text)))
+    if text.isascii() and text.isdigit():
+        # An id beyond the integer column is no run (the database would refuse the comparison).
+        number = int(text)
+        run_id = session.scalar(select(Run.id).where(Run.id == number)) if number < 2**31 else None
     elif text == "latest":
         run_id = session.scalar(select(Run.id).where(Run.status == RUN_FINISHED).order_by(Run.id.desc()))
     else:

@@ -146,6 +146,9 @@ def kpis(
     ).one()
     if per_customer is None:
         per_customer = customer_revenue(session=session, rules=rules)
+    # Mean and median of the same per-customer revenues: with net returns, the returns of
+    # customers who bought nothing in the window are in the total but belong to no customer.
+    mean = float(per_customer["revenue"].mean()) if len(per_customer) else 0.0
     median = float(per_customer["revenue"].median()) if len(per_customer) else 0.0
     orders, customers = int(orders or 0), int(customers or 0)
     return {
@@ -155,7 +158,7 @@ def kpis(
         "items": int(items or 0),
         "avg_basket_items": round(int(items or 0) / orders, 4) if orders else 0.0,
         "avg_basket_value": round(money(sales) / orders, 4) if orders else 0.0,
-        "revenue_per_customer_mean": round(money(revenue) / customers, 4) if customers else 0.0,
+        "revenue_per_customer_mean": round(mean, 4),
         "revenue_per_customer_median": round(median, 4),
         "first_date": pd.Timestamp(first).to_pydatetime() if first is not None else None,
         "last_date": pd.Timestamp(last).to_pydatetime() if last is not None else None,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from analytics.cleaning import CleaningRules
 from analytics.trends_report import trends_report
 from webapp.cli_common import (
+    DATE,
     UserError,
     db_option,
     handle_db_errors,
@@ -20,8 +21,6 @@ from webapp.cli_common import (
     open_database,
     print_json,
 )
-
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def cleaning_options(func: Callable[..., Any]) -> Callable[..., Any]:

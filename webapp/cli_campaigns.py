@@ -70,6 +70,13 @@ def compare_command(db_url: str | None, as_json: bool, run_a: str, run_b: str) -
         _print_comparison(result, id_a, id_b)
 
 
+def _check_label(option: str, label: str, assignments, run_id: int) -> None:
+    labels = sorted(assignments["label"].dropna().unique())
+    if label not in labels:
+        known = ", ".join(labels)
+        raise UserError(f"{option} {label!r} is not a segment label of run {run_id}; it has: {known}")
+
+
 @click.command("export")
 @click.option("--run", "run_ref", required=True, help="Run id, name or 'latest'.")
 @click.option("--segment", "segments", multiple=True, help="Cluster label or RFM segment (repeatable).")
@@ -106,6 +113,8 @@ def export_command(
     moving = (moved_from, moved_to, since_ref)
     if any(moving) and not all(moving):
         raise UserError("--moved-from, --moved-to and --since go together")
+    if out != "-" and not Path(out).resolve().parent.is_dir():
+        raise UserError(f"cannot write {out}: the folder {Path(out).resolve().parent} does not exist")
     engine = open_database(load_settings(db_url))
     with Session(engine) as session:
         run_id = _finished_run(session, run_ref)
@@ -113,7 +122,11 @@ def export_command(
         assignments = run_assignments(session=session, run_id=run_id)
         moved_ids = None
         if since_ref:
-            earlier = run_assignments(session=session, run_id=_finished_run(session, since_ref))
+            since_id = _finished_run(session, since_ref)
+            earlier = run_assignments(session=session, run_id=since_id)
+            # A label a run does not have would give an empty list that looks like an answer.
+            _check_label("--moved-from", moved_from, earlier, since_id)
+            _check_label("--moved-to", moved_to, assignments, run_id)
             moved_ids = frozenset(moved(earlier, assignments, from_label=moved_from, to_label=moved_to))
     actions = {s["label"]: s["action"] for s in run["segments"]}
     try:
@@ -128,5 +141,8 @@ def export_command(
     if out == "-":
         click.echo(text, nl=False)
     else:
-        Path(out).write_text(text, encoding="utf-8", newline="")
+        try:
+            Path(out).write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:  # permissions, a full disk, ...
+            raise UserError(f"cannot write {out}: {exc.strerror or exc}") from exc
         click.echo(f"wrote {len(frame):,} customers of run {run_id} to {out}", err=True)

@@ -7,16 +7,40 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import click
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from db.ingest.dates import EARLIEST_YEAR, LATEST_YEAR
 from db.migrate import SchemaOutOfDate, ensure_schema
 from db.session import get_engine
 from db.settings import Settings, SettingsError
+
+
+class Day(click.ParamType):
+    """A YYYY-MM-DD day within the years the ingestion accepts (so date arithmetic cannot
+    overflow and pandas can represent it)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            day = value
+        else:
+            try:
+                day = datetime.strptime(str(value).strip(), "%Y-%m-%d")
+            except ValueError:
+                self.fail(f"{value!r} is not a date like 2011-12-01", param, ctx)
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            self.fail(f"{value} is outside the years {EARLIEST_YEAR}-{LATEST_YEAR}", param, ctx)
+        return day
+
+
+DATE = Day()
 
 
 class UserError(click.ClickException):
@@ -88,7 +112,7 @@ def run_main(group: click.Group) -> None:
     """Run the CLI; unexpected database failures become one line, not a traceback."""
     try:
         group.main(standalone_mode=True)
-    except OperationalError as exc:
+    except DatabaseError as exc:  # connection failures, a file that is no database, ...
         click.echo(f"error: {_describe_db_error(exc)}", err=True)
         sys.exit(2)
 
@@ -100,7 +124,7 @@ def handle_db_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except OperationalError as exc:
+        except DatabaseError as exc:  # connection failures, a file that is no database, ...
             raise UserError(_describe_db_error(exc)) from exc
 
     return wrapper

@@ -14,6 +14,7 @@ from analytics.run_history import RunNotFound, get_run, list_runs, resolve_run
 from analytics.runs import RunFailed, default_rules, execute_run
 from analytics.segmentation import DEFAULT_RESAMPLES, MAX_K, PRESETS
 from webapp.cli_common import (
+    DATE,
     UserError,
     db_option,
     handle_db_errors,
@@ -23,7 +24,6 @@ from webapp.cli_common import (
     print_json,
 )
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 SEGMENT_KEYS = ("cluster", "label", "size", "customer_share", "revenue_share")
 
 

@@ -92,3 +92,11 @@ def test_every_formula_start_is_prefixed(start):
     rows = list(csv.reader(io.StringIO(to_safe_csv(frame), newline="")))
     assert rows[1] == [f"'{start}1+1", "-1", "2011-01-01 00:00:00"]
     assert rows[2] == ["plain", "2", "2011-01-01 00:00:00"]
+
+
+def test_money_is_to_the_cent_for_the_filter_and_the_list():
+    a = assignments().assign(monetary=[274.127, 274.124, 10.1, 0.005])
+    out = campaign_list(a, Selection(min_monetary=274.13), actions=ACTIONS)
+    # 274.127 is shown as 274.13 and so passes "at least 274.13"; 274.124 (274.12) does not.
+    assert out[["customer_id", "monetary"]].values.tolist() == [["c3", 274.13]]
+    assert campaign_list(a, Selection(), actions=ACTIONS)["monetary"].tolist() == [274.12, 10.1, 274.13, 0.0]

@@ -115,7 +115,20 @@ def test_never_two_segments_with_the_same_label(k):
     clusters = np.arange(500) % k
     labels = label_segments(frame, clusters)["label"]
     assert labels.is_unique and len(labels) == k
-    assert set(labels) <= {p.label for p in PROTOTYPES}
+    assert {label.removesuffix(" 2") for label in labels} <= {p.label for p in PROTOTYPES}
+
+
+@pytest.mark.parametrize("k", [8, 10])
+def test_recent_clusters_never_get_a_lapsed_label(k):
+    # Everyone bought on the last day: no cluster is lapsed, however many there are (with only
+    # the ten labels, three of the ten had to be "Can't lose", "At risk" and "Lost").
+    rng = np.random.default_rng(k)
+    frame = pd.DataFrame({"recency": np.zeros(300), "frequency": rng.geometric(0.3, 300), "monetary": rng.lognormal(6, 1, 300)})  # noqa: E501
+    labelled = label_segments(frame, np.arange(300) % k)
+    lapsed = {p.label for p in PROTOTYPES if p.gate == "lapsed"}
+    assert labelled["label"].is_unique
+    assert not {label.removesuffix(" 2") for label in labelled["label"]} & lapsed
+    assert labelled["action"].notna().all()
 
 
 def test_too_many_clusters_to_label():

@@ -124,6 +124,11 @@ def test_net_kpis_and_empty_selection(session):
     # Both returns subtract (-1.70, -5.00); baskets and customers count sales only.
     assert (net["revenue"], net["orders"], net["customers"]) == (124.53, 7, 3)
     assert net["avg_basket_value"] == round(131.23 / 7, 4)
+    # Per customer: the mean of the same revenues as the median and the histogram. 12349's
+    # return (no sale) is in the revenue but belongs to none of the 3 customers.
+    assert net["revenue_per_customer_mean"] == round((11.50 - 1.70 + 118.05 + 1.68) / 3, 4)
+    per_customer = trends.revenue_per_customer(session=session, rules=CleaningRules(returns="net"))
+    assert per_customer["revenue"].sum() == pytest.approx(129.53)
     empty = trends.kpis(session=session, rules=JAPAN)
     assert (empty["revenue"], empty["orders"], empty["revenue_per_customer_median"]) == (0.0, 0, 0.0)
     assert trends.sales_by_month(session=session, rules=JAPAN).empty

@@ -53,5 +53,7 @@ def test_trends_rejects_bad_input(engine, db_url):
     assert result.exit_code == 2 and "start date is after end date" in result.output
     result = CliRunner().invoke(cli, ["trends", "--db", db_url, "--returns", "keep"])
     assert result.exit_code == 2
+    far = CliRunner().invoke(cli, ["trends", "--db", db_url, "--to", "9999-12-31"])  # was an overflow
+    assert far.exit_code == 2 and "outside the years 1900-2100" in far.output
     empty = _run("trends", "--db", db_url)
     assert empty.exit_code == 0 and "no transactions" in empty.output

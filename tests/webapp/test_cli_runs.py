@@ -87,8 +87,19 @@ def test_errors_are_one_line(engine, db_url):
     assert failed.exit_code == 2 and "failed" in failed.output and "cannot make 4 segments" in failed.output
     bad_k = CliRunner().invoke(cli, ["run", "--k", "1", "--db", db_url])
     assert bad_k.exit_code == 2 and "--k" in bad_k.output
+    huge = CliRunner().invoke(cli, ["show", "99999999999999999999", "--db", db_url])
+    assert huge.exit_code == 2 and "no run '99999999999999999999'" in huge.output
+    far = CliRunner().invoke(cli, ["run", "--as-of", "9999-12-31", "--db", db_url])
+    assert far.exit_code == 2 and "outside the years 1900-2100" in far.output
     listed = json.loads(invoke("runs", "--db", db_url, "--json").output)
-    assert [r["status"] for r in listed] == ["failed"]  # --k 1 never started a run
+    assert [r["status"] for r in listed] == ["failed"]  # --k 1 and the far date never started a run
+
+
+def test_a_file_that_is_no_database_is_one_line(tmp_path):
+    junk = tmp_path / "notes.db"
+    junk.write_text("these are notes, not a database\n" * 100)
+    result = CliRunner().invoke(cli, ["runs", "--db", f"sqlite:///{junk}"])
+    assert result.exit_code == 2 and result.output.startswith("error: database error: file is not a database")
 
 
 def test_compare_and_export(engine, db_url, tmp_path):
@@ -137,6 +148,16 @@ def test_compare_and_export(engine, db_url, tmp_path):
         cli, ["export", "--run", str(late), "--moved-from", "Lost", "--db", db_url, "--out", "-"]
     )
     assert half.exit_code == 2 and "go together" in half.output
+    typo = CliRunner().invoke(
+        cli, ["export", "--run", str(late), "--moved-from", "At Risk", "--moved-to", "At risk",
+              "--since", str(early), "--db", db_url, "--out", "-"],
+    )  # fmt: skip
+    assert typo.exit_code == 2
+    assert f"--moved-from 'At Risk' is not a segment label of run {early}; it has: At risk" in typo.output
+    nowhere = CliRunner().invoke(
+        cli, ["export", "--run", str(late), "--db", db_url, "--out", str(tmp_path / "no" / "such" / "x.csv")]
+    )
+    assert nowhere.exit_code == 2 and "the folder" in nowhere.output and "does not exist" in nowhere.output
 
 
 def test_backfill_one_run_per_month_end(engine, db_url):

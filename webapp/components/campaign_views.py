@@ -28,7 +28,6 @@ def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     out = frame.copy()
     out["last_purchase"] = out["last_purchase"].dt.strftime("%Y-%m-%d %H:%M:%S")
-    out["monetary"] = out["monetary"].round(2)
     out["country"] = out["country"].astype(object).where(out["country"].notna(), "")
     return out.to_dict("records")
 
