@@ -16,6 +16,7 @@ from webapp.cli_common import (
     handle_db_errors,
     json_option,
     load_settings,
+    no_new_file_on_error,
     open_database,
     print_json,
     session_scope,
@@ -108,7 +109,7 @@ def ingest(
             mapping=parse_mapping(mappings),
         )
         show_progress = not (quiet or as_json) and sys.stderr.isatty()
-        with session_scope(settings) as session:
+        with no_new_file_on_error(settings), session_scope(settings) as session:
             result = ingest_file(path, session=session, options=options, progress=show_progress)
     except IngestError as exc:
         raise UserError(f"{path}: {exc}") from exc

@@ -184,9 +184,9 @@ def convert(chunk: Chunk, fields: dict[str, int], header: tuple[str, ...], dates
     invoice = _text(col("invoice_no")) if "invoice_no" in fields else null_text
     if invoice.null_count:
         # No invoice number: one per customer and timestamp, the same on every import.
-        derived = pc.binary_join_element_wise(
-            pc.fill_null(customer, "anon"), pc.strftime(when_arrow, "%Y%m%d%H%M%S"), "-"
-        )
+        # The customer part is cut so that the number fits the column (64 = 49 + 1 + 14).
+        who = pc.utf8_slice_codeunits(pc.fill_null(customer, "anon"), 0, 49)
+        derived = pc.binary_join_element_wise(who, pc.strftime(when_arrow, "%Y%m%d%H%M%S"), "-")
         invoice = pc.coalesce(invoice, derived)
     out["invoice_no"] = invoice
 

@@ -75,11 +75,10 @@ def _chunk_source(
 ) -> tuple[tuple[str, ...], Callable[[], Iterator[readers.Chunk]]]:
     """The header and a way to iterate the data chunks (again, if dates need a second look)."""
     if source.kind == "excel":
-        header, _ = readers.excel_rows(source, options.sheet)
+        header = readers.excel_rows(source, options.sheet).header
 
         def excel_chunks() -> Iterator[readers.Chunk]:
-            _, rows = readers.excel_rows(source, options.sheet)
-            return readers.iter_excel(rows, len(header), options.chunk_rows)
+            return readers.iter_excel(readers.excel_rows(source, options.sheet), options.chunk_rows)
 
         return header, excel_chunks
     if options.sheet:

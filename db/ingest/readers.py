@@ -2,8 +2,8 @@
 
 Opening hashes the stored bytes and looks at the first block of text: it refuses binary junk,
 sniffs the delimiter and header, and takes the encoding to be UTF-8 when the block is. The rest
-is checked as Arrow's CSV reader streams it in bounded chunks: Arrow validates UTF-8, Python's
-gzip module proves the stream complete (its length and CRC), and either failure refuses the file
+is checked as Arrow's CSV reader streams it in bounded chunks: Arrow validates UTF-8, its gzip
+reader (zlib) proves the stream complete (its length and CRC), and either failure refuses the file
 before the import commits. A file whose first block is not UTF-8 gets a whole first pass to
 choose between Windows-1252 and Latin-1; so does one that turns out not to be UTF-8 further on
 (``EncodingGuessWrong``: the import starts over).
@@ -382,8 +382,16 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def excel_rows(source: Source, sheet: str | None) -> tuple[tuple[str, ...], Iterator[list[str]]]:
-    """Header and data rows (as text) of one sheet; Excel date cells come out as ISO text."""
+@dataclass
+class SheetRows:
+    header: tuple[str, ...]
+    rows: Iterator[list[str]]  # the data rows, as text
+    first_row: int  # the sheet row number of the first data row
+
+
+def excel_rows(source: Source, sheet: str | None) -> SheetRows:
+    """Header and data rows (as text) of one sheet; Excel date cells come out as ISO text.
+    The header is the first row with any text (blank rows above it are skipped)."""
     from python_calamine import CalamineWorkbook  # imported here: only Excel imports pay for it
 
     try:
@@ -395,16 +403,18 @@ def excel_rows(source: Source, sheet: str | None) -> tuple[tuple[str, ...], Iter
         raise IngestError(f"sheet {sheet!r} not found; sheets: {', '.join(names)}")
     ws = workbook.get_sheet_by_name(sheet or names[0])
     rows = iter(ws.iter_rows())
-    header = next(rows, None)
-    if header is None or not any(_cell_text(c).strip() for c in header):
-        raise IngestError(f"sheet {ws.name!r} is empty")
-    return tuple(_cell_text(c).strip() for c in header), ([_cell_text(c) for c in row] for row in rows)
+    for number, header in enumerate(rows, start=1):
+        if any(_cell_text(c).strip() for c in header):
+            cells = tuple(_cell_text(c).strip() for c in header)
+            return SheetRows(cells, ([_cell_text(c) for c in row] for row in rows), number + 1)
+    raise IngestError(f"sheet {ws.name!r} is empty")
 
 
-def iter_excel(rows: Iterator[list[str]], width: int, chunk_rows: int) -> Iterator[Chunk]:
+def iter_excel(sheet: SheetRows, chunk_rows: int) -> Iterator[Chunk]:
     # Cells right of the header are notes people leave in sheets, not shifted fields: ignored.
-    start, batch = 2, []
-    for row in rows:
+    width = len(sheet.header)
+    start, batch = sheet.first_row, []
+    for row in sheet.rows:
         batch.append((row + [""] * width)[:width])
         if len(batch) == chunk_rows:
             yield Chunk(_text_table(batch, width), np.arange(start, start + len(batch), dtype=np.int64))

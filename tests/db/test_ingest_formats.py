@@ -264,3 +264,28 @@ def test_nul_bytes_in_a_quarantined_row_are_dropped(db_url, tmp_path):
         detail, raw = conn.execute(select(RejectedRow.detail, RejectedRow.raw)).one()
     engine.dispose()
     assert detail == "Quantity=badqty" and raw["Quantity"] == "badqty"
+
+
+def test_xlsx_with_blank_rows_above_the_header(db_url, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A3"], sheet["B3"], sheet["C3"], sheet["D3"] = "InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice"
+    sheet.append(["A1", 2, datetime(2011, 1, 5, 10), 1.5])
+    sheet.append(["A2", "two", datetime(2011, 1, 6, 10), 1.5])
+    path = tmp_path / "report.xlsx"
+    workbook.save(path)
+    summary = _load(db_url, path)
+    assert (summary["rows_stored"], summary["rejected"]) == (1, 1)
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:  # rows numbered as the sheet numbers them
+        assert conn.execute(select(RejectedRow.row_number)).scalars().all() == [5]
+    engine.dispose()
+
+
+def test_derived_invoice_number_fits_with_a_long_customer_id(db_url, tmp_path):
+    customer = "C" * 60
+    path = write_csv(tmp_path / "t.csv", [["2011-03-04 10:15", "3", customer]], header=["InvoiceDate", "UnitPrice", "CustomerID"])  # noqa: E501
+    assert _load(db_url, path)["rows_stored"] == 1
+    (line,) = transactions(db_url)
+    assert line.invoice_no == "C" * 49 + "-20110304101500" and line.customer_id == customer

@@ -102,7 +102,10 @@ def test_refused_file_on_an_empty_database_leaves_it_empty(tmp_path):
     path, _ = _bad_files(tmp_path)["empty"]
     result = _segments("ingest", path, "--db", f"sqlite:///{db_file}")
     assert result.returncode == 2
-    # Not even the schema was created: the migration ran inside the refused transaction.
+    assert not db_file.exists()  # a database file this import created is removed again
+    db_file.touch()  # an existing (empty) file stays, and gets no schema either
+    result = _segments("ingest", path, "--db", f"sqlite:///{db_file}")
+    assert result.returncode == 2 and db_file.exists()
     import sqlite3
 
     with sqlite3.connect(db_file) as conn:
