@@ -87,6 +87,12 @@ def db_url(request, tmp_path) -> str:
     yield from _fresh_database(request.param, request, tmp_path)
 
 
+@pytest.fixture
+def postgres_url(request, tmp_path) -> str:
+    """A fresh, migrated Postgres database, for what only a server shows (concurrent writers)."""
+    yield from _fresh_database("postgres", request, tmp_path)
+
+
 @pytest.fixture(params=BACKENDS)
 def empty_db_url(request, tmp_path) -> str:
     """URL of an empty database of each backend, for tests that run the migrations themselves."""

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import IntegrityError
 
 from db.ingest import FIELDS, IngestError, IngestOptions, IngestResult, ingest_file, parse_mapping
 from db.ingest.load import STATUS_ALREADY
@@ -113,6 +114,11 @@ def ingest(
             result = ingest_file(path, session=session, options=options, progress=show_progress)
     except IngestError as exc:
         raise UserError(f"{path}: {exc}") from exc
+    except IntegrityError as exc:
+        if "sha256" not in str(exc.orig):
+            raise
+        # The same file, committed by another import while this one ran.
+        raise UserError(f"{path}: another import of this file finished first; nothing added") from exc
     if as_json:
         print_json(result.to_dict())
     else:

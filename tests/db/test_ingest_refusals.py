@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,21 @@ def test_unusable_options_are_refused_in_one_line(tmp_path, db_url, option, mess
     assert result.returncode == 2 and "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: {path}: {message}")
+
+
+def test_two_imports_of_one_file_at_once(tmp_path, postgres_url):
+    """Whichever commits second stores nothing and says so in one line (it was a traceback)."""
+    rows = [[*LINE[:3], str(q), "2011-12-09 08:26", *LINE[5:]] for q in range(1, 60_001)]
+    path = write_csv(tmp_path / "big.csv", rows)
+    cmd = [sys.executable, "-c", "from webapp.cli import main; main()", "ingest", path, "--db", postgres_url]
+    procs = [subprocess.Popen([*map(str, cmd), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]  # noqa: E501
+    results = [(*p.communicate(timeout=120), p.returncode) for p in procs]
+    assert all("Traceback" not in err for _, err, _ in results), results
+    loaded = [json.loads(out) for out, _, code in results if code == 0 and '"loaded"' in out]
+    assert len(loaded) == 1 and loaded[0]["rows_stored"] == 60_000, results
+    for out, err, code in results:
+        if code == 2:  # the two overlapped: the second learnt of the first only at its commit
+            assert err.strip() == f"error: {path}: another import of this file finished first; nothing added"
+        else:
+            assert code == 0 and json.loads(out)["status"] in ("loaded", "already_imported"), err
+    assert counts(postgres_url)["transactions"] == 60_000
