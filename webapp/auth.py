@@ -10,6 +10,7 @@ out or removing the user ends the session even for a copy of the cookie.
 from __future__ import annotations
 
 import hmac
+import logging
 import re
 import secrets
 from datetime import timedelta
@@ -17,12 +18,15 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, redirect, request, session
 from markupsafe import escape
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from webapp.runtime import app_engine
 from webapp.users import authenticate, end_session, session_user, start_session, users_exist
 
+log = logging.getLogger(__name__)
 AUTH_MODE_KEY = "SEGMENTS_AUTH_REQUIRED"  # None: when users exist; True: always; False: never
+BUSY = "The database is busy (an import is running); please try again in a minute."
 NO_USERS = (
     "this dashboard requires a login and has no users yet: "
     "add one with `segments users add NAME` against its database"
@@ -144,10 +148,16 @@ def login_view() -> Response:
         return _login_form(error="The form expired, please sign in again.", next_path=next_path, status=400)
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
-    with Session(app_engine()) as s, s.begin():
-        ok = bool(username) and authenticate(session=s, username=username, password=password)
-        lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
-        token = start_session(session=s, username=username, lifetime=lifetime) if ok else None
+    try:
+        with Session(app_engine()) as s, s.begin():
+            ok = bool(username) and authenticate(session=s, username=username, password=password)
+            lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+            token = start_session(session=s, username=username, lifetime=lifetime) if ok else None
+            if token is not None:
+                end_session(session=s, token=session.get("sid"))  # the one this browser had
+    except OperationalError:  # SQLite: an import holds the only write lock
+        log.warning("login of %r waited for the database too long", username)
+        return _login_form(error=BUSY, next_path=next_path, status=503)
     if token is None:
         return _login_form(error="Wrong user name or password.", next_path=next_path, status=401)
     session.clear()  # a fresh session on login (no fixation)
@@ -158,7 +168,10 @@ def login_view() -> Response:
 
 
 def logout_view() -> Response:
-    with Session(app_engine()) as s, s.begin():
-        end_session(session=s, token=session.get("sid"))
+    try:
+        with Session(app_engine()) as s, s.begin():
+            end_session(session=s, token=session.get("sid"))
+    except OperationalError:  # SQLite busy with an import: the row expires on its own
+        log.warning("logout could not end its session row; it expires with the session")
     session.clear()
     return redirect(f"{request.script_root}/login")

@@ -8,11 +8,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -97,23 +96,6 @@ def session_scope(settings: Settings) -> Iterator[Session]:
             raise UserError(str(exc)) from exc
         with Session(bind=conn) as session:
             yield session
-
-
-@contextmanager
-def no_new_file_on_error(settings: Settings) -> Iterator[None]:
-    """A SQLite file this command creates is removed again if the command fails: a refused
-    import leaves no trace, not even an empty database."""
-    url = make_url(settings.database_url)
-    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
-    fresh = path is not None and str(path) != ":memory:" and not path.exists()
-    try:
-        yield
-    except BaseException:
-        if fresh:
-            get_engine(settings.database_url).dispose()
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
 
 
 def print_json(obj: Any) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from db.ingest import FIELDS, IngestError, IngestOptions, IngestResult, ingest_file, parse_mapping
 from db.ingest.load import STATUS_ALREADY
+from db.ingest.readers import check_path
 from db.migrate import current_revision, head_revision, upgrade
 from webapp.cli_common import (
     UserError,
@@ -17,7 +18,6 @@ from webapp.cli_common import (
     handle_db_errors,
     json_option,
     load_settings,
-    no_new_file_on_error,
     open_database,
     print_json,
     session_scope,
@@ -110,7 +110,10 @@ def ingest(
             mapping=parse_mapping(mappings),
         )
         show_progress = not (quiet or as_json) and sys.stderr.isatty()
-        with no_new_file_on_error(settings), session_scope(settings) as session:
+        # A missing or empty file is refused before the database is opened (which would create
+        # an empty SQLite file).
+        check_path(path)
+        with session_scope(settings) as session:
             result = ingest_file(path, session=session, options=options, progress=show_progress)
     except IngestError as exc:
         raise UserError(f"{path}: {exc}") from exc

@@ -7,6 +7,7 @@ so "2.55" and "2.550" are one line.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,6 +82,17 @@ def _number(raw: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     values = pc.if_else(good, text, pa.scalar(None, pa.string())).cast(pa.float64())
     values = values.to_numpy(zero_copy_only=False)  # nulls become NaN
     return values, ~_mask(good) | np.isnan(values)
+
+
+_DERIVED_WHO = 49  # a derived invoice number: customer part, "-", 14 digits: at most 64
+
+
+def _short_customer(customer: str) -> str:
+    """A customer id that fits a derived invoice number and stays unique: a long one keeps its
+    start and ends in a digest of the whole."""
+    if len(customer) <= _DERIVED_WHO:
+        return customer
+    return customer[:32] + "~" + hashlib.sha256(customer.encode()).hexdigest()[:16]
 
 
 def _printable(value: object) -> str:
@@ -184,8 +196,9 @@ def convert(chunk: Chunk, fields: dict[str, int], header: tuple[str, ...], dates
     invoice = _text(col("invoice_no")) if "invoice_no" in fields else null_text
     if invoice.null_count:
         # No invoice number: one per customer and timestamp, the same on every import.
-        # The customer part is cut so that the number fits the column (64 = 49 + 1 + 14).
-        who = pc.utf8_slice_codeunits(pc.fill_null(customer, "anon"), 0, 49)
+        who = pc.fill_null(customer, "anon")
+        if pc.any(pc.greater(pc.utf8_length(who), _DERIVED_WHO)).as_py():
+            who = pa.array([_short_customer(c) for c in who.to_pylist()], pa.string())
         derived = pc.binary_join_element_wise(who, pc.strftime(when_arrow, "%Y%m%d%H%M%S"), "-")
         invoice = pc.coalesce(invoice, derived)
     out["invoice_no"] = invoice

@@ -31,11 +31,9 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # outside: a misread date, not a sale
 def parse(values: pd.Series, fmt: str) -> pd.Series:
     """Timestamps for ``values``; NaT where a value does not fit ``fmt`` (or is impossible)."""
     text = values.str.strip()
-    if "%z" not in fmt and "%Z" not in fmt:
-        cells = pa.array(text, type=pa.string(), from_pandas=True)
-        offset = pc.match_substring_regex(cells, _OFFSET)
-        if pc.any(offset).as_py():  # Arrow's regex scan: the replace costs more, so only then
-            text = pd.Series(pc.replace_substring_regex(cells, _OFFSET, r"\1"), index=values.index)
+    cells = pa.array(text, type=pa.string(), from_pandas=True)
+    if pc.any(pc.match_substring_regex(cells, _OFFSET)).as_py():  # the replace only when needed
+        text = pd.Series(pc.replace_substring_regex(cells, _OFFSET, r"\1"), index=values.index)
     stamps = pd.to_datetime(text, format=fmt, errors="coerce")
     years = stamps.dt.year
     return stamps.where((years >= EARLIEST_YEAR) & (years <= LATEST_YEAR))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -40,8 +41,12 @@ class IngestOptions:
 
     def __post_init__(self) -> None:
         """Refuse unusable options up front, with the option's name."""
-        if self.delimiter is not None and len(self.delimiter) != 1:
-            raise IngestError(f"--delimiter must be one character (or \\t for tab), not {self.delimiter!r}")
+        if self.delimiter is not None and not (len(self.delimiter) == 1 and self.delimiter.isascii()):
+            raise IngestError(
+                f"--delimiter must be one ASCII character (or \\t for tab), not {self.delimiter!r}"
+            )
+        if self.date_format is not None and re.search(r"%[zZ]", self.date_format):
+            raise IngestError("--date-format: leave %z/%Z out (UTC offsets are dropped, times kept as is)")
         if self.date_format is not None:
             try:  # a format that cannot read back what it writes is no format
                 sample = datetime(2011, 12, 9, 8, 26, 59)

@@ -16,9 +16,11 @@ import csv
 import gzip
 import hashlib
 import re
+import shutil
+import tempfile
 import zlib
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -34,6 +36,9 @@ BLOCK = 1 << 20
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 _CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+# Blank, or only delimiters and quotes: what a spreadsheet writes for an empty row.
+_BLANK_LINE = re.compile(r"[\s,;\t\"']*")
 
 
 class EncodingGuessWrong(IngestError):
@@ -107,12 +112,12 @@ def _scan_text(path: Path, compressed: bool, head: bytes) -> str:
 
 def _sniff(sample: str, delimiter: str | None) -> tuple[str, tuple[str, ...], int]:
     """The delimiter, the header's cells and its line number."""
-    lines = sample.split("\n")
-    header_row = next((i for i, ln in enumerate(lines, start=1) if ln.strip()), 0)
+    lines = _LINE_END.split(sample)  # as Arrow counts lines: \n, \r\n or a lone \r
+    header_row = next((i for i, ln in enumerate(lines, start=1) if not _BLANK_LINE.fullmatch(ln)), 0)
     if not header_row:
         raise IngestError("the file has no header line")
-    first = lines[header_row - 1].rstrip("\r")
-    lines = [ln.rstrip("\r") for ln in lines[header_row - 1 :]]
+    first = lines[header_row - 1]
+    lines = lines[header_row - 1 :]
     if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=",;\t").delimiter
@@ -165,13 +170,8 @@ def _approx_rows(path: Path, compressed: bool, size: int, head: bytes) -> int:
     return int(total * lines / len(head))
 
 
-def open_source(
-    path: Path, *, encoding: str | None = None, delimiter: str | None = None, full_scan: bool = False
-) -> Source:
-    """Check the file and learn enough about it to parse it; refuse it with IngestError.
-
-    ``full_scan`` decides an unforced encoding from the whole text, not its first block.
-    """
+def check_path(path: Path) -> int:
+    """The size of ``path``, a regular non-empty file; else IngestError."""
     if not path.exists():
         raise IngestError("file not found")
     if not path.is_file():
@@ -179,6 +179,17 @@ def open_source(
     size = path.stat().st_size
     if size == 0:
         raise IngestError("the file is empty")
+    return size
+
+
+def open_source(
+    path: Path, *, encoding: str | None = None, delimiter: str | None = None, full_scan: bool = False
+) -> Source:
+    """Check the file and learn enough about it to parse it; refuse it with IngestError.
+
+    ``full_scan`` decides an unforced encoding from the whole text, not its first block.
+    """
+    size = check_path(path)
     kind, compressed = _kind(path)
     sha = _file_sha256(path)
     if kind == "excel":
@@ -191,7 +202,9 @@ def open_source(
     head = _head(path, compressed)
     if not head:
         raise IngestError("the file is empty")
-    if encoding is None and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if encoding is None and head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding = "utf-32"  # checked first: the UTF-32 LE mark starts like the UTF-16 LE one
+    elif encoding is None and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"  # Excel's "Unicode text" export
     wide = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
     if not wide and (b"\x00" in head[:65536] or len(_CONTROL.findall(head[:65536])) > 64):
@@ -289,12 +302,8 @@ def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
     width = len(source.header)
     odd = _OddRows(width, source.delimiter, first_row=source.header_row + 1)
     names = _names(width)
-    # Arrow's own gzip reader (zlib checks the CRC and length at the end). Not Python's gzip
-    # object: Arrow's read-ahead thread would call into Python, which aborts the process if
-    # that read is still running when the interpreter exits after an error.
-    stream = pa.input_stream(source.path, compression="gzip" if source.compressed else None)
     # The reader parses its first block as it opens, so opening can fail like reading.
-    with _arrow_errors(source), closing(stream):
+    with _arrow_errors(source), _byte_stream(source) as stream:
         reader = pa_csv.open_csv(
             stream,
             read_options=pa_csv.ReadOptions(
@@ -339,6 +348,40 @@ def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
             yield extra
 
 
+def _padded(path: Path) -> bool:
+    """Whether NUL bytes pad the end of a gzip file (as tape and block writers leave). A gzip
+    trailer (CRC, then length) can end in a few zeros, never eight."""
+    with path.open("rb") as fh:
+        fh.seek(-8, 2)
+        return fh.read(8) == b"\x00" * 8
+
+
+@contextmanager
+def _byte_stream(source: Source) -> Iterator[pa.NativeFile]:
+    """The file's text bytes as a native Arrow stream.
+
+    Arrow's own gzip reader (zlib checks the CRC and length at the end), not Python's gzip
+    object: Arrow's read-ahead thread would call into Python, which aborts the process if that
+    read is still running when the interpreter exits after an error. zlib takes padding after
+    the last member for a broken member, so a padded file is first unpacked to a temporary
+    file by Python's reader, which skips it.
+    """
+    if not source.compressed:
+        with pa.input_stream(source.path) as stream:
+            yield stream
+        return
+    if source.size_bytes <= 8 or not _padded(source.path):
+        with pa.input_stream(source.path, compression="gzip") as stream:
+            yield stream
+        return
+    with tempfile.TemporaryDirectory(prefix="segments-gunzip-") as tmp:
+        text = Path(tmp) / "text"
+        with _gzip_errors(), gzip.open(source.path, "rb") as packed, text.open("wb") as out:
+            shutil.copyfileobj(packed, out, BLOCK)
+        with pa.input_stream(text) as stream:
+            yield stream
+
+
 @contextmanager
 def _arrow_errors(source: Source) -> Iterator[None]:
     """Arrow's decoding and parsing errors, as the one-line refusals of this module."""
@@ -347,8 +390,10 @@ def _arrow_errors(source: Source) -> Iterator[None]:
             yield
     except UnicodeDecodeError as exc:
         raise IngestError(f"cannot decode the file as {source.encoding}; pass --encoding") from exc
-    except OSError as exc:  # Arrow's decompression errors
+    except OSError as exc:  # Arrow's decompression and read errors
         detail = str(exc).splitlines()[0].strip().rstrip(".") if str(exc) else type(exc).__name__
+        if not source.compressed:
+            raise IngestError(f"cannot read the file ({detail})") from exc
         if "truncated" in detail.lower():
             raise IngestError("truncated gzip file: the compressed stream ends early") from exc
         raise IngestError(f"corrupt gzip file ({detail})") from exc

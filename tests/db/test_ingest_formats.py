@@ -13,7 +13,7 @@ from sqlalchemy import select
 from db.ingest.readers import open_source
 from db.models import RejectedRow
 from db.session import create_db_engine
-from tests.db.helpers import batch_options, invoke, transactions, write_csv
+from tests.db.helpers import UCI_HEADER, batch_options, invoke, transactions, write_csv
 
 LINE = ["536365", "85123A", "CAFÉ HEART £ HOLDER", "6", "2010-12-01 08:26", "2.55", "17850", "United Kingdom"]
 
@@ -283,9 +283,40 @@ def test_xlsx_with_blank_rows_above_the_header(db_url, tmp_path):
     engine.dispose()
 
 
-def test_derived_invoice_number_fits_with_a_long_customer_id(db_url, tmp_path):
-    customer = "C" * 60
-    path = write_csv(tmp_path / "t.csv", [["2011-03-04 10:15", "3", customer]], header=["InvoiceDate", "UnitPrice", "CustomerID"])  # noqa: E501
-    assert _load(db_url, path)["rows_stored"] == 1
-    (line,) = transactions(db_url)
-    assert line.invoice_no == "C" * 49 + "-20110304101500" and line.customer_id == customer
+def test_derived_invoice_numbers_fit_and_stay_apart_with_long_customer_ids(db_url, tmp_path):
+    alice, bob = "x" * 49 + "-alice", "x" * 49 + "-bob"  # the same first 49 characters
+    rows = [["2011-03-04 10:15", "3", alice], ["2011-03-04 10:15", "3", bob], ["2011-03-04 10:15", "3", "c1"]]
+    path = write_csv(tmp_path / "t.csv", rows, header=["InvoiceDate", "UnitPrice", "CustomerID"])
+    assert _load(db_url, path)["rows_stored"] == 3
+    numbers = {t.customer_id: t.invoice_no for t in transactions(db_url)}
+    assert numbers["c1"] == "c1-20110304101500"
+    assert len({numbers[alice], numbers[bob]}) == 2
+    assert all(len(n) <= 64 and n.startswith("x" * 32 + "~") for n in (numbers[alice], numbers[bob]))
+
+
+def test_old_mac_line_ends_and_spreadsheet_blank_rows(db_url, tmp_path):
+    lines = [",".join(UCI_HEADER), ",".join(LINE), ",".join([*LINE[:3], "x", *LINE[4:]])]
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(("\r".join(lines) + "\r").encode("cp1252"))
+    assert _load(db_url, mac)["rows_stored"] == 1
+    blank_rows = tmp_path / "blank_rows.csv"
+    blank_rows.write_text(",,,,,,,\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    summary = _load(db_url, blank_rows)
+    assert (summary["rows_read"], summary["rejected"]) == (2, 1)
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:  # mac.csv: line 3; blank_rows.csv: line 4
+        assert sorted(conn.execute(select(RejectedRow.row_number)).scalars()) == [3, 4]
+    engine.dispose()
+
+
+def test_gzip_padded_with_nul_bytes(db_url, tmp_path):
+    plain = write_csv(tmp_path / "x.csv", [LINE])
+    padded = tmp_path / "padded.csv.gz"
+    padded.write_bytes(gzip.compress(plain.read_bytes()) + b"\x00" * 512)
+    assert _load(db_url, padded)["rows_stored"] == 1
+
+
+def test_utf32_text_export(db_url, tmp_path):
+    path = write_csv(tmp_path / "wide.csv", [LINE], encoding="utf-32")
+    _load(db_url, path)
+    assert transactions(db_url)[0].description == "CAFÉ HEART £ HOLDER"

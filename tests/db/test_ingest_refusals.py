@@ -100,13 +100,13 @@ def test_bad_mapping_is_refused(tmp_path, db_url):
 
 def test_refused_file_on_an_empty_database_leaves_it_empty(tmp_path):
     db_file = tmp_path / "fresh.db"
-    path, _ = _bad_files(tmp_path)["empty"]
-    result = _segments("ingest", path, "--db", f"sqlite:///{db_file}")
+    files = _bad_files(tmp_path)
+    for kind in ("missing", "empty"):  # refused before the database is opened: no file made
+        result = _segments("ingest", files[kind][0], "--db", f"sqlite:///{db_file}")
+        assert result.returncode == 2 and not db_file.exists()
+    result = _segments("ingest", files["binary junk"][0], "--db", f"sqlite:///{db_file}")
     assert result.returncode == 2
-    assert not db_file.exists()  # a database file this import created is removed again
-    db_file.touch()  # an existing (empty) file stays, and gets no schema either
-    result = _segments("ingest", path, "--db", f"sqlite:///{db_file}")
-    assert result.returncode == 2 and db_file.exists()
+    # Not even the schema was created: the migration ran inside the refused transaction.
     import sqlite3
 
     with sqlite3.connect(db_file) as conn:
@@ -137,7 +137,9 @@ def test_wrong_forced_encoding_is_one_line_wherever_the_bad_byte_is(tmp_path, db
     [
         (("--date-format", "%Q"), "--date-format '%Q' is not usable: 'Q' is a bad directive"),
         (("--date-format", "%"), "--date-format '%' is not usable: stray %"),
-        (("--delimiter", "||"), "--delimiter must be one character (or \\t for tab), not '||'"),
+        (("--delimiter", "||"), "--delimiter must be one ASCII character (or \\t for tab), not '||'"),
+        (("--delimiter", "§"), "--delimiter must be one ASCII character (or \\t for tab), not '§'"),
+        (("--date-format", "%Y-%m-%d %H:%M%z"), "--date-format: leave %z/%Z out"),
         (("--encoding", "klingon"), "unknown encoding 'klingon'"),
     ],
 )

@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from db.migrate import ensure_schema
 from db.models import LoginSession
+from db.session import create_db_engine
 from tests.webapp.conftest import create_user, login
 from webapp.users import remove_user
 
@@ -217,3 +219,37 @@ def test_auth_required_mode_locks_again_when_the_last_user_goes(make_app, engine
         remove_user(session=s, username="alice")
     assert client.get("/_dash-layout").status_code == 503
     assert client.get("/download/rejected-rows.csv").status_code == 503
+
+
+def test_login_while_an_import_holds_the_sqlite_write_lock(tmp_path):
+    """SQLite has one writer: a login during an import says so instead of failing with a 500."""
+    import sqlite3
+
+    from db.settings import Settings
+    from webapp.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    client = create_app(Settings(database_url=url, secret_key="k")).server.test_client()
+    engine = create_db_engine(url)
+    ensure_schema(engine)
+    create_user(engine)
+    importer = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")  # as an import's transaction does
+    try:
+        busy = login(client)
+        assert busy.status_code == 503 and "an import is running" in busy.get_data(as_text=True)
+    finally:
+        importer.execute("ROLLBACK")
+        importer.close()
+    assert login(client).status_code == 302  # and once it is done, logging in works
+    engine.dispose()
+
+
+def test_logging_in_again_ends_the_browsers_previous_session(client, engine):
+    create_user(engine)
+    login(client)
+    saved = _cookie_jar(client)
+    login(client)
+    assert client.get("/_dash-layout").status_code == 200
+    _replay(client, saved)
+    assert client.get("/_dash-layout").status_code == 401

@@ -17,12 +17,13 @@ def test_cache_directory_is_private_and_per_database(tmp_path):
     assert stat.S_IMODE(base.stat().st_mode) == 0o700
 
 
-def test_an_open_directory_of_ours_is_closed(tmp_path):
-    base = tmp_path / "open"
-    base.mkdir(mode=0o777)
-    base.chmod(0o777)
-    private_dir(base)
-    assert stat.S_IMODE(base.stat().st_mode) == 0o700
+def test_an_open_directory_is_refused_and_left_as_it_is(tmp_path):
+    base = tmp_path / "shared"
+    base.mkdir()
+    base.chmod(0o1777)  # like /tmp: others use it too, so it must not be re-permissioned
+    with pytest.raises(SettingsError, match="is open to other users; set SEGMENTS_CACHE_DIR"):
+        private_dir(base)
+    assert stat.S_IMODE(base.stat().st_mode) == 0o1777
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown")
