@@ -156,7 +156,7 @@ def login_view() -> Response:
             if token is not None:
                 end_session(session=s, token=session.get("sid"))  # the one this browser had
     except OperationalError:  # SQLite: an import holds the only write lock
-        log.warning("login of %r waited for the database too long", username)
+        log.warning("login of %r refused: the database is busy", username)
         return _login_form(error=BUSY, next_path=next_path, status=503)
     if token is None:
         return _login_form(error="Wrong user name or password.", next_path=next_path, status=401)

@@ -81,10 +81,6 @@ def users_exist(*, session: Session) -> bool:
     return bool(session.scalar(select(exists().where(User.id.is_not(None)))))
 
 
-def user_exists(*, session: Session, username: str) -> bool:
-    return session.scalar(select(User.id).where(User.username == username)) is not None
-
-
 def authenticate(*, session: Session, username: str, password: str) -> bool:
     """True when the name and password match a stored user (constant-ish time either way)."""
     stored = session.scalar(select(User.password_hash).where(User.username == username))
