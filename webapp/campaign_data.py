@@ -17,7 +17,8 @@ from analytics.compare import moved
 from analytics.export import CSV_COLUMNS, Selection, campaign_list, split_segments, to_safe_csv
 from analytics.run_history import get_run, run_assignments
 from db.models import RUN_FINISHED, Run
-from webapp.campaign_inputs import CampaignQuery, as_text
+from webapp.browser_values import as_text
+from webapp.campaign_inputs import CampaignQuery
 
 NO_RUNS = "No finished run yet: start one on the Runs page (or run `segments run`)."
 

@@ -14,18 +14,17 @@ from sqlalchemy.orm import Session
 from analytics.run_history import get_run
 from db.models import RUN_FINISHED, Run
 from db.queries_segments import finished_runs, run_points, score_grid_counts
-from webapp.browser_values import MAX_INT, as_int
+from webapp.browser_values import as_int
 from webapp.cache import cached
 from webapp.runtime import app_engine
 
 SAMPLE_MAX = 5_000  # scatter points: enough to see the shape, light for the browser
 SAMPLE_SEED = 42
-MAX_RUN_ID = MAX_INT
 
 
 def parse_run_id(value: object) -> int | None:
     """A run id from the URL or the dropdown; anything but a positive integer is None."""
-    return as_int(value, minimum=1, maximum=MAX_RUN_ID)
+    return as_int(value, minimum=1)
 
 
 def run_choices() -> list[dict[str, Any]]:

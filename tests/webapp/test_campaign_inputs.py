@@ -2,7 +2,8 @@
 
 from urllib.parse import parse_qs
 
-from webapp.campaign_inputs import as_float, as_int, as_texts, campaign_query, from_url
+from webapp.browser_values import MAX_INT, as_float, as_int, as_texts
+from webapp.campaign_inputs import campaign_query, from_url
 
 
 def test_whole_numbers_only():
@@ -10,6 +11,10 @@ def test_whole_numbers_only():
     assert as_int("1 OR 1=1") is None and as_int(-1) is None and as_int(True) is None
     assert as_int(2.5) is None and as_int("") is None and as_int(None) is None
     assert as_int(0, minimum=1) is None
+    # ASCII digits only ("²" passes str.isdigit()), and nothing an integer column cannot hold.
+    assert as_int("²") is None and as_int("١٢") is None
+    assert as_int(MAX_INT) == MAX_INT and as_int(MAX_INT + 1) is None and as_int(str(MAX_INT + 1)) is None
+    assert as_int(1e308) is None and as_int(float("nan")) is None and as_int([1]) is None
 
 
 def test_finite_numbers_only():
