@@ -34,6 +34,8 @@ _THOUSANDS_DOT = r"^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+,[0-9]+$"
 _DECIMAL_COMMA = r"^[+-]?[0-9]+,[0-9]+$"
 # "1,234" is 1234 in one locale and 1.234 in another: quarantined rather than guessed.
 _AMBIGUOUS_COMMA = r"^[+-]?[1-9][0-9]{0,2},[0-9]{3}$"
+# Likewise "1.234" next to decimal commas: there the dot groups thousands.
+_AMBIGUOUS_DOT = r"^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+$"
 LIMITS = {"invoice_no": 64, "stock_code": 64, "customer_id": 64, "country": 128}
 
 
@@ -71,6 +73,8 @@ def _number(raw: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         grouped = pc.and_not(pc.match_substring_regex(text, _THOUSANDS_COMMA), ambiguous)
         dotted = pc.match_substring_regex(text, _THOUSANDS_DOT)
         comma = pc.and_not(pc.match_substring_regex(text, _DECIMAL_COMMA), ambiguous)
+        if pc.any(pc.or_(dotted, comma)).as_py():
+            ambiguous = pc.or_(ambiguous, pc.match_substring_regex(text, _AMBIGUOUS_DOT))
         text = pc.case_when(
             pc.make_struct(grouped, dotted, comma),
             pc.replace_substring(text, ",", ""),

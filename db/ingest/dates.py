@@ -19,13 +19,17 @@ _PAIRS = [
     ("%m/%d/%y", "%d/%m/%y"),
     ("%m-%d-%Y %H:%M", "%d-%m-%Y %H:%M"),
 ]
-_SINGLE = [ISO, "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y"]
+_SINGLE = ["%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y"]
 
 
 # A UTC offset after a time ("10:00+01:00", "10:00:00Z"). Invoices are kept in the shop's
 # local time as written; the offset alone (summer and winter time mixed) would make pandas fail.
 _OFFSET = r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$"
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # outside: a misread date, not a sale
+# A full ISO date (as Excel date cells come out of the reader): read in any file, whatever its
+# own format, since year-month-day cannot be misread. Typed-in text dates next to date cells in
+# one sheet column are common.
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
 
 
 def parse(values: pd.Series, fmt: str) -> pd.Series:
@@ -39,12 +43,28 @@ def parse(values: pd.Series, fmt: str) -> pd.Series:
     return stamps.where((years >= EARLIEST_YEAR) & (years <= LATEST_YEAR))
 
 
+def _scores(sample: pd.Series) -> dict[str, int]:
+    """How many of ``sample``'s values each text format reads."""
+    scores = {fmt: int(parse(sample, fmt).notna().sum()) for fmt in _SINGLE}
+    for month_first, day_first in _PAIRS:
+        scores[month_first] = int(parse(sample, month_first).notna().sum())
+        scores[day_first] = int(parse(sample, day_first).notna().sum())
+    return scores
+
+
 class DateFormat:
-    """Settles the file's date format from its first chunks and then parses with it."""
+    """Settles the file's date format from its first chunks and then parses with it.
+
+    Full ISO dates are read in any file besides its own format. Where the file's dates are ISO
+    (Excel date cells), text dates typed in among them get a format of their own, learned from
+    the first of them that tell it.
+    """
 
     def __init__(self, fixed: str | None = None) -> None:
         self.fmt = fixed
+        self._fixed = fixed is not None
         self._ambiguous_pair: tuple[str, str] | None = None
+        self._text_fmt: str | None = None  # text dates among ISO ones (a learned ISO format)
 
     @property
     def decided(self) -> bool:
@@ -59,17 +79,15 @@ class DateFormat:
             return
         if len(sample) > 5000:
             sample = sample.iloc[:5000]
-        if parse(sample, ISO).notna().all():  # the common case, settled with one parse
+        iso = parse(sample, ISO).notna()
+        if iso.all():  # the common case, settled with one parse
             self.fmt = ISO
             return
-        scores: dict[str, int] = {}
-        for fmt in _SINGLE:
-            scores[fmt] = int(parse(sample, fmt).notna().sum())
-        for month_first, day_first in _PAIRS:
-            scores[month_first] = int(parse(sample, month_first).notna().sum())
-            scores[day_first] = int(parse(sample, day_first).notna().sum())
+        scores = _scores(sample[~iso])  # ISO dates are read anyway; the rest decide the format
         best = max(scores.values())
         if best == 0:
+            if iso.any():  # ISO dates next to text that is no date at all
+                self.fmt = ISO
             return
         winners = [f for f, n in scores.items() if n == best]
         if len(winners) == 1:
@@ -112,4 +130,26 @@ class DateFormat:
     def parse(self, values: pd.Series) -> pd.Series:
         if self.fmt is None:  # only reached for chunks without a single date in them
             return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-        return parse(values, self.fmt)
+        stamps = parse(values, self.fmt)
+        if not stamps.isna().any():
+            return stamps
+        missed = values[stamps.isna()]
+        missed = missed[missed.str.strip() != ""]
+        if self.fmt != ISO:
+            missed = missed[missed.str.strip().str.fullmatch(_ISO_DATE, na=False)]
+            fmt = ISO
+        else:
+            fmt = self._text_fmt or self._learn_text_format(missed)
+        if fmt is None or missed.empty:
+            return stamps
+        return stamps.fillna(parse(missed, fmt).astype(stamps.dtype))
+
+    def _learn_text_format(self, missed: pd.Series) -> str | None:
+        if self._fixed or missed.empty:
+            return None
+        scores = _scores(missed.iloc[:5000])
+        best = max(scores.values())
+        winners = [f for f, n in scores.items() if n == best]
+        if best and len(winners) == 1:  # undecidable ones (every day <= 12) wait for more
+            self._text_fmt = winners[0]
+        return self._text_fmt

@@ -80,6 +80,19 @@ def test_thousands_separators_are_read_and_ambiguous_ones_quarantined(db_url, tm
     assert summary["rejected_by_reason"] == {"invalid unit price": 2}
 
 
+def test_a_dotted_thousand_next_to_decimal_commas_is_quarantined(db_url, tmp_path):
+    """"1.234" beside "2,55" is 1234 or 1.234; beside "2.55" it is a decimal, as ever."""
+    eu = [[*LINE[:3], str(q), LINE[4], p, *LINE[6:]] for q, p in enumerate(["2,55", "1.234", "0.125", "12.500,00"], 1)]
+    summary = _load(db_url, write_csv(tmp_path / "eu.csv", eu, delimiter=";"))
+    assert (summary["rows_stored"], summary["rejected_by_reason"]) == (3, {"invalid unit price": 1})
+    assert {t.quantity: t.unit_price for t in transactions(db_url)} == {
+        1: Decimal("2.55"), 3: Decimal("0.125"), 4: Decimal("12500")
+    }  # fmt: skip
+    plain = [[*LINE[:3], "9", LINE[4], "1.234", *LINE[6:]], [*LINE[:3], "8", LINE[4], "2.55", *LINE[6:]]]
+    assert _load(db_url, write_csv(tmp_path / "uk.csv", plain))["rows_stored"] == 2
+    assert {t.quantity: t.unit_price for t in transactions(db_url)}[9] == Decimal("1.234")
+
+
 def test_currency_signs_spaces_and_nul_bytes_are_cleaned_where_they_occur(db_url, tmp_path):
     """Plain cells and ones needing a clean-up in one file (the clean-ups run only when needed)."""
     padding = [[*LINE[:3], str(q), *LINE[4:]] for q in range(100, 1_100)]  # past the binary check
@@ -197,6 +210,58 @@ def test_xlsx_with_excel_date_cells(db_url, tmp_path):
     assert (heart.invoice_no, heart.customer_id, heart.unit_price) == ("536365", "17850", Decimal("2.55"))
     assert heart.invoice_date == datetime(2010, 12, 1, 8, 26)
     assert lines["22633"].customer_id is None
+
+
+@pytest.mark.parametrize("date_format", [None, "%d/%m/%Y %H:%M"], ids=["learned", "given"])
+def test_xlsx_date_cells_next_to_typed_in_dates(db_url, tmp_path, date_format):
+    """Date cells (read as ISO) and text dates in one column: each is read in its own way."""
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(UCI_HEADER)
+    when = [datetime(2010, 12, 1, 8, 26), "13/12/2010 09:00", datetime(2010, 12, 2, 10, 0), "1/12/2010 11:00", "n/a"]
+    for quantity, stamp in enumerate(when, start=1):
+        sheet.append(["536365", "85123A", "HEART", quantity, stamp, 2.55, "17850", "United Kingdom"])
+    path = tmp_path / "typed.xlsx"
+    workbook.save(path)
+    summary = _load(db_url, path, *(("--date-format", date_format) if date_format else ()))
+    assert (summary["rows_stored"], summary["rejected_by_reason"]) == (4, {"invalid date": 1})
+    assert {t.quantity: t.invoice_date for t in transactions(db_url)} == {
+        1: datetime(2010, 12, 1, 8, 26), 2: datetime(2010, 12, 13, 9), 3: datetime(2010, 12, 2, 10), 4: datetime(2010, 12, 1, 11)
+    }  # fmt: skip
+
+
+def test_text_dates_after_chunks_of_date_cells_learn_their_own_format(db_url, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(UCI_HEADER)
+    when = [datetime(2010, 12, day, 8) for day in range(1, 11)] + ["12/13/2010 9:00", "12/14/2010 9:00", "12/15"]
+    for quantity, stamp in enumerate(when, start=1):
+        sheet.append(["536365", "85123A", "HEART", quantity, stamp, 2.55, "17850", "United Kingdom"])
+    path = tmp_path / "later.xlsx"
+    workbook.save(path)
+    from sqlalchemy.orm import Session
+
+    from db.ingest import IngestOptions, ingest_file
+
+    engine = create_db_engine(db_url)
+    with Session(engine) as session, session.begin():
+        result = ingest_file(path, session=session, options=IngestOptions(chunk_rows=4))
+    engine.dispose()
+    assert (result.rows_stored, result.rejected_by_reason) == (12, {"invalid date": 1})
+    stored = {t.quantity: t.invoice_date for t in transactions(db_url)}
+    assert (stored[1], stored[11], stored[12]) == (datetime(2010, 12, 1, 8), datetime(2010, 12, 13, 9), datetime(2010, 12, 14, 9))
+
+
+def test_iso_dates_are_read_in_a_month_first_file_but_nothing_looser(db_url, tmp_path):
+    stamps = ["12/13/2010 9:00", "2010-12-14 10:00", "12/15/2010 9:00", "2011", "2010-02-30 10:00"]
+    rows = [[*LINE[:3], str(q), stamp, *LINE[5:]] for q, stamp in enumerate(stamps, start=1)]
+    summary = _load(db_url, write_csv(tmp_path / "mixed_iso.csv", rows))
+    assert (summary["rows_stored"], summary["rejected_by_reason"]) == (3, {"invalid date": 2})
+    assert {t.quantity: t.invoice_date for t in transactions(db_url)} == {
+        1: datetime(2010, 12, 13, 9), 2: datetime(2010, 12, 14, 10), 3: datetime(2010, 12, 15, 9)
+    }  # fmt: skip
 
 
 def test_blank_lines_before_the_header(db_url, tmp_path):
