@@ -30,7 +30,38 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage mistake as one line (Click prints the usage block, a hint and the error)."""
+
+    def show(self, file: object = None) -> None:
+        path = self.ctx.command_path if self.ctx else "segments"
+        message = " ".join(self.format_message().split())
+        click.echo(f"error: {path}: {message} (see '{path} --help')", err=True)
+
+
+# A group called without a command shows its help (Click 8.2+): that stays as it is.
+_HELP = getattr(click.exceptions, "NoArgsIsHelpError", OneLineUsageError)
+
+
+def _one_line(exc: click.UsageError) -> click.UsageError:
+    if isinstance(exc, (OneLineUsageError, _HELP)):
+        return exc
+    return OneLineUsageError(exc.format_message(), exc.ctx)
+
+
 class LazyGroup(click.Group):
+    def make_context(self, *args, **kwargs) -> click.Context:  # noqa: ANN002, ANN003
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise _one_line(exc) from exc
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line(exc) from exc
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
@@ -47,7 +78,7 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="segments", cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="customer-segments")
 def cli() -> None:
     """Customer segmentation (RFM, K-Means) of retail transactions."""

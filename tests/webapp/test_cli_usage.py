@@ -1,0 +1,38 @@
+"""Usage mistakes (a bad option value, a missing argument, an unknown command) are one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.db.helpers import invoke
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["run", "--k", "1"], "error: segments run: Invalid value for '--k': 1 is not in the range"),
+        (["compare", "1"], "error: segments compare: Missing argument 'RUN_B'."),
+        (["sample-data", "--customers", "abc"], "error: segments sample-data: Invalid value for '--customers'"),
+        (["--bogus"], "error: segments: No such option '--bogus'"),
+        (["nosuch"], "error: segments: No such command 'nosuch'"),
+        (["db", "nosuch"], "error: segments db: No such command 'nosuch'"),
+    ],
+)
+def test_usage_errors_are_one_line(args, says):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.output.startswith(says) and result.output.count("\n") == 1, result.output
+    assert result.output.rstrip().endswith("--help')")
+
+
+def test_a_directory_given_as_the_file_to_import(tmp_path):
+    result = invoke("ingest", tmp_path)
+    assert result.exit_code == 2 and result.output == (
+        f"error: segments ingest: Invalid value for 'PATH': File '{tmp_path}' is a directory. "
+        "(see 'segments ingest --help')\n"
+    )
+
+
+def test_a_group_without_its_command_still_shows_its_help():
+    result = invoke("users")
+    assert "Commands:" in result.output and "add" in result.output
