@@ -13,11 +13,12 @@ SCORE_COLUMNS = ("r_score", "f_score", "m_score", "rfm_score", "rfm_segment")
 
 
 def quintile_score(values: pd.Series, *, higher_is_better: bool = True) -> pd.Series:
-    """1..5 by percentile rank: ``1 + floor(5 * share of customers strictly worse)``.
+    """1..5 by mid-rank percentile: ``1 + floor(5 * (worse + equal / 2) / n)``.
 
     Ties get the same score (a customer's score never depends on its id or row order), so
-    with many equal values a quintile can hold more or fewer than a fifth of customers.
-    Any population size works: one customer, or all values equal, score 1.
+    with many equal values a quintile can hold more or fewer than a fifth of customers. A tied
+    group sits at the middle of the ranks it spans, so it is not pushed to the bottom: a
+    population of equal values (or one customer) scores 3, not 1.
     """
     v = values.to_numpy(dtype="float64")
     if not higher_is_better:
@@ -25,8 +26,11 @@ def quintile_score(values: pd.Series, *, higher_is_better: bool = True) -> pd.Se
     n = len(v)
     if n == 0:
         return pd.Series([], index=values.index, dtype="int64")
-    strictly_worse = np.searchsorted(np.sort(v, kind="stable"), v, side="left")
-    return pd.Series(1 + (strictly_worse * 5) // n, index=values.index, dtype="int64")
+    ordered = np.sort(v, kind="stable")
+    worse = np.searchsorted(ordered, v, side="left")
+    not_better = np.searchsorted(ordered, v, side="right")
+    # 5 * (worse + equal / 2) / n, in integers: (5 * (worse + not_better)) // (2 * n).
+    return pd.Series(1 + (5 * (worse + not_better)) // (2 * n), index=values.index, dtype="int64")
 
 
 def score_rfm(

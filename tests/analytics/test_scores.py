@@ -24,12 +24,22 @@ def test_ten_distinct_values_make_even_quintiles():
 
 
 def test_ties_share_a_score_whatever_the_order():
-    # 1,1,1,1 have nobody below -> 1; 2,2 have 4 of 8 below -> 1 + floor(2.5) = 3;
-    # 5 has 6 of 8 below -> 1 + floor(3.75) = 4; 9 has 7 below -> 1 + floor(4.375) = 5.
+    # Mid-rank share (below + equal / 2) / 8: 1,1,1,1 -> 2/8 -> 1 + floor(1.25) = 2;
+    # 2,2 -> 5/8 -> 1 + floor(3.125) = 4; 5 -> 6.5/8 -> 5; 9 -> 7.5/8 -> 5.
     values = pd.Series([2, 1, 9, 1, 5, 1, 2, 1])
-    assert list(quintile_score(values)) == [3, 1, 5, 1, 4, 1, 3, 1]
+    assert list(quintile_score(values)) == [4, 2, 5, 2, 5, 2, 4, 2]
     shuffled = values.sample(frac=1, random_state=3)
-    assert quintile_score(shuffled).sort_index().tolist() == [3, 1, 5, 1, 4, 1, 3, 1]
+    assert quintile_score(shuffled).sort_index().tolist() == [4, 2, 5, 2, 5, 2, 4, 2]
+
+
+def test_a_tied_best_group_is_not_scored_below_the_rest():
+    """95 customers who all bought yesterday scored R1 ("Hibernating"), the lowest."""
+    recency = pd.Series([0] * 95)
+    assert set(quintile_score(recency, higher_is_better=False)) == {3}
+    # Half the customers tied at the best recency, the rest spread out behind them.
+    recency = pd.Series([0] * 50 + list(range(10, 60)))
+    scores = quintile_score(recency, higher_is_better=False)
+    assert set(scores[:50]) == {4} and scores[50:].max() <= 3
 
 
 @pytest.mark.parametrize("values", [[7.0], [3, 3, 3], [], [1, 2]])
@@ -38,9 +48,9 @@ def test_small_and_flat_populations(values):
     assert len(scores) == len(values)
     assert scores.between(1, 5).all()
     if len(set(values)) == 1:
-        assert set(scores) == {1}
+        assert set(scores) == {3}  # one tied group: the middle
     if values == [1, 2]:
-        assert list(scores) == [1, 3]  # 2 has 1 of 2 below -> 1 + floor(2.5)
+        assert list(scores) == [2, 4]  # 1 -> 0.5/2 -> 1 + floor(1.25); 2 -> 1.5/2 -> 1 + floor(3.75)
 
 
 def test_scores_and_segments_on_a_hand_made_frame():
@@ -54,7 +64,7 @@ def test_scores_and_segments_on_a_hand_made_frame():
     by_id = scored.set_index("customer_id")
     # recency ascending: 1,2 -> R5; 3,4 -> R4; 5,30 -> R3; 90,150 -> R2; 200,300 -> R1.
     assert by_id["r_score"].tolist() == [5, 5, 4, 4, 3, 1, 1, 3, 2, 2]
-    # frequency sorted 1,1,2,3,4,6,8,12,20,25; score = 1 + floor(5 * below / 10):
+    # frequency sorted 1,1,2,3,4,6,8,12,20,25; score = 1 + floor(5 * (below + equal / 2) / 10):
     # 1 -> 1; 2, 3 -> 2; 4, 6 -> 3; 8, 12 -> 4; 20, 25 -> 5.
     assert by_id["f_score"].tolist() == [5, 1, 2, 4, 4, 2, 5, 3, 1, 3]
     assert by_id.loc["c00", "rfm_score"] == "555"
@@ -75,7 +85,7 @@ def test_scores_and_segments_on_a_hand_made_frame():
 
 def test_single_customer_and_empty_frame():
     scored = score_rfm(_frame([10], [3], [99.0]))
-    assert scored.loc[0, "rfm_score"] == "111" and scored.loc[0, "rfm_segment"] == "Hibernating"
+    assert scored.loc[0, "rfm_score"] == "333" and scored.loc[0, "rfm_segment"] == "Need Attention"
     empty = score_rfm(_frame([], [], []))
     assert empty.empty and list(empty.columns)[-5:] == list(SCORE_COLUMNS)
 
