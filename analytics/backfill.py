@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from analytics.runs import RunFailed, execute_run
-from db.models import Transaction
+from analytics.runs import RunFailed, RunRefused, execute_run, transaction_span
 
 
 def month_end_cutoffs(start: date, end: date) -> list[date]:
@@ -28,28 +27,22 @@ def month_end_cutoffs(start: date, end: date) -> list[date]:
         month = following
 
 
-def transaction_span(*, session: Session) -> tuple[date, date] | None:
-    """First and last invoice day in the store (None when empty)."""
-    # min/max keep the column's DateTime type, so both backends return datetimes.
-    span = select(func.min(Transaction.invoice_date), func.max(Transaction.invoice_date))
-    first, last = session.execute(span).one()
-    return None if first is None else (first.date(), last.date())
-
-
 def backfill(
     *, engine: Engine, start: date | None = None, end: date | None = None, **options: Any
 ) -> list[dict[str, Any]]:
     """Create a run per month end in [start, end] (default: the span of the data).
 
-    Runs are named "month end YYYY-MM". A failed month is recorded as a failed run and
+    Runs are named "month end YYYY-MM". The range is cut to the span of the data (a month
+    before the first purchase could only fail). A failed month is recorded as a failed run and
     reported; the following months still run.
     """
-    if start is None or end is None:
-        with Session(engine) as session:
-            span = transaction_span(session=session)
-        if span is None:
-            return []
-        start, end = start or span[0], end or span[1]
+    if start is not None and end is not None and start > end:
+        raise RunRefused(f"the start ({start}) is after the end ({end})")
+    with Session(engine) as session:
+        span = transaction_span(session=session)
+    if span is None:
+        raise RunRefused("no transactions yet: import a file first ('segments ingest FILE' or the Data page)")
+    start, end = max(start or span[0], span[0]), min(end or span[1], span[1])
     results = []
     for cutoff in month_end_cutoffs(start, end):
         name = f"month end {cutoff - timedelta(days=1):%Y-%m}"

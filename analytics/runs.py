@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import platform
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -45,6 +45,39 @@ class RunFailed(RuntimeError):
     def __init__(self, run_id: int, error: str) -> None:
         super().__init__(f"run {run_id} failed: {error}")
         self.run_id, self.error = run_id, error
+
+
+class RunRefused(ValueError):
+    """The run cannot be made as asked (no data, an as-of day outside it, a name that cannot be
+    found again); nothing is stored."""
+
+
+def transaction_span(*, session: Session) -> tuple[date, date] | None:
+    """First and last invoice day in the store (None when empty)."""
+    # min/max keep the column's DateTime type, so both backends return datetimes.
+    span = select(func.min(Transaction.invoice_date), func.max(Transaction.invoice_date))
+    first, last = session.execute(span).one()
+    return None if first is None else (first.date(), last.date())
+
+
+def check_run_request(*, session: Session, as_of: date | datetime | None, name: str | None) -> None:
+    """Refuse what could only make a failed or a misleading run, before anything is stored."""
+    if name is not None and (name.strip() == "latest" or (name.strip().isascii() and name.strip().isdigit())):
+        raise RunRefused(f"run name {name!r} would be read as a run id or 'latest': choose another")
+    span = transaction_span(session=session)
+    if span is None:
+        raise RunRefused("no transactions yet: import a file first ('segments ingest FILE' or the Data page)")
+    if as_of is None:
+        return
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    first, last = span
+    allowed = f"choose a day from {first + timedelta(days=1)} to {last + timedelta(days=1)}"
+    if day <= first:
+        raise RunRefused(f"as-of {day} leaves no purchase before it (the data starts on {first}): {allowed}")
+    if day > last + timedelta(days=1):
+        raise RunRefused(
+            f"as-of {day} is after the data ends ({last}), so every customer would look lapsed: {allowed}"
+        )
 
 
 def _utcnow() -> datetime:
@@ -180,7 +213,12 @@ def record_failed_run(
 
 
 def execute_run(*, engine: Engine, **options: Any) -> int:
-    """``create_run`` in its own transaction; on failure record it and raise RunFailed."""
+    """``create_run`` in its own transaction; on failure record it and raise RunFailed.
+
+    A request that can only fail (RunRefused) is refused before anything is stored.
+    """
+    with Session(engine) as session:
+        check_run_request(session=session, as_of=options.get("as_of"), name=options.get("name"))
     try:
         with Session(engine) as session, session.begin():
             return create_run(session=session, **options)

@@ -10,9 +10,9 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analytics.backfill import backfill, month_end_cutoffs, transaction_span
+from analytics.backfill import backfill, month_end_cutoffs
 from analytics.run_history import get_run, resolve_run
-from analytics.runs import RunFailed, execute_run
+from analytics.runs import RunFailed, RunRefused, execute_run, transaction_span
 from analytics.sample_data import write_sample
 from db.ingest import IngestError, ingest_file
 from db.models import Run
@@ -56,16 +56,18 @@ def _make_runs(engine, months: int) -> None:
         execute_run(engine=engine, name="demo: all data")
     except RunFailed as exc:
         raise UserError(f"the segmentation run failed: {exc.error}") from exc
+    except RunRefused as exc:
+        raise UserError(f"the segmentation run was refused: {exc}") from exc
 
 
 @click.command("demo")
 @db_option
 @click.option("--customers", type=click.IntRange(50, 200_000), default=1500, show_default=True)
-@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=42, show_default=True)
 @click.option("--months", type=click.IntRange(0, 24), default=4, show_default=True, help="Monthly runs.")
 @click.option("--serve/--no-serve", default=True, show_default=True, help="Serve the dashboard at the end.")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8050, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8050, show_default=True)
 @handle_db_errors
 def demo(db_url, customers, seed, months, serve, host, port) -> None:
     """Generate sample data, load it, segment it month by month, and serve the dashboard."""

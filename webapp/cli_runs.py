@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from analytics.backfill import backfill
 from analytics.cleaning import CleaningRules
 from analytics.run_history import RunNotFound, get_run, list_runs, resolve_run
-from analytics.runs import RunFailed, default_rules, execute_run
+from analytics.runs import RunFailed, RunRefused, default_rules, execute_run
 from analytics.segmentation import DEFAULT_RESAMPLES, MAX_K, PRESETS
 from webapp.cli_common import (
     DATE,
@@ -31,7 +31,9 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by `run` and `backfill`: preset, k, cleaning rules, resamples."""
     options = [
         click.option("--preset", type=click.Choice(PRESETS), default="default", show_default=True),
-        click.option("--k", type=click.IntRange(2, MAX_K), default=None, help="Fix k (default: elbow)."),
+        click.option(
+            "--k", type=click.IntRange(2, MAX_K), default=None, help="Fix k (default: elbow; reference: 4)."
+        ),
         click.option(
             "--include-non-product/--exclude-non-product",
             default=None,
@@ -115,7 +117,7 @@ def print_run(run: dict[str, Any]) -> None:
 @click.command("run")
 @run_options
 @click.option("--as-of", type=DATE, default=None, help="Use only purchases before this day (YYYY-MM-DD).")
-@click.option("--name", default=None, help="A name to find the run by.")
+@click.option("--name", default=None, help="A name to find the run by (not a number, not 'latest').")
 @db_option
 @json_option
 @handle_db_errors
@@ -132,7 +134,7 @@ def run_command(db_url, as_json, preset, k, include_non_product, returns, resamp
             rules=rules_for(preset, include_non_product, returns),
             stability_resamples=resamples,
         )
-    except RunFailed as exc:
+    except (RunFailed, RunRefused) as exc:
         raise UserError(str(exc)) from exc
     with Session(engine) as session:
         run = get_run(session=session, run_id=run_id)
@@ -191,15 +193,18 @@ def show_command(db_url: str | None, as_json: bool, run: str) -> None:
 def backfill_command(db_url, as_json, every, start, end, preset, k, include_non_product, returns, resamples):
     """Create one run per month end, to follow segment sizes over time."""
     engine = open_database(load_settings(db_url))
-    results = backfill(
-        engine=engine,
-        start=start.date() if start else None,
-        end=end.date() if end else None,
-        preset=preset,
-        k=k,
-        rules=rules_for(preset, include_non_product, returns),
-        stability_resamples=resamples,
-    )
+    try:
+        results = backfill(
+            engine=engine,
+            start=start.date() if start else None,
+            end=end.date() if end else None,
+            preset=preset,
+            k=k,
+            rules=rules_for(preset, include_non_product, returns),
+            stability_resamples=resamples,
+        )
+    except RunRefused as exc:
+        raise UserError(str(exc)) from exc
     if as_json:
         print_json(results)
     else:
@@ -212,4 +217,4 @@ def backfill_command(db_url, as_json, every, start, end, preset, k, include_non_
     if failed:
         raise UserError(f"{len(failed)} of {len(results)} monthly runs failed")
     if not results:
-        raise UserError("no complete month in the chosen range")
+        raise UserError("no complete month of data in the chosen range")

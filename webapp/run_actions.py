@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from analytics.compare import compare_assignments
 from analytics.run_history import list_runs
-from analytics.runs import RunFailed, execute_run
+from analytics.runs import RunFailed, RunRefused, execute_run
 from analytics.segmentation import MAX_K, PRESETS
 from webapp.browser_values import as_int, as_text
 from webapp.campaign_data import assignments, finished_runs
@@ -59,10 +59,15 @@ def parse_new_run(preset: object, k: object, as_of: object, name: object) -> New
     return NewRun(preset, k_value, day, as_text(name))
 
 
-def start_run(engine: Engine, request: NewRun) -> tuple[int, str | None]:
-    """Run it (in this process: the caller is a background job); (run id, error or None)."""
+def start_run(engine: Engine, request: NewRun) -> tuple[int | None, str | None]:
+    """Run it (in this process: the caller is a background job); (run id, error or None).
+
+    A refused request has no run id: nothing was stored.
+    """
     try:
         return execute_run(engine=engine, **request.options()), None
+    except RunRefused as exc:
+        return None, str(exc)
     except RunFailed as exc:
         return exc.run_id, exc.error
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analytics.run_history import RunNotFound, get_run, list_runs, resolve_run, run_assignments
-from analytics.runs import RunFailed, create_run, execute_run
+from analytics.runs import RunFailed, RunRefused, create_run, execute_run
 from db.models import Run, RunAssignment, RunSegment
 from tests.analytics.run_fixtures import AS_OF, GROUPS, expected_rfm, load_store
 
@@ -99,10 +99,10 @@ def test_failed_run_is_recorded_with_no_results(engine):
             assert session.scalar(select(func.count()).select_from(table)) == 0
 
 
-def test_empty_store_fails_cleanly(engine):
-    with pytest.raises(RunFailed, match="NoTransactions"):
+def test_empty_store_is_refused_and_stores_nothing(engine):
+    with pytest.raises(RunRefused, match="no transactions yet"):
         execute_run(engine=engine, preset="default")
-    assert [r["status"] for r in _read(engine, list_runs)] == ["failed"]
+    assert _read(engine, list_runs) == []
 
 
 def test_create_run_leaves_the_transaction_to_the_caller(engine):

@@ -95,6 +95,27 @@ def test_errors_are_one_line(engine, db_url):
     assert [r["status"] for r in listed] == ["failed"]  # --k 1 and the far date never started a run
 
 
+def test_requests_that_could_only_fail_are_refused_and_store_nothing(engine, db_url):
+    empty = CliRunner().invoke(cli, ["run", "--db", db_url])
+    assert empty.exit_code == 2 and empty.output.startswith("error: no transactions yet: import a file first")
+    load_store(engine)
+    refused = {
+        ("--as-of", "2011-01-01"): "as-of 2011-01-01 leaves no purchase before it (the data starts on 2011-03-01)",
+        ("--as-of", "2030-01-01"): "as-of 2030-01-01 is after the data ends (2011-12-15)",
+        ("--name", "latest"): "run name 'latest' would be read as a run id or 'latest'",
+        ("--name", "12"): "run name '12' would be read as a run id",
+    }
+    for args, says in refused.items():
+        result = CliRunner().invoke(cli, ["run", *args, "--db", db_url])
+        assert result.exit_code == 2 and result.output.startswith(f"error: {says}"), result.output
+        assert result.output.count("\n") == 1
+    before_data = CliRunner().invoke(cli, ["backfill", "--from", "2010-01-01", "--to", "2011-03-20", "--db", db_url])
+    assert before_data.exit_code == 2 and before_data.output == "error: no complete month of data in the chosen range\n"
+    reversed_range = CliRunner().invoke(cli, ["backfill", "--from", "2011-05-01", "--to", "2011-04-01", "--db", db_url])
+    assert reversed_range.output == "error: the start (2011-05-01) is after the end (2011-04-01)\n"
+    assert json.loads(invoke("runs", "--db", db_url, "--json").output) == []
+
+
 def test_a_file_that_is_no_database_is_one_line(tmp_path):
     junk = tmp_path / "notes.db"
     junk.write_text("these are notes, not a database\n" * 100)

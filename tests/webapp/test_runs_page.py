@@ -88,10 +88,20 @@ def test_new_run_from_the_page(page, engine):
 
 def test_failed_run_shows_its_error(page, engine):
     make_two_runs(engine)
-    result, refresh = page.start_new_run(lambda _p: None, 1, "default", "auto", "2001-01-01", None, 0)
+    # Four segments of the two customers who had bought by then: a run that fails.
+    result, refresh = page.start_new_run(lambda _p: None, 1, "reference", "auto", "2011-03-04", None, 0)
     assert result.id == "runs-start-error" and "failed" in result.children and refresh == 1
     failed = page.show_history(refresh)[0][0]
     assert failed["status"] == "failed" and failed["error"] and failed["error"] in result.children
+
+
+def test_an_as_of_day_outside_the_data_is_refused_before_a_run_exists(page, engine):
+    make_two_runs(engine)
+    before = len(page.show_history(0)[0])
+    result, refresh = page.start_new_run(lambda _p: None, 1, "default", "auto", "2001-01-01", None, 0)
+    assert result.id == "runs-start-error" and refresh is page.no_update
+    assert result.children.startswith("Not started: as-of 2001-01-01 leaves no purchase before it")
+    assert len(page.show_history(0)[0]) == before
 
 
 def test_bad_form_values_start_nothing(page, engine):

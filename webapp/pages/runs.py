@@ -146,6 +146,8 @@ def start_new_run(set_progress, n_clicks, preset, k, as_of, name, refresh):
     set_progress(("segmenting customers...",))
     run_id, error = start_run(app_engine(), request)
     refreshed = (refresh if isinstance(refresh, int) else 0) + 1
+    if error and run_id is None:
+        return _note(f"Not started: {error}", "danger", "runs-start-error"), no_update
     if error:
         return _note(f"Run {run_id} failed: {error}", "danger", "runs-start-error"), refreshed
     return _note(f"Run {run_id} finished.", "success", "runs-start-done"), refreshed
