@@ -70,8 +70,11 @@ def split_segments(names: Iterable[str], *, run_labels: Iterable[str]) -> tuple[
         elif name in known_segments:
             segments.append(name)
         else:
-            choices = sorted(known_labels) + sorted(known_segments)
-            raise ValueError(f"unknown segment {name!r}; this run has: {', '.join(choices)}")
+            labels_text, segments_text = ", ".join(sorted(known_labels)), ", ".join(sorted(known_segments))
+            raise ValueError(
+                f"unknown segment {name!r} (names are case-sensitive); cluster labels of this run: "
+                f"{labels_text}; RFM segments (rfm:NAME): {segments_text}"
+            )
     return tuple(labels), tuple(segments)
 
 

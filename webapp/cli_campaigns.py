@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -77,6 +78,19 @@ def _check_label(option: str, label: str, assignments, run_id: int) -> None:
         raise UserError(f"{option} {label!r} is not a segment label of run {run_id}; it has: {known}")
 
 
+def _known_countries(countries: tuple[str, ...], assignments, run_id: int) -> tuple[str, ...]:
+    """The run's spelling of each ``--country`` (any case); an unknown one is refused, since it
+    would give an empty list that looks like an answer."""
+    spelled = {str(c).casefold(): c for c in assignments["country"].dropna().unique()}
+    out = []
+    for country in countries:
+        if country.casefold() not in spelled:
+            known = ", ".join(sorted(spelled.values())[:12])
+            raise UserError(f"--country {country!r}: no customer of run {run_id} is from there; e.g. {known}")
+        out.append(spelled[country.casefold()])
+    return tuple(out)
+
+
 @click.command("export")
 @click.option("--run", "run_ref", required=True, help="Run id, name or 'latest'.")
 @click.option("--segment", "segments", multiple=True, help="Cluster label or RFM segment (repeatable).")
@@ -113,6 +127,10 @@ def export_command(
     moving = (moved_from, moved_to, since_ref)
     if any(moving) and not all(moving):
         raise UserError("--moved-from, --moved-to and --since go together")
+    if min_monetary is not None and not math.isfinite(min_monetary):
+        raise UserError(f"--min-monetary must be a number, not {min_monetary}")
+    if recency_min is not None and recency_max is not None and recency_min > recency_max:
+        raise UserError(f"--recency-min {recency_min} is above --recency-max {recency_max}")
     if out != "-" and not Path(out).resolve().parent.is_dir():
         raise UserError(f"cannot write {out}: the folder {Path(out).resolve().parent} does not exist")
     engine = open_database(load_settings(db_url))
@@ -134,8 +152,9 @@ def export_command(
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     selection = Selection(
-        labels, rfm_segments, tuple(countries), min_monetary, recency_min, recency_max, moved_ids
-    )
+        labels, rfm_segments, _known_countries(countries, assignments, run_id), min_monetary, recency_min,
+        recency_max, moved_ids,
+    )  # fmt: skip
     frame = campaign_list(assignments, selection, actions=actions)
     text = to_safe_csv(frame)
     if out == "-":

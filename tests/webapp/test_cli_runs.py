@@ -180,6 +180,19 @@ def test_compare_and_export(engine, db_url, tmp_path):
     )
     assert nowhere.exit_code == 2 and "the folder" in nowhere.output and "does not exist" in nowhere.output
 
+    # Filters that could only give an empty list that looks like an answer are refused.
+    refusals = {
+        ("--country", "Atlantis"): f"--country 'Atlantis': no customer of run {late} is from there; e.g.",
+        ("--recency-min", "100", "--recency-max", "10"): "--recency-min 100 is above --recency-max 10",
+        ("--min-monetary", "nan"): "--min-monetary must be a number, not nan",
+        ("--min-monetary", "1e999"): "--min-monetary must be a number, not inf",
+    }
+    for args, says in refusals.items():
+        refused = CliRunner().invoke(cli, ["export", "--run", str(late), *args, "--db", db_url, "--out", "-"])
+        assert refused.exit_code == 2 and refused.output.startswith(f"error: {says}"), refused.output
+    french = invoke("export", "--run", str(late), "--country", "france", "--db", db_url, "--out", "-")
+    assert {r["country"] for r in csv.DictReader(io.StringIO(french.output))} == {"France"}
+
 
 def test_backfill_one_run_per_month_end(engine, db_url):
     load_store(engine)
