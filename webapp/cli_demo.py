@@ -72,6 +72,10 @@ def _make_runs(engine, months: int) -> None:
 def demo(db_url, customers, seed, months, serve, host, port) -> None:
     """Generate sample data, load it, segment it month by month, and serve the dashboard."""
     settings = load_settings(db_url)
+    if serve:  # a port in use is found now, not after the work
+        from webapp.cli_web import check_listen
+
+        check_listen(host, port)
     click.echo(f"database: {settings.database_url}")
     path = _sample_file(customers, seed)
     try:

@@ -143,7 +143,7 @@ def run_command(db_url, as_json, preset, k, include_non_product, returns, resamp
 
 @click.command("runs")
 @db_option
-@json_option
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as one JSON array.")
 @handle_db_errors
 def runs_command(db_url: str | None, as_json: bool) -> None:
     """List stored runs, newest first."""

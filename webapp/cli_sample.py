@@ -22,7 +22,7 @@ from webapp.cli_common import UserError
     "--customers",
     default=4000,
     show_default=True,
-    type=int,
+    type=click.IntRange(1, 5_000_000),
     help=f"Customers with an id; about {LINES_PER_CUSTOMER} lines each (4000 ~ the real UCI file, "
     "83000 ~ 10 million lines).",
 )
@@ -33,8 +33,6 @@ def sample_data(out: Path, customers: int, seed: int) -> None:
     About 120 lines per customer over 13 months from 12/1/2010: UK-heavy countries, a November
     peak, ~2% cancellations, ~25% of lines without CustomerID, some non-product codes.
     """
-    if customers < 1:
-        raise UserError(f"--customers must be at least 1, got {customers}")
     if seed < 0:
         raise UserError(f"--seed must not be negative, got {seed}")
     try:

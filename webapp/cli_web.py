@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import sys
 
 import click
 from sqlalchemy.orm import Session
@@ -19,7 +21,14 @@ from webapp.cli_common import (
     print_json,
 )
 from webapp.serving import auth_mode, serve_refusal
-from webapp.users import UserAdminError, add_user, list_users, remove_user, users_exist
+from webapp.users import (
+    UserAdminError,
+    add_user,
+    list_users,
+    remove_user,
+    users_exist,
+    validate_username,
+)
 
 PASSWORD_ENV = "SEGMENTS_USER_PASSWORD"
 
@@ -35,16 +44,27 @@ def users_group() -> None:
 @handle_db_errors
 def users_add(name: str, db_url: str | None) -> None:
     """Add user NAME; the password is prompted twice (or read from $SEGMENTS_USER_PASSWORD)."""
+    try:
+        validate_username(name)  # before the password is typed, twice
+    except UserAdminError as exc:
+        raise UserError(str(exc)) from exc
     engine = open_database(load_settings(db_url))
-    password = os.environ.get(PASSWORD_ENV) or click.prompt(
-        f"Password for {name}", hide_input=True, confirmation_prompt=True
-    )
+    password = os.environ.get(PASSWORD_ENV) or _prompt_password(name)
     try:
         with Session(engine) as s, s.begin():
             add_user(session=s, username=name, password=password)
     except UserAdminError as exc:
         raise UserError(str(exc)) from exc
     click.echo(f"user {name} added; the dashboard now requires a login")
+
+
+def _prompt_password(name: str) -> str:
+    # Piped in rather than typed there is nothing to hide (getpass would warn that it cannot).
+    hide = sys.stdin.isatty()
+    try:
+        return click.prompt(f"Password for {name}", hide_input=hide, confirmation_prompt=True)
+    except click.Abort as exc:  # end of input before a password
+        raise UserError(f"no password given: set {PASSWORD_ENV}, or type it when asked") from exc
 
 
 @users_group.command("remove")
@@ -98,6 +118,18 @@ def serve(host: str, port: int, no_auth: bool, db_url: str | None) -> None:
     serve_dashboard(load_settings(db_url), host=host, port=port, no_auth=no_auth)
 
 
+def check_listen(host: str, port: int) -> None:
+    """Refuse a host that does not resolve or a port in use before announcing the URL."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            # As the server will: a port left in TIME_WAIT by a stopped server is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:  # socket.gaierror included
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
 def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool = False) -> None:
     """Check the serving rules, print the URL and serve until interrupted (also used by demo)."""
     engine = open_database(settings)
@@ -110,6 +142,8 @@ def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool =
         job_cache_dir(settings)
     except SettingsError as exc:
         raise UserError(str(exc)) from exc
+
+    check_listen(host, port)
 
     from webapp.app import create_app  # Dash is heavy: only serving pays for it
 

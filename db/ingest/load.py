@@ -80,6 +80,8 @@ def _chunk_source(
 ) -> tuple[tuple[str, ...], Callable[[], Iterator[readers.Chunk]]]:
     """The header and a way to iterate the data chunks (again, if dates need a second look)."""
     if source.kind == "excel":
+        if options.delimiter or options.encoding:
+            raise IngestError("--delimiter and --encoding are for CSV files; this is an Excel workbook")
         header = readers.excel_rows(source, options.sheet).header
 
         def excel_chunks() -> Iterator[readers.Chunk]:

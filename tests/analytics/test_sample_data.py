@@ -178,7 +178,8 @@ def test_cli_writes_the_file_and_prints_one_line(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--customers", "0"], "--customers must be at least 1"),
+        (["--customers", "0"], "'--customers': 0 is not in the range 1<=x<=5000000"),
+        (["--customers", "99999999999"], "'--customers': 99999999999 is not in the range"),
         (["--out", "{tmp}/missing/dir/s.csv"], "cannot write"),
         (["--out", "{tmp}/s.parquet"], "must end in .csv or .csv.gz"),
     ],

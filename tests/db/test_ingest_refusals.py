@@ -167,3 +167,17 @@ def test_two_imports_of_one_file_at_once(tmp_path, postgres_url):
         else:
             assert code == 0 and json.loads(out)["status"] in ("loaded", "already_imported"), err
     assert counts(postgres_url)["transactions"] == 60_000
+
+
+@pytest.mark.parametrize("option", [("--delimiter", ";"), ("--encoding", "cp1252")])
+def test_csv_options_on_a_workbook_are_refused(tmp_path, db_url, option):
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["InvoiceDate", "UnitPrice"])
+    workbook.active.append(["2011-01-05 10:00", 2.5])
+    path = tmp_path / "x.xlsx"
+    workbook.save(path)
+    result = _segments("ingest", path, "--db", db_url, *option)
+    assert result.returncode == 2
+    assert result.stderr == f"error: {path}: --delimiter and --encoding are for CSV files; this is an Excel workbook\n"
+    assert counts(db_url) == {"import_batches": 0, "transactions": 0, "rejected_rows": 0}

@@ -54,3 +54,27 @@ def test_prompt_requires_matching_passwords(db_url):
     )
     assert result.exit_code == 0
     assert "do not match" in result.output
+
+
+def test_users_add_refuses_a_bad_name_before_asking_and_no_password_in_one_line(db_url):
+    bad = run("users", "add", "bad name", "--db", db_url, input="", env={"SEGMENTS_USER_PASSWORD": ""})
+    assert bad.exit_code == 2 and bad.output.startswith("error: user name must be") and "Password" not in bad.output
+    none = run("users", "add", "dave", "--db", db_url, input="", env={"SEGMENTS_USER_PASSWORD": ""})
+    assert none.exit_code == 2
+    assert "error: no password given: set SEGMENTS_USER_PASSWORD, or type it when asked\n" in none.output
+    assert "Aborted" not in none.output
+
+
+def test_serve_and_demo_refuse_a_port_in_use_before_anything_else(db_url):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        for args in (["serve", "--port", port], ["demo", "--port", port, "--customers", "50"]):
+            result = run(*args, "--db", db_url)
+            assert result.exit_code == 2, result.output
+            assert result.output == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    unknown = run("serve", "--host", "no.such.host.invalid", "--no-auth", "--db", db_url)
+    assert unknown.exit_code == 2 and unknown.output.startswith("error: cannot listen on no.such.host.invalid:8050")
