@@ -16,7 +16,7 @@ from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.ingest.dates import EARLIEST_YEAR, LATEST_YEAR
-from db.migrate import SchemaOutOfDate, ensure_schema
+from db.migrate import SchemaError, ensure_schema
 from db.session import get_engine
 from db.settings import Settings, SettingsError
 
@@ -80,7 +80,7 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Engine:
     if migrate:
         try:
             ensure_schema(engine)
-        except SchemaOutOfDate as exc:
+        except SchemaError as exc:
             raise UserError(str(exc)) from exc
     return engine
 
@@ -92,7 +92,7 @@ def session_scope(settings: Settings) -> Iterator[Session]:
     with engine.connect() as conn, conn.begin():
         try:
             ensure_schema(conn)
-        except SchemaOutOfDate as exc:
+        except SchemaError as exc:
             raise UserError(str(exc)) from exc
         with Session(bind=conn) as session:
             yield session
@@ -118,7 +118,7 @@ def run_main(group: click.Group) -> None:
 
 
 def handle_db_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn connection failures inside a command into a UserError."""
+    """Turn connection failures and unusable schemas inside a command into a UserError."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -126,5 +126,7 @@ def handle_db_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except DatabaseError as exc:  # connection failures, a file that is no database, ...
             raise UserError(_describe_db_error(exc)) from exc
+        except SchemaError as exc:  # a newer database, migrations not found, ...
+            raise UserError(str(exc)) from exc
 
     return wrapper

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from db.ingest import FIELDS, IngestError, IngestOptions, IngestResult, ingest_file, parse_mapping
 from db.ingest.load import STATUS_ALREADY
 from db.ingest.readers import check_path
-from db.migrate import current_revision, head_revision, upgrade
+from db.migrate import check_known, head_revision, upgrade
 from webapp.cli_common import (
     UserError,
     db_option,
@@ -35,9 +35,11 @@ def db_group() -> None:
 def db_upgrade(db_url: str | None) -> None:
     """Apply all pending migrations."""
     engine = open_database(load_settings(db_url), migrate=False)
-    before = current_revision(engine)
-    upgrade(engine)
-    after = current_revision(engine)
+    with engine.begin() as conn:
+        # A newer or a foreign database is refused as every other command refuses it.
+        before = check_known(conn)
+        upgrade(conn)
+        after = check_known(conn)
     if before == after:
         click.echo(f"database already at revision {after}")
     else:
@@ -50,7 +52,9 @@ def db_upgrade(db_url: str | None) -> None:
 def db_current(db_url: str | None) -> None:
     """Show the schema revision of the database and of this code."""
     engine = open_database(load_settings(db_url), migrate=False)
-    click.echo(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
+    with engine.connect() as conn:
+        current = check_known(conn)
+    click.echo(f"database: {current or 'empty'}; code: {head_revision()}")
 
 
 def print_ingest_summary(result: IngestResult, path: Path) -> None:
