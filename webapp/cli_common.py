@@ -69,7 +69,7 @@ def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def load_settings(db_url: str | None) -> Settings:
     try:
-        return Settings.from_env().with_database(db_url)
+        return Settings.from_env(database_url=db_url)
     except SettingsError as exc:
         raise UserError(str(exc)) from exc
 
