@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -12,6 +13,8 @@ from db.ingest import FIELDS, IngestError, IngestOptions, IngestResult, ingest_f
 from db.ingest.load import STATUS_ALREADY
 from db.ingest.readers import check_path
 from db.migrate import check_known, head_revision, upgrade
+from db.settings import Settings
+from db.sqlite_files import publish, remove, sqlite_file, staging_file
 from webapp.cli_common import (
     UserError,
     db_option,
@@ -70,6 +73,26 @@ def print_ingest_summary(result: IngestResult, path: Path) -> None:
         click.echo(f"    {reason:<20} {count:>10,}")
 
 
+def _ingest_into(settings: Settings, path: Path, options: IngestOptions, progress: bool) -> IngestResult:
+    with session_scope(settings) as session:
+        return ingest_file(path, session=session, options=options, progress=progress)
+
+
+def _ingest(settings: Settings, path: Path, options: IngestOptions, progress: bool) -> IngestResult:
+    """Import ``path``; a new SQLite database appears only if the import succeeds."""
+    target = sqlite_file(settings.database_url)
+    if target is None or target.exists():
+        return _ingest_into(settings, path, options, progress)
+    staged = staging_file(target)
+    try:
+        result = _ingest_into(replace(settings, database_url=f"sqlite:///{staged}"), path, options, progress)
+        published = publish(staged, target)
+    finally:
+        remove(staged)
+    # Another command created the database meanwhile: import into that one instead.
+    return result if published else _ingest_into(settings, path, options, progress)
+
+
 @click.command("ingest")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @db_option
@@ -117,8 +140,7 @@ def ingest(
         # A missing or empty file is refused before the database is opened (which would create
         # an empty SQLite file).
         check_path(path)
-        with session_scope(settings) as session:
-            result = ingest_file(path, session=session, options=options, progress=show_progress)
+        result = _ingest(settings, path, options, show_progress)
     except IngestError as exc:
         raise UserError(f"{path}: {exc}") from exc
     except IntegrityError as exc:
