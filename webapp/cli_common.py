@@ -19,6 +19,7 @@ from db.ingest.dates import EARLIEST_YEAR, LATEST_YEAR
 from db.migrate import SchemaError, ensure_schema
 from db.session import get_engine
 from db.settings import Settings, SettingsError
+from db.sqlite_files import sqlite_file
 
 
 class Day(click.ParamType):
@@ -74,8 +75,22 @@ def load_settings(db_url: str | None) -> Settings:
         raise UserError(str(exc)) from exc
 
 
-def open_database(settings: Settings, *, migrate: bool = True) -> Engine:
-    """The engine for the configured database, with an empty database brought to head."""
+def require_database(settings: Settings) -> None:
+    """Refuse a SQLite file that does not exist (opening it would create it: a typo in --db
+    would leave a new empty database and show nothing)."""
+    path = sqlite_file(settings.database_url)
+    if path is not None and not path.exists():
+        raise UserError(
+            f"no database at {path} (import data with 'segments ingest FILE' first, or check --db)"
+        )
+
+
+def open_database(settings: Settings, *, migrate: bool = True, create: bool = False) -> Engine:
+    """The engine for the configured database, with an empty database brought to head.
+
+    Only commands that store data ``create`` a missing SQLite file; the others refuse it."""
+    if not create:
+        require_database(settings)
     engine = get_engine(settings.database_url)
     if migrate:
         try:

@@ -37,7 +37,7 @@ def db_group() -> None:
 @handle_db_errors
 def db_upgrade(db_url: str | None) -> None:
     """Apply all pending migrations."""
-    engine = open_database(load_settings(db_url), migrate=False)
+    engine = open_database(load_settings(db_url), migrate=False, create=True)
     with engine.begin() as conn:
         # A newer or a foreign database is refused as every other command refuses it.
         before = check_known(conn)

@@ -35,7 +35,7 @@ def users_group() -> None:
 @handle_db_errors
 def users_add(name: str, db_url: str | None) -> None:
     """Add user NAME; the password is prompted twice (or read from $SEGMENTS_USER_PASSWORD)."""
-    engine = open_database(load_settings(db_url))
+    engine = open_database(load_settings(db_url), create=True)  # a new team may start here
     password = os.environ.get(PASSWORD_ENV) or click.prompt(
         f"Password for {name}", hide_input=True, confirmation_prompt=True
     )
@@ -100,7 +100,7 @@ def serve(host: str, port: int, no_auth: bool, db_url: str | None) -> None:
 
 def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool = False) -> None:
     """Check the serving rules, print the URL and serve until interrupted (also used by demo)."""
-    engine = open_database(settings)
+    engine = open_database(settings, create=True)  # files can be uploaded in the browser
     with Session(engine) as s:
         have_users = users_exist(session=s)
     refusal = serve_refusal(host, users_exist=have_users, no_auth=no_auth, secret_key=settings.secret_key)
