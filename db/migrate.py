@@ -12,19 +12,47 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# A regular install ships migrations/ as db/migrations (see pyproject.toml); a source checkout
+# or an editable install has it at the top level.
+_CANDIDATES = (Path(__file__).resolve().parent / "migrations", REPO_ROOT / "migrations")
+MIGRATIONS_ENV = "SEGMENTS_MIGRATIONS_DIR"
 
 
-class SchemaOutOfDate(RuntimeError):
+class SchemaError(RuntimeError):
+    """The database schema (or the migrations to manage it) is not usable as it is."""
+
+
+class SchemaOutOfDate(SchemaError):
     """The database has an older schema than this code; upgrading it is an explicit step."""
 
 
+class SchemaTooNew(SchemaError):
+    """The database was migrated by a newer version of this code."""
+
+
+class ForeignDatabase(SchemaError):
+    """The database has tables that segments did not make."""
+
+
+class MigrationsNotFound(SchemaError):
+    """The Alembic migrations are not where they should be."""
+
+
 def migrations_dir() -> Path:
-    # migrations/ is loaded by path, not imported; SEGMENTS_MIGRATIONS_DIR serves installs
-    # where the source tree is elsewhere.
-    path = Path(os.environ.get("SEGMENTS_MIGRATIONS_DIR", REPO_ROOT / "migrations"))
-    if not (path / "env.py").is_file():
-        raise FileNotFoundError(f"Alembic migrations not found at {path}")
-    return path
+    # migrations/ is loaded by path, not imported; SEGMENTS_MIGRATIONS_DIR points elsewhere.
+    override = os.environ.get(MIGRATIONS_ENV)
+    if override:
+        path = Path(override).expanduser()
+        if not (path / "env.py").is_file():
+            raise MigrationsNotFound(f"{MIGRATIONS_ENV}={override}: no Alembic migrations there (env.py)")
+        return path
+    for path in _CANDIDATES:
+        if (path / "env.py").is_file():
+            return path
+    raise MigrationsNotFound(
+        f"Alembic migrations not found (looked in {', '.join(map(str, _CANDIDATES))}); "
+        f"reinstall segments or set {MIGRATIONS_ENV}"
+    )
 
 
 def alembic_config() -> Config:
@@ -33,8 +61,12 @@ def alembic_config() -> Config:
     return cfg
 
 
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _scripts().get_current_head()
 
 
 def current_revision(bind: Engine | Connection) -> str | None:
@@ -42,6 +74,25 @@ def current_revision(bind: Engine | Connection) -> str | None:
         with bind.connect() as conn:
             return current_revision(conn)
     return MigrationContext.configure(bind).get_current_revision()
+
+
+def check_known(bind: Connection) -> str | None:
+    """The database's revision; SchemaTooNew or ForeignDatabase if this code cannot manage it."""
+    current = current_revision(bind)
+    scripts = _scripts()
+    if current is None:
+        if inspect(bind).get_table_names():
+            raise ForeignDatabase(
+                "the database has tables but no migration history; point --db at an empty "
+                "database or one made by segments"
+            )
+        return None
+    if current not in {script.revision for script in scripts.walk_revisions()}:
+        raise SchemaTooNew(
+            f"the database was made by a newer version of segments (revision {current}; "
+            f"this version knows revisions up to {scripts.get_current_head()}): upgrade segments"
+        )
+    return current
 
 
 def upgrade(bind: Engine | Connection, revision: str = "head") -> None:
@@ -65,18 +116,13 @@ def ensure_schema(bind: Engine | Connection) -> None:
         with bind.begin() as conn:
             ensure_schema(conn)
         return
-    current = current_revision(bind)
-    if current == head_revision():
+    head = head_revision()
+    if current_revision(bind) == head:  # the usual case, checked first: it is the cheapest
         return
+    current = check_known(bind)
     if current is None:
-        if inspect(bind).get_table_names():
-            raise SchemaOutOfDate(
-                "the database has tables but no migration history; point --db at an empty "
-                "database or one made by segments"
-            )
         upgrade(bind)
         return
     raise SchemaOutOfDate(
-        f"the database schema is at revision {current}, this version needs {head_revision()}: "
-        "run `segments db upgrade`"
+        f"the database schema is at revision {current}, this version needs {head}: run `segments db upgrade`"
     )

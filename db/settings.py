@@ -43,9 +43,13 @@ class Settings:
     cache_dir: str | None = None  # background jobs and cached results; default: under the temp dir
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: dict[str, str] | None = None, *, database_url: str | None = None) -> Settings:
+        """Settings from the environment; ``database_url`` (``--db``) replaces SEGMENTS_DATABASE_URL,
+        which is then not read at all (a broken variable does not block an explicit --db)."""
         env = os.environ if environ is None else environ
-        url = env.get("SEGMENTS_DATABASE_URL") or f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
+        url = database_url
+        if url is None:  # an empty variable counts as unset; an empty --db does not
+            url = env.get("SEGMENTS_DATABASE_URL") or f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
         try:
             upload_max_mb = int(env.get("SEGMENTS_UPLOAD_MAX_MB", "200"))
         except ValueError as exc:
@@ -60,5 +64,5 @@ class Settings:
         )
 
     def with_database(self, url: str | None) -> Settings:
-        """The same settings with the ``--db`` override applied, if one was given."""
-        return self if not url else replace(self, database_url=normalise_database_url(url))
+        """The same settings with the ``--db`` override applied, if one was given ("" is refused)."""
+        return self if url is None else replace(self, database_url=normalise_database_url(url))

@@ -16,9 +16,10 @@ from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.ingest.dates import EARLIEST_YEAR, LATEST_YEAR
-from db.migrate import SchemaOutOfDate, ensure_schema
+from db.migrate import SchemaError, ensure_schema
 from db.session import get_engine
 from db.settings import Settings, SettingsError
+from db.sqlite_files import sqlite_file
 
 
 class Day(click.ParamType):
@@ -69,18 +70,32 @@ def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def load_settings(db_url: str | None) -> Settings:
     try:
-        return Settings.from_env().with_database(db_url)
+        return Settings.from_env(database_url=db_url)
     except SettingsError as exc:
         raise UserError(str(exc)) from exc
 
 
-def open_database(settings: Settings, *, migrate: bool = True) -> Engine:
-    """The engine for the configured database, with an empty database brought to head."""
+def require_database(settings: Settings) -> None:
+    """Refuse a SQLite file that does not exist (opening it would create it: a typo in --db
+    would leave a new empty database and show nothing)."""
+    path = sqlite_file(settings.database_url)
+    if path is not None and not path.exists():
+        raise UserError(
+            f"no database at {path} (import data with 'segments ingest FILE' first, or check --db)"
+        )
+
+
+def open_database(settings: Settings, *, migrate: bool = True, create: bool = False) -> Engine:
+    """The engine for the configured database, with an empty database brought to head.
+
+    Only commands that store data ``create`` a missing SQLite file; the others refuse it."""
+    if not create:
+        require_database(settings)
     engine = get_engine(settings.database_url)
     if migrate:
         try:
             ensure_schema(engine)
-        except SchemaOutOfDate as exc:
+        except SchemaError as exc:
             raise UserError(str(exc)) from exc
     return engine
 
@@ -92,7 +107,7 @@ def session_scope(settings: Settings) -> Iterator[Session]:
     with engine.connect() as conn, conn.begin():
         try:
             ensure_schema(conn)
-        except SchemaOutOfDate as exc:
+        except SchemaError as exc:
             raise UserError(str(exc)) from exc
         with Session(bind=conn) as session:
             yield session
@@ -118,7 +133,7 @@ def run_main(group: click.Group) -> None:
 
 
 def handle_db_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn connection failures inside a command into a UserError."""
+    """Turn connection failures and unusable schemas inside a command into a UserError."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -126,5 +141,7 @@ def handle_db_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except DatabaseError as exc:  # connection failures, a file that is no database, ...
             raise UserError(_describe_db_error(exc)) from exc
+        except SchemaError as exc:  # a newer database, migrations not found, ...
+            raise UserError(str(exc)) from exc
 
     return wrapper

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -11,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from db.ingest import FIELDS, IngestError, IngestOptions, IngestResult, ingest_file, parse_mapping
 from db.ingest.load import STATUS_ALREADY
 from db.ingest.readers import check_path
-from db.migrate import current_revision, head_revision, upgrade
+from db.migrate import check_known, head_revision, upgrade
+from db.settings import Settings
+from db.sqlite_files import publish, remove, sqlite_file, staging_file
 from webapp.cli_common import (
     UserError,
     db_option,
@@ -34,10 +37,12 @@ def db_group() -> None:
 @handle_db_errors
 def db_upgrade(db_url: str | None) -> None:
     """Apply all pending migrations."""
-    engine = open_database(load_settings(db_url), migrate=False)
-    before = current_revision(engine)
-    upgrade(engine)
-    after = current_revision(engine)
+    engine = open_database(load_settings(db_url), migrate=False, create=True)
+    with engine.begin() as conn:
+        # A newer or a foreign database is refused as every other command refuses it.
+        before = check_known(conn)
+        upgrade(conn)
+        after = check_known(conn)
     if before == after:
         click.echo(f"database already at revision {after}")
     else:
@@ -50,7 +55,9 @@ def db_upgrade(db_url: str | None) -> None:
 def db_current(db_url: str | None) -> None:
     """Show the schema revision of the database and of this code."""
     engine = open_database(load_settings(db_url), migrate=False)
-    click.echo(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
+    with engine.connect() as conn:
+        current = check_known(conn)
+    click.echo(f"database: {current or 'empty'}; code: {head_revision()}")
 
 
 def print_ingest_summary(result: IngestResult, path: Path) -> None:
@@ -64,6 +71,26 @@ def print_ingest_summary(result: IngestResult, path: Path) -> None:
     click.echo(f"  rejected             {result.rejected:>12,}")
     for reason, count in result.rejected_by_reason.items():
         click.echo(f"    {reason:<20} {count:>10,}")
+
+
+def _ingest_into(settings: Settings, path: Path, options: IngestOptions, progress: bool) -> IngestResult:
+    with session_scope(settings) as session:
+        return ingest_file(path, session=session, options=options, progress=progress)
+
+
+def _ingest(settings: Settings, path: Path, options: IngestOptions, progress: bool) -> IngestResult:
+    """Import ``path``; a new SQLite database appears only if the import succeeds."""
+    target = sqlite_file(settings.database_url)
+    if target is None or target.exists():
+        return _ingest_into(settings, path, options, progress)
+    staged = staging_file(target)
+    try:
+        result = _ingest_into(replace(settings, database_url=f"sqlite:///{staged}"), path, options, progress)
+        published = publish(staged, target)
+    finally:
+        remove(staged)
+    # Another command created the database meanwhile: import into that one instead.
+    return result if published else _ingest_into(settings, path, options, progress)
 
 
 @click.command("ingest")
@@ -113,8 +140,7 @@ def ingest(
         # A missing or empty file is refused before the database is opened (which would create
         # an empty SQLite file).
         check_path(path)
-        with session_scope(settings) as session:
-            result = ingest_file(path, session=session, options=options, progress=show_progress)
+        result = _ingest(settings, path, options, show_progress)
     except IngestError as exc:
         raise UserError(f"{path}: {exc}") from exc
     except IntegrityError as exc:

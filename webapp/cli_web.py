@@ -48,7 +48,7 @@ def users_add(name: str, db_url: str | None) -> None:
         validate_username(name)  # before the password is typed, twice
     except UserAdminError as exc:
         raise UserError(str(exc)) from exc
-    engine = open_database(load_settings(db_url))
+    engine = open_database(load_settings(db_url), create=True)  # a new team may start here
     password = os.environ.get(PASSWORD_ENV) or _prompt_password(name)
     try:
         with Session(engine) as s, s.begin():
@@ -132,7 +132,7 @@ def check_listen(host: str, port: int) -> None:
 
 def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool = False) -> None:
     """Check the serving rules, print the URL and serve until interrupted (also used by demo)."""
-    engine = open_database(settings)
+    engine = open_database(settings, create=True)  # files can be uploaded in the browser
     with Session(engine) as s:
         have_users = users_exist(session=s)
     refusal = serve_refusal(host, users_exist=have_users, no_auth=no_auth, secret_key=settings.secret_key)

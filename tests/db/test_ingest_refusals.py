@@ -46,6 +46,7 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     bad_crc.write_bytes(big[:-8] + bytes(b ^ 0xFF for b in big[-8:-4]) + big[-4:])
     ambiguous = write_csv(tmp / "ambiguous.csv", [[*LINE[:4], "1/2/2011 10:00", *LINE[5:]]])
     return {
+        "good": (good, ""),
         "missing": (tmp / "nope.csv", "file not found"),
         "empty": (empty, "the file is empty"),
         "header only": (header_only, "no data rows after the header"),
@@ -98,13 +99,24 @@ def test_bad_mapping_is_refused(tmp_path, db_url):
     assert "columns found: " + ", ".join(UCI_HEADER) in result.stderr
 
 
-def test_refused_file_on_an_empty_database_leaves_it_empty(tmp_path):
-    db_file = tmp_path / "fresh.db"
+def test_refused_file_leaves_no_new_database_file(tmp_path):
+    db_file = tmp_path / "db" / "fresh.db"
+    db_file.parent.mkdir()
     files = _bad_files(tmp_path)
-    for kind in ("missing", "empty"):  # refused before the database is opened: no file made
+    for kind in ("missing", "empty", "binary junk", "missing columns", "ambiguous dates"):
         result = _segments("ingest", files[kind][0], "--db", f"sqlite:///{db_file}")
-        assert result.returncode == 2 and not db_file.exists()
-    result = _segments("ingest", files["binary junk"][0], "--db", f"sqlite:///{db_file}")
+        assert result.returncode == 2 and files[kind][1] in result.stderr
+        assert list(db_file.parent.iterdir()) == [], kind  # no database, no -wal/-shm, no staging file
+    result = _segments("ingest", files["good"][0], "--db", db_file, "--date-format", "%m/%d/%Y %H:%M")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in db_file.parent.iterdir()] == ["fresh.db"]
+    assert counts(f"sqlite:///{db_file}")["transactions"] == 2000  # quantity 6 is LINE again
+
+
+def test_refused_file_on_an_existing_empty_file_leaves_it_empty(tmp_path):
+    db_file = tmp_path / "fresh.db"
+    db_file.touch()  # an existing (empty) file stays, and gets no schema either
+    result = _segments("ingest", _bad_files(tmp_path)["binary junk"][0], "--db", f"sqlite:///{db_file}")
     assert result.returncode == 2
     # Not even the schema was created: the migration ran inside the refused transaction.
     import sqlite3
