@@ -10,7 +10,7 @@ import diskcache
 from dash import Dash, DiskcacheManager
 from flask import Response, request
 
-from db.migrate import SchemaOutOfDate
+from db.migrate import SchemaError
 from db.settings import Settings
 from webapp.auth import PUBLIC_PATHS, install_auth
 from webapp.cache_dirs import job_cache_dir
@@ -66,7 +66,7 @@ def create_app(
         from webapp.warmup import install_warmer  # imports the cache, which imports this module
 
         install_warmer(server)
-    server.register_error_handler(SchemaOutOfDate, _schema_out_of_date)
+    server.register_error_handler(SchemaError, _schema_unusable)
     server.before_request(_check_page_location)
     return app
 
@@ -87,6 +87,6 @@ def _check_page_location() -> Response | None:
     return None
 
 
-def _schema_out_of_date(exc: SchemaOutOfDate) -> Response:
-    # Say what to do instead of a bare 500 when the code is newer than the database.
+def _schema_unusable(exc: SchemaError) -> Response:
+    # Say what is wrong instead of a bare 500 when the database is older or newer than the code.
     return Response(f"database not ready: {exc}\n", status=503, mimetype="text/plain")

@@ -91,3 +91,23 @@ def test_outdated_database_gets_a_clear_503(tmp_path):
     assert response.status_code == 503
     assert "segments db upgrade" in response.get_data(as_text=True)
     shutil.rmtree(job_cache_dir(Settings(database_url=url)), ignore_errors=True)
+
+
+def test_database_of_a_newer_version_gets_a_clear_503(tmp_path):
+    from sqlalchemy import text
+
+    from db.migrate import upgrade
+    from db.session import create_db_engine
+    from webapp.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    engine = create_db_engine(url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    engine.dispose()
+    client = create_app(Settings(database_url=url, secret_key="k")).server.test_client()
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "newer" in response.get_data(as_text=True)
+    shutil.rmtree(job_cache_dir(Settings(database_url=url)), ignore_errors=True)
