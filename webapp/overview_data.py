@@ -34,6 +34,11 @@ class OverviewFilters:
     end: date | None = None
     country: str | None = None
 
+    @property
+    def reversed(self) -> bool:
+        """A start after the end: no figures (the CLI refuses the same range)."""
+        return bool(self.start and self.end and self.start > self.end)
+
     def rules(self) -> CleaningRules:
         return CleaningRules(
             start=self.start, end=self.end, countries=(self.country,) if self.country else ()
@@ -59,10 +64,9 @@ def parse_day(value: object) -> date | None:
 
 
 def parse_filters(start: object, end: object, country: object) -> OverviewFilters:
-    """Validated filters; a start after the end drops the end (the range stays usable)."""
+    """Validated filters. A start after the end is kept as given (see ``reversed``): dropping
+    either day would show figures for a range other than the one on screen."""
     first, last = parse_day(start), parse_day(end)
-    if first and last and first > last:
-        last = None
     name = country.strip() if isinstance(country, str) else ""
     return OverviewFilters(first, last, name if 0 < len(name) <= MAX_COUNTRY_LENGTH else None)
 
