@@ -124,7 +124,10 @@ def test_a_start_after_the_end_shows_a_notice_and_no_figures(loaded):
         figure = show("2010-12-14", "2010-12-13", None)
         assert figure["data"] == [] and "after the end date" in figure["layout"]["annotations"][0]["text"]
     page = home.layout(start="2011-03-31", end="2011-01-01")  # a shared URL keeps both days
-    assert (page["overview-dates"].start_date, page["overview-dates"].end_date) == ("2011-03-31", "2011-01-01")
+    assert (page["overview-dates"].start_date, page["overview-dates"].end_date) == (
+        "2011-03-31",
+        "2011-01-01",
+    )
 
 
 def test_layout_reads_the_shareable_query(app):
