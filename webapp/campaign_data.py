@@ -83,7 +83,12 @@ def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
     try:
         labels, rfm_segments = split_segments(query.segments, run_labels=actions)
     except ValueError as exc:
-        return CampaignList(run_id, message=str(exc).capitalize())
+        text = str(exc)  # not str.capitalize(): it lowercases the names it quotes
+        return CampaignList(run_id, message=text[:1].upper() + text[1:])
+    unknown = [c for c in query.countries if c not in set(assignments(engine, run_id)["country"].dropna())]
+    if unknown:  # a shared link may name one: listing everybody instead would be broader
+        names = ", ".join(repr(c) for c in unknown)
+        return CampaignList(run_id, message=f"Unknown country {names}: no customer of this run lives there.")
     moved_ids = None
     if query.moving:
         earlier = assignments(engine, query.since)
