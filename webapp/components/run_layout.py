@@ -13,14 +13,15 @@ from webapp.components.trend_figures import loading_figure  # built once, a plai
 HISTORY_COLUMNS = [
     number_column("id", "Run", maxWidth=90),
     column("name", "Name"),
-    column("created_at", "Created (UTC)"),
+    column("created_at", "Created (UTC)", tooltipField="created_at", minWidth=140),
     column("as_of", "As of"),
     column("preset", "Preset", maxWidth=120),
     number_column("k", "k", maxWidth=80),
     number_column("n_customers", "Customers"),
     number_column("silhouette", "Silhouette"),
     column("status", "Status", maxWidth=110),
-    column("error", "Error", flex=2),
+    # Long errors wrap (the row grows) and show whole on hover: truncated they said nothing.
+    column("error", "Error", flex=2, tooltipField="error", wrapText=True, autoHeight=True),
 ]
 
 DELTA_COLUMNS = [
@@ -121,6 +122,10 @@ def runs_layout(init: dict) -> html.Div:
             _card("History", data_grid("runs-history-grid", HISTORY_COLUMNS, height=320)),
             new_run_card(),
             compare_card(),
-            _card("Segment sizes over time", graph("runs-sizes", loading_figure())),
+            _card(
+                "Segment sizes over time",
+                html.P(id="runs-sizes-caption", className="small text-body-secondary"),
+                graph("runs-sizes", loading_figure()),
+            ),
         ]
     )
