@@ -7,7 +7,7 @@ short name) before anything runs; comparisons only read finished runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -61,12 +61,35 @@ def parse_new_run(preset: object, k: object, as_of: object, name: object) -> New
     return NewRun(preset, k_value, day, as_text(name))
 
 
-def start_run(engine: Engine, request: NewRun) -> tuple[int, str | None]:
-    """Run it (in this process: the caller is a background job); (run id, error or None)."""
+def as_of_bounds(kpis: dict[str, Any]) -> tuple[date | None, date | None]:
+    """The as-of dates that make sense for the data: purchases count strictly before the as-of
+    day, so from the day after the first purchase to the day after the last (all the data)."""
+    first, last = kpis.get("first_date"), kpis.get("last_date")
+    if first is None or last is None:
+        return None, None
+    return first.date() + timedelta(days=1), last.date() + timedelta(days=1)
+
+
+def check_as_of(day: date | None, bounds: tuple[date | None, date | None]) -> None:
+    """Refuse an as-of date outside the data before a run is created (it would fail or mislead)."""
+    low, high = bounds
+    if day is None or low is None or high is None or low <= day <= high:
+        return
+    raise BadRunRequest(
+        f"as-of date must be from {low} to {high}: the data has purchases from "
+        f"{low - timedelta(days=1)} to {high - timedelta(days=1)}"
+    )
+
+
+def start_run(engine: Engine, request: NewRun) -> tuple[int | None, str | None]:
+    """Run it (in this process: the caller is a background job); (run id, error or None).
+    A request analytics refuses before creating a run gives (None, its message)."""
     try:
         return execute_run(engine=engine, **request.options()), None
     except RunFailed as exc:
         return exc.run_id, exc.error
+    except ValueError as exc:  # e.g. an as-of date outside the data, refused up front
+        return None, str(exc)
 
 
 def _day(value: datetime | None) -> str:

@@ -1,12 +1,13 @@
 """Runs page callbacks as plain functions, on SQLite and Postgres, with known answers."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy.orm import Session
 
 from analytics.runs import execute_run
 from analytics.segment_history import segment_sizes
+from db.models import RUN_FAILED, Run
 from tests.webapp.run_store import make_two_runs
 from webapp.campaign_data import run_labels
 from webapp.run_actions import BadRunRequest, parse_new_run
@@ -131,10 +132,22 @@ def test_new_run_from_the_page(page, engine):
 
 def test_failed_run_shows_its_error(page, engine):
     make_two_runs(engine)
-    result, refresh = page.start_new_run(lambda _p: None, 1, "default", "auto", "2001-01-01", None, 0)
-    assert result.id == "runs-start-error" and "failed" in result.children and refresh == 1
-    failed = page.show_history(refresh)[0]
-    assert failed["status"] == "failed" and failed["error"] and failed["error"] in result.children
+    with Session(engine) as s, s.begin():
+        when = datetime(2011, 12, 10)
+        s.add(Run(created_at=when, status=RUN_FAILED, preset="default", params={}, error="x" * 300))
+    failed = page.show_history(1)[0]
+    assert failed["status"] == "failed" and failed["error"] == "x" * 300  # whole: the grid wraps it
+
+
+@pytest.mark.parametrize("as_of", ["2001-01-01", "2030-01-01"])
+def test_as_of_outside_the_data_is_refused_before_a_run_exists(page, engine, as_of):
+    make_two_runs(engine)
+    low, high = page.limit_as_of(0)  # the picker's bounds: the day after the first / last purchase
+    assert low < "2011-11-01" < "2011-12-10" <= high
+    result, refresh = page.start_new_run(lambda _p: None, 1, "default", "auto", as_of, None, 0)
+    assert result.id == "runs-start-error" and f"as-of date must be from {low} to {high}" in result.children
+    assert refresh is page.no_update and len(page.show_history(0)) == 2  # no failed run row
+    assert page.start_new_run(lambda _p: None, 1, "default", 2, high, None, 0)[0].id == "runs-start-done"
 
 
 def test_bad_form_values_start_nothing(page, engine):

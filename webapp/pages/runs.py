@@ -13,8 +13,11 @@ from webapp.components.figures import empty_figure
 from webapp.components.run_figures import migration_heatmap, migration_sankey, size_deltas, sizes_over_time
 from webapp.components.run_layout import runs_layout
 from webapp.components.url_sync import sync_url
+from webapp.overview_data import OverviewFilters, overview_piece
 from webapp.run_actions import (
     BadRunRequest,
+    as_of_bounds,
+    check_as_of,
     compare_runs,
     default_pair,
     family_sizes,
@@ -53,6 +56,17 @@ def show_sizes(_refresh, b):
         sizes = segment_sizes(session=session)
     sizes, caption = family_sizes(sizes, runs, as_int(b, minimum=1))
     return sizes_over_time(sizes), caption
+
+
+def _as_of_bounds():  # noqa: ANN202
+    return as_of_bounds(overview_piece("kpis", OverviewFilters())[0])  # cached per data version
+
+
+@callback(Output("runs-as-of", "min"), Output("runs-as-of", "max"), Input("runs-refresh", "data"))
+def limit_as_of(_refresh):
+    """The date picker offers only as-of dates inside the data."""
+    low, high = _as_of_bounds()
+    return (low.isoformat() if low else None), (high.isoformat() if high else None)
 
 
 @callback(
@@ -152,11 +166,14 @@ def start_new_run(set_progress, n_clicks, preset, k, as_of, name, refresh):
         return no_update, no_update
     try:
         request = parse_new_run(preset, k, as_of, name)
+        check_as_of(request.as_of, _as_of_bounds())  # the picker's bounds, checked again here
     except BadRunRequest as exc:
         return _note(str(exc), "danger", "runs-start-error"), no_update
     set_progress(("segmenting customers...",))
     run_id, error = start_run(app_engine(), request)
     refreshed = (refresh if isinstance(refresh, int) else 0) + 1
+    if run_id is None:
+        return _note(f"Run not started: {error}", "danger", "runs-start-error"), no_update
     if error:
         return _note(f"Run {run_id} failed: {error}", "danger", "runs-start-error"), refreshed
     return _note(f"Run {run_id} finished.", "success", "runs-start-done"), refreshed
