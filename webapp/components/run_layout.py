@@ -11,7 +11,7 @@ from webapp.components.grids import column, data_grid, number_column
 from webapp.components.trend_figures import loading_figure  # built once, a plain dict
 
 HISTORY_COLUMNS = [
-    number_column("id", "Run", maxWidth=90),
+    number_column("id", "Run", maxWidth=90, ident=True),
     column("name", "Name"),
     column("created_at", "Created (UTC)", tooltipField="created_at", minWidth=140),
     column("as_of", "As of"),
