@@ -62,6 +62,7 @@ def test_kpis_and_charts_on_the_sample(loaded):
     }
     month = home.show_by_month(None, None, None)
     assert list(month["data"][0]["x"]) == ["2010-12"] and values(month["data"][0]["y"]).tolist() == [46.74]
+    assert [note["text"] for note in month["layout"]["annotations"]] == ["13-14 Dec"]  # sales on 2 days
     country = home.show_by_country(None, None, None)
     assert list(country["data"][0]["y"]) == ["France", "United Kingdom"]
     assert values(country["data"][0]["x"]).tolist() == [11.1, 35.64]
