@@ -13,7 +13,7 @@ from webapp.components.trend_figures import loading_figure  # built once, a plai
 HISTORY_COLUMNS = [
     number_column("id", "Run", maxWidth=90, ident=True),
     column("name", "Name"),
-    column("created_at", "Created (UTC)", tooltipField="created_at", minWidth=140),
+    column("created_at", "Created (UTC)", tooltipField="created_at", minWidth=165),
     column("as_of", "As of"),
     column("preset", "Preset", maxWidth=120),
     number_column("k", "k", maxWidth=80),
@@ -21,7 +21,16 @@ HISTORY_COLUMNS = [
     number_column("silhouette", "Silhouette"),
     column("status", "Status", maxWidth=110),
     # Long errors wrap (the row grows) and show whole on hover: truncated they said nothing.
-    column("error", "Error", flex=2, tooltipField="error", wrapText=True, autoHeight=True),
+    column(
+        "error",
+        "Error",
+        flex=2,
+        minWidth=220,
+        tooltipField="error",
+        wrapText=True,
+        autoHeight=True,
+        cellStyle={"lineHeight": "1.4", "paddingTop": "10px", "paddingBottom": "10px"},
+    ),
 ]
 
 DELTA_COLUMNS = [
