@@ -72,12 +72,6 @@ function(rows) {
 """
 
 
-def keep_valid(values: object, options: list[dict[str, Any]]) -> list:
-    """The chosen values that are still among the options (e.g. after another run is picked)."""
-    allowed = {o["value"] for o in options}
-    return [v for v in values if v in allowed] if isinstance(values, list | tuple) else []
-
-
 def with_unknown(values: list[str], options: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``options`` plus one marked "(unknown)" per chosen value that is not among them: a shared
     link's unknown segment stays visible (and is refused with a message) rather than vanishing
