@@ -16,7 +16,7 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, redirect, request, session
+from flask import Flask, Response, current_app, g, redirect, request, session
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -37,6 +37,8 @@ _UNSAFE_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
 PUBLIC_KEY = "SEGMENTS_PUBLIC_PATHS"
 PUBLIC_PATHS = frozenset({"/login", "/assets/bootstrap.min.css", "/assets/app.css"})
 API_PREFIXES = ("/_dash", "/_favicon", "/assets/", "/download/")
+# Code and styles, the same for everyone: may stay in the browser cache after a logout.
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon")
 
 LOGIN_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -73,6 +75,7 @@ def install_auth(
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     )
     server.before_request(require_login)
+    server.after_request(no_store_behind_login)
     server.add_url_rule("/login", "segments_login", login_view, methods=["GET", "POST"])
     server.add_url_rule("/logout", "segments_logout", logout_view, methods=["POST"])
 
@@ -81,8 +84,18 @@ def current_user() -> str | None:
     return session.get("user")
 
 
+def no_store_behind_login(response: Response) -> Response:
+    """Pages, callbacks and downloads behind a login are never stored by the browser: after
+    "Log out", Back would otherwise show the previous page with its data from the cache."""
+    if g.get("behind_login") and not request.path.startswith(STATIC_PREFIXES):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response
+
+
 def require_login() -> Response | None:
     mode = current_app.config.get(AUTH_MODE_KEY)
+    g.behind_login = mode is not False  # until found otherwise: no users and no login asked
     if mode is False or request.path in current_app.config.get(PUBLIC_KEY, PUBLIC_PATHS):
         return None
     with Session(app_engine()) as s:
@@ -95,6 +108,7 @@ def require_login() -> Response | None:
             session.pop("user", None)
         if not users_exist(session=s):
             if mode is None:
+                g.behind_login = False
                 return None
             return Response(NO_USERS + "\n", status=503, mimetype="text/plain")
     return _refuse()

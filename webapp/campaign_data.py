@@ -19,6 +19,9 @@ from analytics.run_history import get_run, run_assignments
 from db.models import RUN_FINISHED, Run
 from webapp.browser_values import as_text
 from webapp.campaign_inputs import CampaignQuery
+from webapp.run_choice import finished_runs, latest_run_id, run_option
+
+__all__ = ["finished_runs", "run_option"]  # the pages' run pickers import them from here too
 
 NO_RUNS = "No finished run yet: start one on the Runs page (or run `segments run`)."
 
@@ -28,20 +31,6 @@ class CampaignList:
     run_id: int | None
     frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CSV_COLUMNS))
     message: str | None = None  # why the list is empty or was refused
-
-
-def finished_runs(*, session: Session) -> list[dict]:
-    """Finished runs, newest first: id, name, as_of."""
-    rows = session.execute(
-        select(Run.id, Run.name, Run.as_of).where(Run.status == RUN_FINISHED).order_by(Run.id.desc())
-    ).all()
-    return [{"id": r.id, "name": r.name, "as_of": r.as_of} for r in rows]
-
-
-def run_option(run: dict) -> dict:
-    as_of = f" as of {run['as_of']:%Y-%m-%d}" if run["as_of"] else ""
-    name = f" {run['name']}" if run["name"] else ""
-    return {"label": f"#{run['id']}{name}{as_of}", "value": run["id"]}
 
 
 def _finished(session: Session, run_id: int) -> bool:
@@ -62,13 +51,13 @@ def run_labels(*, engine: Engine, run_id: int) -> dict[str, int]:
 
 
 def pick_run(*, session: Session, run: int | None) -> tuple[int | None, str | None]:
-    """The run to show: the one asked for if it is finished, else the newest finished one."""
+    """The run to show: the one asked for if it is finished, else the latest finished one."""
     if run is not None:
         if _finished(session, run):
             return run, None
         return None, f"Run {run} does not exist or has not finished; choose another run."
-    runs = finished_runs(session=session)
-    return (runs[0]["id"], None) if runs else (None, NO_RUNS)
+    latest = latest_run_id(finished_runs(session=session))
+    return (latest, None) if latest is not None else (None, NO_RUNS)
 
 
 def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
@@ -83,7 +72,12 @@ def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
     try:
         labels, rfm_segments = split_segments(query.segments, run_labels=actions)
     except ValueError as exc:
-        return CampaignList(run_id, message=str(exc).capitalize())
+        text = str(exc)  # not str.capitalize(): it lowercases the names it quotes
+        return CampaignList(run_id, message=text[:1].upper() + text[1:])
+    unknown = [c for c in query.countries if c not in set(assignments(engine, run_id)["country"].dropna())]
+    if unknown:  # a shared link may name one: listing everybody instead would be broader
+        names = ", ".join(repr(c) for c in unknown)
+        return CampaignList(run_id, message=f"Unknown country {names}: no customer of this run lives there.")
     moved_ids = None
     if query.moving:
         earlier = assignments(engine, query.since)

@@ -82,3 +82,38 @@ def from_url(query: dict[str, object]) -> CampaignQuery:
         moved_from=query.get("moved_from"),
         moved_to=query.get("moved_to"),
     )
+
+
+def _given(value: object) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip()) and value != []
+
+
+def filter_problems(
+    *,
+    min_spend: object = None,
+    recency_min: object = None,
+    recency_max: object = None,
+    since: object = None,
+    moved_from: object = None,
+    moved_to: object = None,
+    **_others: object,
+) -> list[str]:
+    """Why the typed-in filters cannot be applied, one line per field ([] when they can).
+
+    A value the page cannot use must not be dropped silently: the list (and its CSV) would be
+    broader than the selection on screen. The page shows these and lists nobody instead.
+    """
+    problems = []
+    q = campaign_query(min_spend=min_spend, recency_min=recency_min, recency_max=recency_max)
+    if _given(min_spend) and q.min_spend is None:
+        problems.append("Minimum spend: a number from 0")
+    for raw, value, name in ((recency_min, q.recency_min, "from"), (recency_max, q.recency_max, "to")):
+        if _given(raw) and value is None:
+            problems.append(f"Recency {name}: whole days from 0")
+    if q.recency_min is not None and q.recency_max is not None and q.recency_min > q.recency_max:
+        problems.append(f"Recency: from ({q.recency_min}) is above to ({q.recency_max})")
+    moving = [_given(v) for v in (since, moved_from, moved_to)]
+    if any(moving) and not all(moving):
+        missing = [n for n, ok in zip(("a run", "From", "To"), moving, strict=True) if not ok]
+        problems.append(f"Moved since: choose {' and '.join(missing)} (or clear all three)")
+    return problems

@@ -34,6 +34,11 @@ class OverviewFilters:
     end: date | None = None
     country: str | None = None
 
+    @property
+    def reversed(self) -> bool:
+        """A start after the end: no figures (the CLI refuses the same range)."""
+        return bool(self.start and self.end and self.start > self.end)
+
     def rules(self) -> CleaningRules:
         return CleaningRules(
             start=self.start, end=self.end, countries=(self.country,) if self.country else ()
@@ -59,10 +64,9 @@ def parse_day(value: object) -> date | None:
 
 
 def parse_filters(start: object, end: object, country: object) -> OverviewFilters:
-    """Validated filters; a start after the end drops the end (the range stays usable)."""
+    """Validated filters. A start after the end is kept as given (see ``reversed``): dropping
+    either day would show figures for a range other than the one on screen."""
     first, last = parse_day(start), parse_day(end)
-    if first and last and first > last:
-        last = None
     name = country.strip() if isinstance(country, str) else ""
     return OverviewFilters(first, last, name if 0 < len(name) <= MAX_COUNTRY_LENGTH else None)
 
@@ -105,21 +109,28 @@ def overview_piece(piece: str, filters: OverviewFilters) -> tuple[Any, str]:
     return value, version
 
 
-def _by_month_view(by_month: pd.DataFrame) -> dict[str, Any]:
-    return monthly_sales_figure(by_month).to_plotly_json()
+def _day(value: Any) -> date | None:
+    return value.date() if value is not None else None
 
 
-def _by_country_view(by_country: pd.DataFrame) -> dict[str, Any]:
+def _by_month_view(by_month: pd.DataFrame, filters: OverviewFilters) -> dict[str, Any]:
+    # The first and last sale days mark a month the data covers only in part.
+    kpis = overview_piece("kpis", filters)[0]
+    figure = monthly_sales_figure(by_month, _day(kpis["first_date"]), _day(kpis["last_date"]))
+    return figure.to_plotly_json()
+
+
+def _by_country_view(by_country: pd.DataFrame, _filters: OverviewFilters) -> dict[str, Any]:
     return country_figure(by_country.head(TOP_COUNTRIES)).to_plotly_json()
 
 
-def _frequency_view(frequency: pd.DataFrame) -> dict[str, Any]:
+def _frequency_view(frequency: pd.DataFrame, _filters: OverviewFilters) -> dict[str, Any]:
     return frequency_figure(frequency).to_plotly_json()
 
 
 # The page's figures, built from a piece; cached as plain dicts, which load in ~1 ms where
 # rebuilding a validated Figure from the cached frame costs 15-30 ms per request.
-VIEWS: dict[str, Callable[[Any], Any]] = {
+VIEWS: dict[str, Callable[[Any, OverviewFilters], Any]] = {
     "by_month": _by_month_view,
     "by_country": _by_country_view,
     "frequency": _frequency_view,
@@ -134,7 +145,7 @@ def overview_view(piece: str, filters: OverviewFilters) -> Any:
     return cached(
         f"overview:{piece}:view",
         params,
-        lambda: VIEWS[piece](overview_piece(piece, filters)[0]),
+        lambda: VIEWS[piece](overview_piece(piece, filters)[0], filters),
         version=version,
     )
 

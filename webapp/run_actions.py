@@ -7,9 +7,10 @@ short name) before anything runs; comparisons only read finished runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,8 @@ from analytics.run_history import list_runs
 from analytics.runs import RunFailed, RunRefused, execute_run
 from analytics.segmentation import MAX_K, PRESETS
 from webapp.browser_values import as_int, as_text
-from webapp.campaign_data import assignments, finished_runs
+from webapp.campaign_data import assignments
+from webapp.run_choice import family, finished_runs
 
 EARLIEST_AS_OF, LATEST_AS_OF = date(1990, 1, 1), date(2100, 1, 1)
 
@@ -59,10 +61,30 @@ def parse_new_run(preset: object, k: object, as_of: object, name: object) -> New
     return NewRun(preset, k_value, day, as_text(name))
 
 
+def as_of_bounds(kpis: dict[str, Any]) -> tuple[date | None, date | None]:
+    """The as-of dates that make sense for the data: purchases count strictly before the as-of
+    day, so from the day after the first purchase to the day after the last (all the data)."""
+    first, last = kpis.get("first_date"), kpis.get("last_date")
+    if first is None or last is None:
+        return None, None
+    return first.date() + timedelta(days=1), last.date() + timedelta(days=1)
+
+
+def check_as_of(day: date | None, bounds: tuple[date | None, date | None]) -> None:
+    """Refuse an as-of date outside the data before a run is created (it would fail or mislead)."""
+    low, high = bounds
+    if day is None or low is None or high is None or low <= day <= high:
+        return
+    raise BadRunRequest(
+        f"as-of date must be from {low} to {high}: the data has purchases from "
+        f"{low - timedelta(days=1)} to {high - timedelta(days=1)}"
+    )
+
+
 def start_run(engine: Engine, request: NewRun) -> tuple[int | None, str | None]:
     """Run it (in this process: the caller is a background job); (run id, error or None).
 
-    A refused request has no run id: nothing was stored.
+    A request analytics refuses before creating a run gives (None, its message).
     """
     try:
         return execute_run(engine=engine, **request.options()), None
@@ -94,11 +116,35 @@ def history_rows(*, session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def default_pair(runs: list[dict[str, Any]]) -> tuple[int | None, int | None]:
-    """The two newest finished runs, older first (or the only one twice)."""
-    if not runs:
-        return None, None
-    return (runs[1]["id"] if len(runs) > 1 else runs[0]["id"]), runs[0]["id"]
+def default_pair(
+    runs: list[dict[str, Any]], a: int | None = None, b: int | None = None
+) -> tuple[int | None, int | None]:
+    """Fill the side(s) not chosen: B the latest run, A the next one, never one run twice
+    (None when there is no other run: a run compared with itself says nothing)."""
+    ids = [r["id"] for r in runs]
+    if b is None:
+        b = next((i for i in ids if i != a), None)
+    if a is None:
+        a = next((i for i in ids if i != b), None)
+    return a, b
+
+
+def family_sizes(
+    sizes: pd.DataFrame, runs: list[dict[str, Any]], run_id: int | None
+) -> tuple[pd.DataFrame, str]:
+    """The sizes of the runs of ``run_id``'s family (same preset and k; the latest run's when
+    None), and a caption saying which runs these are."""
+    chosen = next((r for r in runs if r["id"] == run_id), runs[0] if runs else None)
+    if chosen is None:
+        return sizes.iloc[0:0], ""
+    ids = {r["id"] for r in runs if family(r) == family(chosen)}
+    preset, k = family(chosen)
+    caption = (
+        f"Runs with preset {preset} and k={k} ({len(ids)} of {len(runs)} finished runs), at their "
+        "as-of dates; runs with another preset or k split customers differently and are left out "
+        "(pick one as Run B to see its own). Of runs with the same as-of date, the newest is drawn."
+    )
+    return sizes[sizes["run_id"].isin(ids)], caption
 
 
 def compare_runs(engine: Engine, run_a: int, run_b: int) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from analytics.run_history import get_run
 from db.models import RUN_FINISHED, Run
-from db.queries_segments import finished_runs, run_points, score_grid_counts
+from db.queries_segments import run_points, score_grid_counts
 from webapp.browser_values import as_int
 from webapp.cache import cached
+from webapp.run_choice import finished_runs, run_option
 from webapp.runtime import app_engine
 
 SAMPLE_MAX = 5_000  # scatter points: enough to see the shape, light for the browser
@@ -28,15 +29,14 @@ def parse_run_id(value: object) -> int | None:
 
 
 def run_choices() -> list[dict[str, Any]]:
-    """Dropdown options for every finished run, newest first."""
+    """Dropdown options for every finished run, latest as-of date first (the default)."""
     with Session(app_engine()) as s:
-        rows = s.execute(finished_runs()).all()
-    options = []
-    for run_id, name, created_at, k, n_customers in rows:
-        title = f"#{run_id}" + (f" {name}" if name else "")
-        when = created_at.strftime("%Y-%m-%d %H:%M") if created_at else ""
-        options.append({"label": f"{title} · {when} · k={k} · {n_customers:,} customers", "value": run_id})
-    return options
+        runs = finished_runs(session=s)
+    # The as-of date, like Campaigns and Runs: it is what the run describes (not when it ran).
+    return [
+        {"label": f"{run_option(r)['label']} · k={r['k']} · {r['n_customers']:,} customers", "value": r["id"]}
+        for r in runs
+    ]
 
 
 def sample_points(points: pd.DataFrame, *, limit: int = SAMPLE_MAX, seed: int = SAMPLE_SEED) -> pd.DataFrame:

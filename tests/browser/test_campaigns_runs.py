@@ -103,6 +103,27 @@ def test_unknown_run_in_the_url_renders_a_message(page, sample_server):
     assert severe_console_errors(page) == []
 
 
+def test_campaign_filters_that_cannot_apply_list_nobody_and_say_why(page, sample_server):
+    page.get(sample_server + "/campaigns?run=3&segment=cluster:Bogus&country=Atlantis")
+    wait_text(page, "#campaigns-message", "Unknown segment 'cluster:Bogus'")
+    assert "cluster:Bogus (unknown)" in page.find_element(By.ID, "campaigns-segments").text
+    assert not page.find_element(By.ID, "campaigns-export").is_enabled()
+    assert page.execute_script(SHOWN_IDS, "campaigns-grid") == []
+
+    page.get(sample_server + "/campaigns?run=3")
+    wait_text(page, "#campaigns-count", "revenue at stake")
+    WebDriverWait(page, WAIT).until(lambda d: shown_count(d) > 0)
+    page.find_element(By.ID, "campaigns-recency-min").send_keys("-5")
+    wait_text(page, "#campaigns-filter-problems", "Recency from: whole days from 0")
+    WebDriverWait(page, WAIT).until(lambda d: shown_count(d) == 0)
+    assert not page.find_element(By.ID, "campaigns-export").is_enabled()
+
+    page.get(sample_server + "/campaigns?run=999")
+    wait_text(page, "#campaigns-unknown-run", "Run 999 does not exist")
+    wait_text(page, "#campaigns-run", "#999 (not found)")  # not "Latest finished run"
+    assert severe_console_errors(page) == []
+
+
 def test_runs_page_compares_and_a_new_run_appears_in_history(page, sample_server):
     page.get(sample_server + "/runs?a=1&b=3")
     wait_text(page, "#runs-history-grid", "month end 2011-11")

@@ -78,3 +78,17 @@ def test_page_redirects_to_login_then_login_works_and_logout_ends_it(page, locke
     WebDriverWait(page, WAIT).until(EC.url_contains("/login"))
     page.get(locked_server + "/")
     WebDriverWait(page, WAIT).until(EC.url_contains("/login?next="))
+
+
+def test_back_after_logout_shows_no_cached_page(page, locked_server):
+    page.get(locked_server + "/data")
+    WebDriverWait(page, WAIT).until(EC.url_contains("/login?next="))
+    sign_in(page)
+    WebDriverWait(page, WAIT).until(
+        EC.text_to_be_present_in_element((By.ID, "data-rejected-count"), "1 rejected")
+    )
+    page.find_element(By.ID, "nav-logout").click()
+    WebDriverWait(page, WAIT).until(EC.url_contains("/login"))
+    page.back()  # was: the data page again, from the browser's cache
+    WebDriverWait(page, WAIT).until(EC.url_contains("/login?next="))
+    assert page.find_elements(By.ID, "data-rejected-count") == []

@@ -47,6 +47,15 @@ def test_overview_filters_change_the_numbers_and_the_url(page, open_server):
     assert severe_console_errors(page) == []
 
 
+def test_overview_start_after_end_shows_a_notice_not_other_figures(page, open_server):
+    page.get(open_server + "/?start=2011-03-31&end=2011-01-01")
+    wait_text(page, "#overview-range-problem", "start date is after the end date")
+    assert page.find_elements(By.CSS_SELECTOR, ".kpi-value") == []
+    dates = page.find_elements(By.CSS_SELECTOR, "input.dash-datepicker-input")
+    assert [d.get_attribute("value") for d in dates] == ["2011-03-31", "2011-01-01"]  # end kept
+    assert severe_console_errors(page) == []
+
+
 def test_segments_shows_one_card_per_segment_and_its_charts(page, sample_server):
     page.get(sample_server + "/segments")
     WebDriverWait(page, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".segment-card")))

@@ -80,3 +80,27 @@ def test_refused_file_shows_the_clear_message(page, open_server, tmp_path):
     upload(page, empty)
     wait_text(page, "#data-upload-error", "empty.csv was refused: the file is empty")
     assert severe_console_errors(page) == []
+
+
+def test_small_and_laptop_screens(page, open_server):
+    try:
+        page.set_window_size(390, 844)  # a phone: the links fold behind the toggler
+        page.get(open_server + "/?end=2010-12-31")  # other tests upload more data
+        wait_text(page, "#overview-kpi-customers", "2")
+        assert page.find_element(By.CSS_SELECTOR, "nav.navbar").size["height"] < 80  # was ~200 px
+        assert not page.find_element(By.ID, "nav-data").is_displayed()
+        page.find_element(By.ID, "nav-toggler").click()
+        WebDriverWait(page, WAIT).until(lambda d: d.find_element(By.ID, "nav-data").is_displayed())
+        page.find_element(By.ID, "nav-data").click()
+        WebDriverWait(page, WAIT).until(EC.url_to_be(open_server + "/data"))
+        WebDriverWait(page, WAIT).until(lambda d: not d.find_element(By.ID, "nav-data").is_displayed())
+
+        page.set_window_size(1280, 800)
+        page.get(open_server + "/?end=2010-12-31")  # other tests upload more data
+        wait_text(page, "#overview-kpi-customers", "2")
+        assert page.find_element(By.ID, "nav-data").is_displayed()
+        value = page.find_element(By.ID, "overview-kpi-revenue")  # 8,737,227.64 wrapped mid-number
+        assert page.execute_script("return getComputedStyle(arguments[0]).whiteSpace", value) == "nowrap"
+        assert severe_console_errors(page) == []
+    finally:
+        page.set_window_size(1400, 1000)

@@ -82,6 +82,29 @@ def test_login_then_everything_works_and_logout_ends_it(client, engine):
     assert client.post("/_dash-update-component", json=CALLBACK).status_code == 401
 
 
+def no_store(response) -> bool:
+    return (
+        response.headers.get("Cache-Control") == "no-store" and response.headers.get("Pragma") == "no-cache"
+    )
+
+
+def test_nothing_behind_a_login_stays_in_the_browser_cache(client, engine):
+    suite = component_suite_url(client)
+    assert not no_store(client.get("/", headers=HTML))  # open dashboard: caching is harmless
+    create_user(engine)
+    login(client)
+    # Was: cacheable, so Back after "Log out" showed the previous page and its data.
+    assert no_store(client.get("/data", headers=HTML))
+    assert no_store(client.get("/_dash-layout"))
+    assert no_store(client.post("/_dash-update-component", json=CALLBACK))
+    assert no_store(client.get("/download/rejected-rows.csv"))
+    with client.get("/assets/app.css") as css, client.get(suite) as bundle:  # code and styles may
+        assert css.status_code == bundle.status_code == 200
+        assert not no_store(css) and not no_store(bundle)
+    assert no_store(client.post("/logout"))
+    assert no_store(client.get("/", headers=HTML))  # the redirect to the login form
+
+
 def test_wrong_password_and_forged_form_are_refused(client, engine):
     create_user(engine)
     wrong = login(client, password="not the password")

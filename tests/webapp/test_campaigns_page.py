@@ -31,8 +31,9 @@ def show(page, run=None, segments=None, countries=None, min_spend=None, rmin=Non
 
 def test_fresh_database_says_what_to_do(page, engine):
     _opts, value, _since, _sv, notice = page.load_runs({})
-    assert value is None and notice.children == NO_RUNS
-    assert show(page) == ([], None, page.no_update)
+    assert value is None and notice.children[1].children == "segments run"  # code, not backticks
+    assert "`" not in str(notice.children) and "`" in NO_RUNS
+    assert show(page) == ([], None, page.no_update, True)
 
 
 def test_runs_segments_and_countries_load_from_the_url(page, engine):
@@ -42,8 +43,10 @@ def test_runs_segments_and_countries_load_from_the_url(page, engine):
     assert notice is None
     init = {"segments": ["cluster:At risk", "rfm:Champions", "cluster:Nope"], "countries": ["France", "Mars"]}
     seg_opts, segs, country_opts, countries, to_opts, _to = page.load_choices(second, init, [], [], None, [])
-    assert segs == ["cluster:At risk", "rfm:Champions"] and countries == ["France"]
-    assert [o["value"] for o in country_opts] == [FORMULA_COUNTRY, "France", "United Kingdom"]
+    # Unknown ones stay chosen, marked, so the list refuses them visibly (were dropped silently).
+    assert segs == ["cluster:At risk", "rfm:Champions", "cluster:Nope"] and countries == ["France", "Mars"]
+    assert seg_opts[-1] == {"label": "cluster:Nope (unknown)", "value": "cluster:Nope"}
+    assert [o["value"] for o in country_opts] == [FORMULA_COUNTRY, "France", "United Kingdom", "Mars"]
     # Cluster 0 is the largest (ties by K-Means order): labels come in cluster order.
     assert [o["value"] for o in to_opts] == ["Steady mid-value", "At risk", "High value"]
     assert seg_opts[2] == {"label": "High value (cluster, 3)", "value": "cluster:High value"}
@@ -53,10 +56,15 @@ def test_runs_segments_and_countries_load_from_the_url(page, engine):
 
 def test_unknown_run_renders_a_message(page, engine):
     make_two_runs(engine)
-    _opts, value, _s, _sv, notice = page.load_runs({"run": 99})
-    assert value is None and "Run 99 does not exist" in notice.children
-    rows, message, _q = show(page, run=99)
-    assert rows == [] and "Run 99 does not exist" in message.children
+    opts, value, since_opts, _sv, notice = page.load_runs({"run": 99})
+    assert "Run 99 does not exist" in notice.children
+    # The field shows the run asked for, not "latest" while listing nobody.
+    assert value == 99 and opts[-1] == {"label": "#99 (not found)", "value": 99, "disabled": True}
+    assert 99 not in [o["value"] for o in since_opts]
+    rows, message, _q, export_disabled = show(page, run=99)
+    assert rows == [] and "Run 99 does not exist" in str(message.children) and export_disabled
+    download, note = page.export_shown(1, 99, [], [], None, None, None, None, None, None, None)
+    assert download is page.no_update and note.startswith("Nothing exported: Run 99 does not exist")
     assert page.load_choices(99, {}, [], [], None, []) == ([], [], [], [], [], None)
     # A tampered start state is checked like any other browser value.
     assert page.load_runs({"run": "1 OR 1=1", "evil": 1})[1] == 2
@@ -65,15 +73,15 @@ def test_unknown_run_renders_a_message(page, engine):
 
 def test_list_filters_with_known_answers(page, engine):
     _first, second = make_two_runs(engine)
-    rows, message, query = show(page, run=second, segments=["cluster:Steady mid-value"])
+    rows, message, query, _x = show(page, run=second, segments=["cluster:Steady mid-value"])
     assert message is None and ids(rows) == customers(4, 5, 6, 7, 8, 9)
     assert query == f"?run={second}&segment=cluster%3ASteady+mid-value"
     # c04-c09 spent 8 x (25 + i/10): 203.20 ... 207.20; recency 69 ... 64 days.
-    rows, _m, _q = show(page, run=second, countries=["France"], min_spend=205, rmin=65, rmax=68)
+    rows, _m, _q, _x = show(page, run=second, countries=["France"], min_spend=205, rmin=65, rmax=68)
     assert ids(rows) == customers(7, 8) and [r["monetary"] for r in rows] == [205.6, 206.4]
-    rows, _m, _q = show(page, run=second, countries=["France"], min_spend=205, rmin=64, rmax=66)
+    rows, _m, _q, _x = show(page, run=second, countries=["France"], min_spend=205, rmin=64, rmax=66)
     assert ids(rows) == customers(7, 8, 9) and [r["recency_days"] for r in rows] == [66, 65, 64]
-    rows, _m, _q = show(page, run=second, segments=["rfm:Champions", "cluster:At risk"])
+    rows, _m, _q, _x = show(page, run=second, segments=["rfm:Champions", "cluster:At risk"])
     assert ids(rows) == customers(1, 2, 3, 10, 11, 12, 13, 14, 15)
     assert {r["segment"] for r in rows} == {"Champions", "At risk"}
     assert round(sum(r["monetary"] for r in rows), 2) == 31_260.75  # 3 x ~10,400 + 6 x ~10.1
@@ -85,29 +93,30 @@ def test_who_moved_between_runs(page, engine):
         [{"label": "High value", "value": "High value"}, {"label": "At risk", "value": "At risk"}],
         None,
     )
-    rows, message, query = show(
+    rows, message, query, _x = show(
         page, run=second, since=first, moved_from="High value", moved_to="Steady mid-value"
     )
     assert message is None and ids(rows) == customers(4, 5, 6, 7, 8, 9)
     assert "since=1&moved_from=High+value&moved_to=Steady+mid-value" in query
-    rows, message, _q = show(page, run=second, since=first, moved_from="Gone", moved_to="At risk")
-    assert rows == [] and "Choose a label" in message.children
+    rows, message, _q, _x = show(page, run=second, since=first, moved_from="Gone", moved_to="At risk")
+    assert rows == [] and "Choose a label" in str(message.children)
 
 
 def test_unknown_segment_is_refused_not_queried(page, engine):
     _first, second = make_two_runs(engine)
-    rows, message, _q = show(page, run=second, segments=["cluster:' OR 1=1 --"])
-    assert rows == [] and "unknown segment" in message.children.lower()
+    rows, message, _q, _x = show(page, run=second, segments=["cluster:' OR 1=1 --"])
+    assert rows == [] and "unknown segment" in str(message.children).lower()
 
 
 def test_export_is_the_shown_rows_in_the_shown_order(page, engine):
     _first, second = make_two_runs(engine)
-    rows, _m, _q = show(page, run=second, countries=[FORMULA_COUNTRY, "United Kingdom"])
+    rows, _m, _q, _x = show(page, run=second, countries=[FORMULA_COUNTRY, "United Kingdom"])
     assert ids(rows) == customers(1, 2, 3, 10, 11, 12, 13, 14, 15)
     # The grid filtered and sorted in the browser: 3 rows, by spend descending.
     shown = ["c03", "c02", "c11", "zz", {"customer_id": "c01"}]  # unknown ids and junk are ignored
     filters = (second, [], [FORMULA_COUNTRY, "United Kingdom"], None, None, None, None, None, None)
-    sent = page.export_shown(1, *filters, shown)
+    sent, note = page.export_shown(1, *filters, shown)
+    assert note is None
     assert sent["filename"] == f"campaign-run-{second}.csv" and sent["type"] == "text/csv"
     table = list(csv.reader(io.StringIO(sent["content"])))
     assert table[0] == CSV_COLUMNS
@@ -118,9 +127,49 @@ def test_export_is_the_shown_rows_in_the_shown_order(page, engine):
     frame = listing.frame.set_index("customer_id").loc[["c03", "c02"]].reset_index()
     assert sent["content"].splitlines()[:3] == to_safe_csv(frame).splitlines()
     # Without the grid's rows (no filtering in the browser) the whole list goes out.
-    whole = page.export_shown(1, *filters, None)
+    whole = page.export_shown(1, *filters, None)[0]
     assert len(list(csv.reader(io.StringIO(whole["content"])))) == 1 + 9
-    assert page.export_shown(None, *filters, shown) is page.no_update
+    assert page.export_shown(None, *filters, shown) == (page.no_update, page.no_update)
+
+
+@pytest.mark.parametrize(
+    ("filters", "problem"),
+    [
+        ({"rmin": -5}, "Recency from: whole days from 0"),
+        ({"rmin": 2.5}, "Recency from: whole days from 0"),
+        ({"rmax": "x"}, "Recency to: whole days from 0"),
+        ({"min_spend": -100}, "Minimum spend: a number from 0"),
+        ({"rmin": 100, "rmax": 10}, "Recency: from (100) is above to (10)"),
+        ({"since": 1, "moved_from": "High value"}, "Moved since: choose To"),
+        ({"moved_from": "High value", "moved_to": "At risk"}, "Moved since: choose a run"),
+    ],
+)
+def test_filters_that_cannot_be_applied_list_nobody_and_say_why(page, engine, filters, problem):
+    _first, second = make_two_runs(engine)
+    # Each was ignored: the list (and the CSV) had every customer under a narrower-looking form.
+    rows, message, _q, export_disabled = show(page, run=second, **filters)
+    assert rows == [] and export_disabled and message.id == "campaigns-filter-problems"
+    assert problem in str(message)
+    state = (second, [], [], *(filters.get(k) for k in ("min_spend", "rmin", "rmax")))
+    moving = (filters.get("since"), filters.get("moved_from"), filters.get("moved_to"))
+    download, note = page.export_shown(1, *state, *moving, None)
+    assert download is page.no_update and problem in note
+
+
+@pytest.mark.parametrize(
+    ("segments", "countries", "problem"),
+    [
+        (["cluster:Bogus"], [], "Unknown segment 'cluster:Bogus'"),
+        ([], ["Atlantis"], "Unknown country 'Atlantis'"),
+    ],
+)
+def test_a_shared_link_with_unknown_names_lists_nobody(page, engine, segments, countries, problem):
+    _first, second = make_two_runs(engine)
+    init = {"run": second, "segments": segments, "countries": countries}
+    _so, segs, _co, chosen, _to, _tv = page.load_choices(second, init, [], [], None, [])
+    assert (segs, chosen) == (segments, countries)  # still on screen
+    rows, message, _q, export_disabled = show(page, run=second, segments=segs, countries=chosen)
+    assert rows == [] and export_disabled and problem in str(message.children)
 
 
 def test_assignments_are_cached_per_run(engine):
@@ -133,8 +182,11 @@ def test_export_callback_needs_a_login_when_users_exist(make_app, engine):
     create_user(engine)
     client = make_app().server.test_client()
     body = {
-        "output": "campaigns-download.data",
-        "outputs": {"id": "campaigns-download", "property": "data"},
+        "output": "..campaigns-download.data...campaigns-export-note.children..",
+        "outputs": [
+            {"id": "campaigns-download", "property": "data"},
+            {"id": "campaigns-export-note", "property": "children"},
+        ],
         "inputs": [{"id": "campaigns-export", "property": "n_clicks", "value": 1}],
         "state": [
             {"id": i, "property": "value", "value": v}

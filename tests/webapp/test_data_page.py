@@ -99,6 +99,15 @@ def test_upload_outcome_messages():
     assert again.children == "tiny.csv was already imported as batch #3; nothing changed."
 
 
+def test_grid_counts_have_thousands_separators_ids_do_not():
+    from webapp.components.data_views import BATCH_COLUMNS
+    from webapp.components.grids import THOUSANDS
+
+    formats = {c["field"]: c.get("valueFormatter") for c in BATCH_COLUMNS}
+    assert formats["rows_read"] == formats["rejected"] == THOUSANDS  # 541,909, was 541909
+    assert formats["id"] is None
+
+
 def test_batch_rows_formats_size_and_time():
     batch = {
         "id": 1,

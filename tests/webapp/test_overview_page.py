@@ -62,6 +62,7 @@ def test_kpis_and_charts_on_the_sample(loaded):
     }
     month = home.show_by_month(None, None, None)
     assert list(month["data"][0]["x"]) == ["2010-12"] and values(month["data"][0]["y"]).tolist() == [46.74]
+    assert [note["text"] for note in month["layout"]["annotations"]] == ["13-14 Dec"]  # sales on 2 days
     country = home.show_by_country(None, None, None)
     assert list(country["data"][0]["y"]) == ["France", "United Kingdom"]
     assert values(country["data"][0]["x"]).tolist() == [11.1, 35.64]
@@ -106,12 +107,28 @@ def test_a_new_import_invalidates_the_cache(loaded, engine, tmp_path):
 
 
 def test_browser_values_are_validated():
-    assert parse_filters("2011-02-01", "2011-01-01", "  France ") == OverviewFilters(
-        date(2011, 2, 1), None, "France"
-    )
+    reversed_range = parse_filters("2011-02-01", "2011-01-01", "  France ")
+    assert reversed_range == OverviewFilters(date(2011, 2, 1), date(2011, 1, 1), "France")
+    assert reversed_range.reversed and not parse_filters("2011-01-01", "2011-01-01", None).reversed
     assert parse_filters("yesterday", 20110101, "") == OverviewFilters()
     assert parse_filters("0001-01-01", "2011-13-40", "x" * 200) == OverviewFilters()
     assert parse_filters("2011-01-01T00:00:00", None, None).start == date(2011, 1, 1)
+
+
+def test_a_start_after_the_end_shows_a_notice_and_no_figures(loaded):
+    from webapp.pages import home
+
+    # Was: the end was dropped, so the figures covered start..end of data under "start -> end".
+    notice = home.show_kpis("2010-12-14", "2010-12-13", None)
+    assert notice.id == "overview-range-problem" and "start date is after the end date" in str(notice)
+    for show in (home.show_by_month, home.show_by_country, home.show_frequency):
+        figure = show("2010-12-14", "2010-12-13", None)
+        assert figure["data"] == [] and "after the end date" in figure["layout"]["annotations"][0]["text"]
+    page = home.layout(start="2011-03-31", end="2011-01-01")  # a shared URL keeps both days
+    assert (page["overview-dates"].start_date, page["overview-dates"].end_date) == (
+        "2011-03-31",
+        "2011-01-01",
+    )
 
 
 def test_layout_reads_the_shareable_query(app):

@@ -1,10 +1,15 @@
 """Runs page callbacks as plain functions, on SQLite and Postgres, with known answers."""
 
+from datetime import date, datetime
+
 import pytest
 from sqlalchemy.orm import Session
 
+from analytics.runs import execute_run
 from analytics.segment_history import segment_sizes
+from db.models import RUN_FAILED, Run
 from tests.webapp.run_store import make_two_runs
+from webapp.campaign_data import run_labels
 from webapp.run_actions import BadRunRequest, parse_new_run
 
 
@@ -18,14 +23,23 @@ def page(make_app):
 
 def test_history_and_sizes_over_time(page, engine):
     first, second = make_two_runs(engine)
-    rows, fig = page.show_history(0)
+    rows = page.show_history(0)
     assert [(r["id"], r["name"], r["as_of"], r["k"], r["n_customers"], r["status"]) for r in rows] == [
         (second, "later", "2011-12-10", 3, 15, "finished"),
         (first, "early", "2011-11-01", 2, 15, "finished"),
     ]
     assert all(isinstance(r["silhouette"], float) for r in rows)
-    steps = {t.name: list(t.y) for t in fig.data}
-    assert steps == {"At risk": [6, 6], "High value": [9, 3], "Steady mid-value": [0, 6]}
+    # k=2 and k=3 split customers differently: each run is drawn only with its own family.
+    fig, caption = page.show_sizes(0, second)
+    assert {t.name: list(t.y) for t in fig.data} == {
+        "At risk": [6],
+        "High value": [3],
+        "Steady mid-value": [6],
+    }
+    assert "k=3 (1 of 2 finished runs)" in caption
+    fig, caption = page.show_sizes(0, first)
+    assert {t.name: list(t.y) for t in fig.data} == {"At risk": [6], "High value": [9]} and "k=2" in caption
+    assert [str(x)[:10] for x in fig.data[0].x] == ["2011-11-01"]  # at its as-of date
     with Session(engine) as s:
         assert segment_sizes(session=s)["run_id"].tolist() == [first, first, second, second, second]
 
@@ -54,7 +68,8 @@ def test_pair_defaults_url_values_and_unknown_ids(page, engine):
     assert message is None
     assert page.load_pair(0, {"a": second, "b": first}, None, None)[1::2][:2] == (second, first)
     _o, a, _o2, b, message = page.load_pair(0, {"a": 99, "b": first}, None, None)
-    assert (a, b) == (first, first) and message.children.startswith("Run 99 does not exist")
+    # The other run, not the one B already shows (was: first against itself).
+    assert (a, b) == (second, first) and message.children.startswith("Run 99 does not exist")
     assert page.load_pair(0, "tampered", None, None)[1::2][:2] == (first, second)
     assert page.load_pair(0, {"a": "1 OR 1=1"}, None, None)[1::2][:2] == (first, second)
     heat, _s, note, deltas, _q = page.show_comparison(99, first)
@@ -63,9 +78,38 @@ def test_pair_defaults_url_values_and_unknown_ids(page, engine):
     assert page.show_comparison("1; DROP TABLE runs", None)[3] == []
 
 
+def test_one_finished_run_is_not_compared_with_itself(page, engine):
+    from tests.analytics.run_fixtures import load_store
+
+    load_store(engine)
+    only = execute_run(engine=engine, k=2, name="only", stability_resamples=1)
+    _o, a, _o2, b, message = page.load_pair(0, {}, None, None)
+    assert (
+        (a, b) == (None, only)
+        and message.id == "runs-only-one"
+        and "Only one finished run" in message.children
+    )
+    heat, _s, summary, deltas, _q = page.show_comparison(only, only)  # picked twice by hand
+    assert summary is None and deltas == [] and "two different" in heat.layout.annotations[0].text
+    # Its sizes are the sizes (was: stacked, so points sat at running totals).
+    fig, _caption = page.show_sizes(0, only)
+    assert all(t.stackgroup is None for t in fig.data)
+    assert {t.name: t.y[0] for t in fig.data} == run_labels(engine=engine, run_id=only)
+
+
+def test_latest_run_is_the_latest_as_of_date(page, engine):
+    first, second = make_two_runs(engine)
+    older = execute_run(
+        engine=engine, as_of=date(2011, 6, 1), k=2, name="old snapshot", stability_resamples=1
+    )
+    # Made last, but about older data: the defaults stay on the latest as-of date.
+    options, a, _o, b, _m = page.load_pair(0, {}, None, None)
+    assert [o["value"] for o in options] == [second, first, older] and (a, b) == (first, second)
+
+
 def test_fresh_database_renders(page, engine):
-    rows, fig = page.show_history(0)
-    assert rows == [] and fig.layout.annotations[0].text == "No finished run yet."
+    fig, _caption = page.show_sizes(0, None)
+    assert page.show_history(0) == [] and fig.layout.annotations[0].text == "No finished run yet."
     assert page.load_pair(0, {}, None, None)[4].children == "No finished run yet: start one above."
 
 
@@ -74,7 +118,7 @@ def test_new_run_from_the_page(page, engine):
     progress = []
     result, refresh = page.start_new_run(progress.append, 1, "reference", 3, "2011-12-10", "from page", 4)
     assert result.id == "runs-start-done" and refresh == 5 and progress == [("segmenting customers...",)]
-    rows, _fig = page.show_history(refresh)
+    rows = page.show_history(refresh)
     newest = rows[0]
     assert (newest["name"], newest["preset"], newest["k"], newest["as_of"], newest["status"]) == (
         "from page",
@@ -88,26 +132,37 @@ def test_new_run_from_the_page(page, engine):
 
 def test_failed_run_shows_its_error(page, engine):
     make_two_runs(engine)
+    with Session(engine) as s, s.begin():
+        when = datetime(2011, 12, 10)
+        s.add(Run(created_at=when, status=RUN_FAILED, preset="default", params={}, error="x" * 300))
+    failed = page.show_history(1)[0]
+    assert failed["status"] == "failed" and failed["error"] == "x" * 300  # whole: the grid wraps it
+
+
+@pytest.mark.parametrize("as_of", ["2001-01-01", "2030-01-01"])
+def test_as_of_outside_the_data_is_refused_before_a_run_exists(page, engine, as_of):
+    make_two_runs(engine)
+    low, high = page.limit_as_of(0)  # the picker's bounds: the day after the first / last purchase
+    assert low < "2011-11-01" < "2011-12-10" <= high
+    result, refresh = page.start_new_run(lambda _p: None, 1, "default", "auto", as_of, None, 0)
+    assert result.id == "runs-start-error" and f"as-of date must be from {low} to {high}" in result.children
+    assert refresh is page.no_update and len(page.show_history(0)) == 2  # no failed run row
+    assert page.start_new_run(lambda _p: None, 1, "default", 2, high, None, 0)[0].id == "runs-start-done"
+
+
+def test_a_run_that_fails_shows_its_error(page, engine):
+    make_two_runs(engine)
     # Four segments of the two customers who had bought by then: a run that fails.
     result, refresh = page.start_new_run(lambda _p: None, 1, "reference", "auto", "2011-03-04", None, 0)
     assert result.id == "runs-start-error" and "failed" in result.children and refresh == 1
-    failed = page.show_history(refresh)[0][0]
+    failed = page.show_history(refresh)[0]
     assert failed["status"] == "failed" and failed["error"] and failed["error"] in result.children
-
-
-def test_an_as_of_day_outside_the_data_is_refused_before_a_run_exists(page, engine):
-    make_two_runs(engine)
-    before = len(page.show_history(0)[0])
-    result, refresh = page.start_new_run(lambda _p: None, 1, "default", "auto", "2001-01-01", None, 0)
-    assert result.id == "runs-start-error" and refresh is page.no_update
-    assert result.children.startswith("Not started: as-of 2001-01-01 leaves no purchase before it")
-    assert len(page.show_history(0)[0]) == before
 
 
 def test_bad_form_values_start_nothing(page, engine):
     result, refresh = page.start_new_run(lambda _p: None, 1, "default", 11, None, None, 0)
     assert result.id == "runs-start-error" and refresh is page.no_update
-    assert page.show_history(0)[0] == []
+    assert page.show_history(0) == []
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,19 @@ def test_runs_listed_newest_finished_first_and_latest_selected(app, engine):
     assert segments.show_runs(999999)[1:] == (None, None)
 
 
+def test_default_run_is_the_latest_as_of_date_and_options_show_it(app, engine):
+    from webapp.pages import segments
+
+    recent, old_snapshot = store_run(engine, segments=TWO), store_run(engine, segments=TWO)
+    with Session(engine) as s, s.begin():  # the newer run is an old as-of snapshot
+        s.get(Run, recent).as_of = datetime(2011, 12, 10)
+        s.get(Run, old_snapshot).as_of = datetime(2011, 6, 1)
+    options, value, _none = segments.show_runs(None)
+    assert value == recent and [o["value"] for o in options] == [recent, old_snapshot]
+    # The as-of date, as on Campaigns and Runs (was the creation time).
+    assert options[1]["label"].startswith(f"#{old_snapshot} as of 2011-06-01 · k=2")
+
+
 def test_a_run_renders_cards_scatter_grid_and_sweep(app, engine):
     from webapp.pages import segments
 

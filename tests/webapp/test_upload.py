@@ -65,3 +65,15 @@ def test_upload_over_the_limit_is_refused_with_the_limit(engine):
     big = as_upload(b"x" * (1024 * 1024 + 1))
     with pytest.raises(UploadError, match=r"the file is 1\.0 MB, over the upload limit of 1 MB"):
         ingest_upload(big, "big.csv", engine=engine, max_mb=1)
+
+
+def test_a_refused_header_says_how_to_map_it_from_the_command_line(engine):
+    from webapp.components.data_views import upload_outcome
+
+    odd = b"Invoice,Item,Qty,When,Price,Customer,Country\n1,A,1,2011-01-05 10:00,1.0,1,France\n"
+    with pytest.raises(IngestError) as refused:
+        ingest_upload(as_upload(odd), "odd.csv", engine=engine)
+    text = str(upload_outcome("odd.csv", error=str(refused.value)))
+    # Was "map others with --map FIELD=COLUMN": an option this page does not have.
+    assert "from the command line: segments ingest FILE --map FIELD=COLUMN" in text
+    assert "map others with" not in text and "columns found" in text

@@ -14,8 +14,10 @@ def _field(label: str, control, md: int = 3) -> dbc.Col:
     return dbc.Col([dbc.Label(label, html_for=control.id, className="small mb-1"), control], md=md)
 
 
-def _number(id_: str, value, placeholder: str, step: float = 1) -> dbc.Input:
-    return dbc.Input(id=id_, type="number", min=0, step=step, value=value, placeholder=placeholder, size="sm")
+def _number(id_: str, value, placeholder: str) -> dbc.Input:
+    # No min/step: the browser would send an out-of-range value (-5, 2.5 days) as blank, so it
+    # would look applied while ignored. The server checks it and names the field instead.
+    return dbc.Input(id=id_, type="number", step="any", value=value, placeholder=placeholder, size="sm")
 
 
 def _dropdown(id_: str, placeholder: str, multi: bool = False) -> dcc.Dropdown:
@@ -26,7 +28,7 @@ def campaign_form(q: CampaignQuery) -> dbc.Card:
     rows = [
         dbc.Row(
             [
-                _field("Run", _dropdown("campaigns-run", "Latest finished run"), md=4),
+                _field("Run", _dropdown("campaigns-run", "Choose a run"), md=4),
                 _field("Segments", _dropdown("campaigns-segments", "All customers", multi=True), md=5),
                 _field("Countries", _dropdown("campaigns-countries", "All countries", multi=True), md=3),
             ],
@@ -34,7 +36,7 @@ def campaign_form(q: CampaignQuery) -> dbc.Card:
         ),
         dbc.Row(
             [
-                _field("Minimum spend", _number("campaigns-min-spend", q.min_spend, "any", 0.01), md=2),
+                _field("Minimum spend", _number("campaigns-min-spend", q.min_spend, "any"), md=2),
                 _field("Recency from (days)", _number("campaigns-recency-min", q.recency_min, "any"), md=2),
                 _field("Recency to (days)", _number("campaigns-recency-max", q.recency_max, "any"), md=2),
                 _field("Moved since run", _dropdown("campaigns-since", "Not used"), md=2),
@@ -51,6 +53,7 @@ def campaign_list_card() -> dbc.Card:
     header = html.Div(
         [
             html.Span(id="campaigns-count", className="fw-semibold me-auto"),
+            html.Span(id="campaigns-export-note", className="text-danger small me-2"),
             dbc.Button("Export CSV", id="campaigns-export", size="sm", color="primary", outline=True),
         ],
         className="d-flex align-items-center mb-2",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from dash import html
 
 from analytics.segment_map import SEGMENT_GRID
 from webapp.components.grids import column, number_column
@@ -71,7 +72,27 @@ function(rows) {
 """
 
 
-def keep_valid(values: object, options: list[dict[str, Any]]) -> list:
-    """The chosen values that are still among the options (e.g. after another run is picked)."""
+def with_unknown(values: list[str], options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``options`` plus one marked "(unknown)" per chosen value that is not among them: a shared
+    link's unknown segment stays visible (and is refused with a message) rather than vanishing
+    and leaving a broader list than the link asked for."""
     allowed = {o["value"] for o in options}
-    return [v for v in values if v in allowed] if isinstance(values, list | tuple) else []
+    return options + [{"label": f"{v} (unknown)", "value": v} for v in values if v not in allowed]
+
+
+def with_code(text: str) -> list:
+    """A message whose `backticked` parts (commands) are shown as code, without the backticks."""
+    parts = text.split("`")
+    return [html.Code(p) if n % 2 else p for n, p in enumerate(parts) if p]
+
+
+def problems_notice(problems: list[str]) -> html.Div:
+    """Why nobody is listed: the filters that cannot be applied as shown."""
+    return html.Div(
+        [
+            html.Div("No list until these filters are fixed:", className="fw-semibold"),
+            html.Ul([html.Li(p) for p in problems], className="mb-0"),
+        ],
+        className="alert alert-warning",
+        id="campaigns-filter-problems",
+    )

@@ -12,7 +12,7 @@ from dash import html
 from webapp.components.grids import column, number_column
 
 BATCH_COLUMNS = [
-    number_column("id", "Batch", maxWidth=100),
+    number_column("id", "Batch", maxWidth=100, ident=True),
     column("source_name", "File"),
     column("status", "Status", maxWidth=140),
     number_column("rows_read", "Rows read"),
@@ -24,8 +24,8 @@ BATCH_COLUMNS = [
 ]
 
 REJECTED_COLUMNS = [
-    number_column("batch_id", "Batch", maxWidth=100),
-    number_column("row_number", "Row", maxWidth=110),
+    number_column("batch_id", "Batch", maxWidth=100, ident=True),
+    number_column("row_number", "Row", maxWidth=110, ident=True),
     column("reason", "Reason", maxWidth=200),
     column("detail", "Detail"),
     column("raw", "Raw values", flex=2),
@@ -72,12 +72,27 @@ def reasons_badges(reasons: list[dict[str, Any]]) -> list:
     ]
 
 
+CLI_MAP_HINT = "(map others with --map FIELD=COLUMN)"
+WEB_MAP_HINT = (
+    "(this page cannot map columns: rename the column in the file, or load it from the command "
+    "line: segments ingest FILE --map FIELD=COLUMN)"
+)
+
+
+def web_wording(error: str) -> str:
+    """The ingest message as this page should say it: --map is an option of the command line,
+    which the page does not offer."""
+    return error.replace(CLI_MAP_HINT, WEB_MAP_HINT)
+
+
 def upload_outcome(filename: str | None, *, result: dict[str, Any] | None = None, error: str | None = None):
     """The message under the upload box: the refusal (as the CLI words it) or the load summary."""
     name = filename or "the file"
     if error is not None:
         return dbc.Alert(
-            [html.Strong(f"{name} was refused: "), html.Span(error)], color="danger", id="data-upload-error"
+            [html.Strong(f"{name} was refused: "), html.Span(web_wording(error))],
+            color="danger",
+            id="data-upload-error",
         )
     assert result is not None
     if result["status"] == "already_imported":

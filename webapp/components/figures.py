@@ -7,11 +7,13 @@ Plotly must not fetch anything from the internet: no MathJax, no topojson from a
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
 from dash import dcc
 
+WRAP = 44  # characters per line of a figure's message (~330 px at 14 px: a phone's graph)
 GRAPH_CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "showLink": False,
@@ -30,7 +32,10 @@ def empty_figure(message: str) -> go.Figure:
         template="plotly_white",
         xaxis={"visible": False},
         yaxis={"visible": False},
-        annotations=[{"text": message, "showarrow": False, "font": {"size": 14}}],
+        # Wrapped: one long line is cut off on both sides in a phone-wide graph.
+        annotations=[
+            {"text": "<br>".join(textwrap.wrap(message, WRAP)), "showarrow": False, "font": {"size": 14}}
+        ],
         margin={"l": 20, "r": 20, "t": 20, "b": 20},
         height=260,
     )

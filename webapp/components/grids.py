@@ -11,7 +11,16 @@ def column(field: str, header: str | None = None, **extra: Any) -> dict[str, Any
     return {"field": field, "headerName": header or field.replace("_", " ").capitalize(), **extra}
 
 
-def number_column(field: str, header: str | None = None, **extra: Any) -> dict[str, Any]:
+# 541,909 rather than 541909; empty cells stay empty. Sorting and filtering use the raw value.
+THOUSANDS = {"function": "params.value == null ? '' : d3.format(',')(params.value)"}
+
+
+def number_column(
+    field: str, header: str | None = None, *, ident: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """A right-aligned number column with thousands separators (``ident``: an id, shown as is)."""
+    if not ident:
+        extra.setdefault("valueFormatter", THOUSANDS)
     return column(field, header, type="numericColumn", filter="agNumberColumnFilter", **extra)
 
 

@@ -33,7 +33,7 @@ def kpi_cards(kpis: dict[str, Any]) -> dbc.Row:
                 html.Div(fmt.format(kpis[key]), className="kpi-value", id=kpi_id(key)),
             ]
         )
-        cols.append(dbc.Col(dbc.Card(body, className="kpi-card shadow-sm"), md=4, lg=2, className="mb-3"))
+        cols.append(dbc.Col(dbc.Card(body, className="kpi-card shadow-sm"), md=4, xl=2, className="mb-3"))
     return dbc.Row(cols)
 
 

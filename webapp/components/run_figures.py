@@ -83,25 +83,23 @@ def size_deltas(comparison: dict, *, run_a: int, run_b: int) -> list[dict]:
     ]
 
 
-def run_axis_label(run_id: int, as_of: pd.Timestamp | None, created_at: pd.Timestamp) -> str:
-    when = as_of if as_of is not None and not pd.isna(as_of) else created_at
-    return f"#{run_id} {when:%Y-%m-%d}"
-
-
 def sizes_over_time(sizes: pd.DataFrame) -> go.Figure:
-    """Stacked areas of segment sizes, one step per finished run (ordered by as-of date).
+    """Segment sizes of comparable runs at their as-of dates: one line per label, true sizes.
 
-    ``sizes`` has run_id, name, as_of, created_at, label, size. Runs are categories on the x
-    axis, so two runs with the same as-of date stay two steps; a label absent from a run is 0.
+    ``sizes`` has run_id, name, as_of, created_at, label, size, for runs of one family (the
+    caller picks them: other presets or k split customers differently). Not stacked: each point
+    is a segment's own size. Of runs sharing an as-of date the newest created one is drawn; a
+    label absent from a run has 0 customers in it.
     """
     if sizes.empty:
         return empty_figure("No finished run yet.")
-    runs = sizes.drop_duplicates("run_id").sort_values(["as_of", "run_id"], na_position="last")
-    order = [run_axis_label(r.run_id, r.as_of, r.created_at) for r in runs.itertuples()]
-    names = dict(zip(order, runs["name"].fillna(""), strict=True))
-    frame = sizes.assign(run=[run_axis_label(r.run_id, r.as_of, r.created_at) for r in sizes.itertuples()])
-    table = frame.pivot_table(index="run", columns="label", values="size", aggfunc="sum", fill_value=0)
-    table = table.reindex(order, fill_value=0)
+    runs = sizes.drop_duplicates("run_id").sort_values(["as_of", "created_at", "run_id"])
+    runs = runs.drop_duplicates("as_of", keep="last")
+    frame = sizes[sizes["run_id"].isin(runs["run_id"])]
+    table = frame.pivot_table(index="as_of", columns="label", values="size", aggfunc="sum", fill_value=0)
+    table = table.reindex(runs["as_of"], fill_value=0)
+    names = [n if isinstance(n, str) else "" for n in runs["name"]]  # None arrives as NaN
+    runs_text = [f"run #{i} {n}".rstrip() for i, n in zip(runs["run_id"], names, strict=True)]
     fig = go.Figure()
     for label in table.columns:
         fig.add_trace(
@@ -110,15 +108,15 @@ def sizes_over_time(sizes: pd.DataFrame) -> go.Figure:
                 y=[int(v) for v in table[label]],
                 name=label,
                 mode="lines+markers",
-                stackgroup="sizes",
-                customdata=[names[r] for r in table.index],
-                hovertemplate=f"{label}: %{{y:,}}<br>%{{x}} %{{customdata}}<extra></extra>",
+                customdata=runs_text,
+                hovertemplate=f"{label}: %{{y:,}} customers<br>as of %{{x|%Y-%m-%d}}, %{{customdata}}"
+                "<extra></extra>",
             )
         )
     fig.update_layout(
         template="plotly_white",
-        xaxis={"title": "run (as-of date)", "type": "category"},
-        yaxis_title="customers",
+        xaxis={"title": "as-of date", "type": "date"},
+        yaxis={"title": "customers", "rangemode": "tozero"},
         legend_title="segment",
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=420,

@@ -11,16 +11,26 @@ from webapp.components.grids import column, data_grid, number_column
 from webapp.components.trend_figures import loading_figure  # built once, a plain dict
 
 HISTORY_COLUMNS = [
-    number_column("id", "Run", maxWidth=90),
+    number_column("id", "Run", maxWidth=90, ident=True),
     column("name", "Name"),
-    column("created_at", "Created (UTC)"),
+    column("created_at", "Created (UTC)", tooltipField="created_at", minWidth=165),
     column("as_of", "As of"),
     column("preset", "Preset", maxWidth=120),
     number_column("k", "k", maxWidth=80),
     number_column("n_customers", "Customers"),
     number_column("silhouette", "Silhouette"),
     column("status", "Status", maxWidth=110),
-    column("error", "Error", flex=2),
+    # Long errors wrap (the row grows) and show whole on hover: truncated they said nothing.
+    column(
+        "error",
+        "Error",
+        flex=2,
+        minWidth=220,
+        tooltipField="error",
+        wrapText=True,
+        autoHeight=True,
+        cellStyle={"lineHeight": "1.4", "paddingTop": "10px", "paddingBottom": "10px"},
+    ),
 ]
 
 DELTA_COLUMNS = [
@@ -121,6 +131,10 @@ def runs_layout(init: dict) -> html.Div:
             _card("History", data_grid("runs-history-grid", HISTORY_COLUMNS, height=320)),
             new_run_card(),
             compare_card(),
-            _card("Segment sizes over time", graph("runs-sizes", loading_figure())),
+            _card(
+                "Segment sizes over time",
+                html.P(id="runs-sizes-caption", className="small text-body-secondary"),
+                graph("runs-sizes", loading_figure()),
+            ),
         ]
     )

@@ -85,12 +85,14 @@ def k_sweep_figure(k_sweep: pd.DataFrame, chosen_k: int | None) -> go.Figure:
         )
     fig.update_layout(
         template="plotly_white",
-        margin=MARGIN,
+        margin={**MARGIN, "t": 50},  # the "chosen k" note clear of the toolbar
         height=320,
         xaxis={"title": "k (number of segments)", "dtick": 1},
         yaxis={"title": "Inertia"},
         yaxis2={"title": "Silhouette", "overlaying": "y", "side": "right", "showgrid": False},
-        legend={"orientation": "h", "y": 1.15, "x": 0},
+        # Below the plot: above it, on a phone, the legend, the "chosen k" note and the toolbar
+        # were drawn over one another.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0},
     )
     return fig
 
@@ -104,13 +106,19 @@ def score_grid(counts: pd.DataFrame) -> pd.DataFrame:
     return grid.reindex(index=list(SCORES)[::-1], columns=list(SCORES)).fillna(0).astype("int64")
 
 
+def _two_lines(name: str) -> str:
+    """ "Potential Loyalists" -> "Potential<br>Loyalists": long names fit a cell at a readable size."""
+    head, _, tail = name.rpartition(" ")
+    return f"{head}<br>{tail}" if head and len(name) > 10 else name
+
+
 def score_grid_figure(counts: pd.DataFrame) -> go.Figure:
     """The R x F score grid as a heatmap; each cell names its RFM segment and its customers."""
     grid = score_grid(counts)
     if int(grid.to_numpy().sum()) == 0:
         return empty_figure("No scored customers in this run")
     names = load_segment_map()
-    text = [[f"{names[(r, f)]}<br>{grid.loc[r, f]:,}" for f in grid.columns] for r in grid.index]
+    text = [[f"{_two_lines(names[(r, f)])}<br>{grid.loc[r, f]:,}" for f in grid.columns] for r in grid.index]
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(),
@@ -118,6 +126,8 @@ def score_grid_figure(counts: pd.DataFrame) -> go.Figure:
             y=[f"R{r}" for r in grid.index],
             text=text,
             texttemplate="%{text}",
+            # A fixed size: left to fit the cells, Plotly shrank "Potential Loyalists" to ~6 px.
+            textfont={"size": 11},
             colorscale="Blues",
             hovertemplate="%{y} %{x}: %{z:,} customers<extra></extra>",
             showscale=False,
@@ -127,7 +137,9 @@ def score_grid_figure(counts: pd.DataFrame) -> go.Figure:
         template="plotly_white",
         margin=MARGIN,
         height=420,
-        xaxis={"title": "Frequency score (5 = most orders)", "type": "category", "side": "top"},
-        yaxis={"title": "Recency score (5 = most recent)", "type": "category"},
+        # The axis title at the bottom: at the top the toolbar (modebar) covered it.
+        xaxis={"title": "Frequency score (5 = most orders)", "type": "category"},
+        # Reversed: a category axis draws its first row (R5) at the bottom, not on top.
+        yaxis={"title": "Recency score (5 = most recent)", "type": "category", "autorange": "reversed"},
     )
     return fig

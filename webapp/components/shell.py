@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, State, clientside_callback, html
 from flask import has_request_context, session
 
 # The navigation order is fixed; a link shows once its page module is registered.
@@ -39,18 +39,45 @@ def navbar(user: str | None) -> dbc.Navbar:
                 className="d-flex mb-0",
             ),
         ]
+    # Below the md breakpoint the links fold behind a toggler: on a phone they took ~200 px.
+    menu = dbc.Collapse(
+        [
+            dbc.Nav(links, navbar=True, className="me-auto"),
+            html.Div(right, className="d-flex align-items-center"),
+        ],
+        id="nav-collapse",
+        navbar=True,
+        is_open=False,
+    )
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand("Customer segments", href="/"),
-                dbc.Nav(links, navbar=True, className="me-auto"),
-                html.Div(right, className="d-flex align-items-center"),
+                dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
+                menu,
             ],
             fluid=True,
         ),
         color="dark",
         dark=True,
+        expand="md",
     )
+
+
+# In the browser (no server round trip): the toggler opens and closes the menu; following a
+# link closes it, or it would stay open over the next page on a phone.
+clientside_callback(
+    """function(n, path, open) {
+        const ctx = window.dash_clientside.callback_context;
+        const byToggler = ctx.triggered.some(t => t.prop_id === "nav-toggler.n_clicks");
+        return byToggler ? !open : false;
+    }""",
+    Output("nav-collapse", "is_open"),
+    Input("nav-toggler", "n_clicks"),
+    Input("_pages_location", "pathname"),
+    State("nav-collapse", "is_open"),
+    prevent_initial_call=True,
+)
 
 
 def app_shell() -> html.Div:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -26,17 +27,51 @@ def _layout(fig: go.Figure, **extra: Any) -> go.Figure:
     return fig
 
 
-def monthly_sales_figure(by_month: pd.DataFrame) -> go.Figure:
+def partial_months(months: list[str], first: date | None, last: date | None) -> dict[str, str]:
+    """'YYYY-MM' -> "1-9 Dec" for a first or last month the data covers only in part."""
+    notes: dict[str, str] = {}
+    if not months or first is None or last is None:
+        return notes
+    for month, day in ((months[0], first), (months[-1], last)):
+        start = pd.Period(month, freq="M")
+        if day.strftime("%Y-%m") != month:
+            continue
+        # Covered from the first day of data (or the 1st) to the last day (or the month's end).
+        lo = first.day if month == months[0] and first.strftime("%Y-%m") == month else 1
+        hi = last.day if month == months[-1] and last.strftime("%Y-%m") == month else start.days_in_month
+        if lo > 1 or hi < start.days_in_month:
+            notes[month] = f"{lo}-{hi} {start.strftime('%b')}"
+    return notes
+
+
+def monthly_sales_figure(
+    by_month: pd.DataFrame, first: date | None = None, last: date | None = None
+) -> go.Figure:
     """Revenue per month as bars, orders as a line on a second axis (seasonality at a glance).
 
-    ``by_month``: month ('YYYY-MM'), revenue, orders (analytics.trends.sales_by_month).
+    ``by_month``: month ('YYYY-MM'), revenue, orders (analytics.trends.sales_by_month);
+    ``first``/``last``: the first and last day with sales. A month they cut short (the data
+    ends on 9 December 2011) is hatched and labelled "1-9 Dec", so it does not read as a slump.
     """
     if by_month.empty or not by_month["orders"].any():
         return empty_figure("No sales in this selection")
     months = by_month["month"].tolist()
+    notes = partial_months(months, first, last)
+    hover = [f" (partial month: {notes[m]} only)" if m in notes else "" for m in months]
     fig = go.Figure(
         [
-            go.Bar(x=months, y=by_month["revenue"], name="Revenue", marker_color=REVENUE_COLOUR),
+            go.Bar(
+                x=months,
+                y=by_month["revenue"],
+                name="Revenue",
+                marker={
+                    "color": REVENUE_COLOUR,
+                    "opacity": [0.5 if m in notes else 1.0 for m in months],
+                    "pattern": {"shape": ["/" if m in notes else "" for m in months]},
+                },
+                customdata=hover,
+                hovertemplate="%{x}: %{y:,.0f}%{customdata}<extra>Revenue</extra>",
+            ),
             go.Scatter(
                 x=months,
                 y=by_month["orders"],
@@ -44,9 +79,20 @@ def monthly_sales_figure(by_month: pd.DataFrame) -> go.Figure:
                 mode="lines+markers",
                 yaxis="y2",
                 line={"color": ORDERS_COLOUR},
+                customdata=hover,
+                hovertemplate="%{x}: %{y:,} orders%{customdata}<extra>Orders</extra>",
             ),
         ]
     )
+    for month, note in notes.items():
+        fig.add_annotation(
+            x=month,
+            y=float(by_month.loc[by_month["month"] == month, "revenue"].iloc[0]),
+            text=note,
+            showarrow=False,
+            yshift=10,
+            font={"size": 11},
+        )
     return _layout(
         fig,
         xaxis={"type": "category", "title": None},

@@ -19,15 +19,17 @@ from webapp.campaign_data import (
     run_option,
     shown_ids,
 )
-from webapp.campaign_inputs import CampaignQuery, campaign_query, from_url
+from webapp.campaign_inputs import CampaignQuery, campaign_query, filter_problems, from_url
 from webapp.components.campaign_form import campaign_form, campaign_list_card
 from webapp.components.campaign_views import (
     SHOWN_SUMMARY_JS,
     country_options,
     grid_rows,
-    keep_valid,
     label_options,
+    problems_notice,
     segment_options,
+    with_code,
+    with_unknown,
 )
 from webapp.components.url_sync import sync_url
 from webapp.runtime import app_engine
@@ -91,14 +93,16 @@ def load_runs(init):
     ids = {r["id"] for r in runs}
     since = q.since if q.since in ids else None
     if not runs:
-        return options, None, options, None, html.Div(NO_RUNS, className="alert alert-info")
+        return options, None, options, None, html.Div(with_code(NO_RUNS), className="alert alert-info")
     if q.run is not None and q.run not in ids:
         notice = html.Div(
             f"Run {q.run} does not exist or has not finished; choose another run.",
             className="alert alert-warning",
             id="campaigns-unknown-run",
         )
-        return options, None, options, since, notice
+        # The field names the run the list is for (none), not a default it is not showing.
+        missing = {"label": f"#{q.run} (not found)", "value": q.run, "disabled": True}
+        return [*options, missing], q.run, options, since, notice
     return options, q.run or runs[0]["id"], options, since, None
 
 
@@ -130,11 +134,12 @@ def load_choices(run, init, segments, countries, moved_to, loaded):
     else:  # first load: the choices come from the URL
         segments, countries, moved_to = list(q.segments), list(q.countries), q.moved_to
     to_value = moved_to if moved_to in labels else None
+    # Unknown segments and countries stay chosen (marked) so the list refuses them visibly.
     return (
-        seg_opts,
-        keep_valid(segments, seg_opts),
-        countries_opts,
-        keep_valid(countries, countries_opts),
+        with_unknown(segments, seg_opts),
+        segments,
+        with_unknown(countries, countries_opts),
+        countries,
         to_opts,
         to_value,
     )
@@ -166,19 +171,27 @@ def _query(*values: object) -> CampaignQuery:
     return campaign_query(**dict(zip(CampaignQuery.__dataclass_fields__, values, strict=True)))
 
 
+def _problems(*values: object) -> list[str]:
+    return filter_problems(**dict(zip(CampaignQuery.__dataclass_fields__, values, strict=True)))
+
+
 @callback(
     Output("campaigns-grid", "rowData"),
     Output("campaigns-message", "children"),
     Output("campaigns-query", "data"),
+    Output("campaigns-export", "disabled"),
     *FILTERS,
 )
 def show_list(*values):
     q = _query(*values)
+    problems = _problems(*values)
+    if problems:  # nobody rather than a list broader than the filters on screen
+        return [], problems_notice(problems), no_update, True
     if q.run is None:
-        return [], None, no_update
+        return [], None, no_update, True
     listing = build_list(engine=app_engine(), query=q)
-    message = html.Div(listing.message, className="alert alert-warning") if listing.message else None
-    return grid_rows(listing.frame), message, q.query_string()
+    message = listing.message and html.Div(with_code(listing.message), className="alert alert-warning")
+    return grid_rows(listing.frame), message, q.query_string(), bool(listing.message)
 
 
 clientside_callback(
@@ -191,6 +204,7 @@ clientside_callback(
 
 @callback(
     Output("campaigns-download", "data"),
+    Output("campaigns-export-note", "children"),
     Input("campaigns-export", "n_clicks"),
     *[State(i.component_id, i.component_property) for i in FILTERS],
     State("campaigns-shown", "data"),
@@ -198,16 +212,18 @@ clientside_callback(
 )
 def export_shown(n_clicks, *values):
     *filters, shown = values
+    if not n_clicks:
+        return no_update, no_update
     q = _query(*filters)
-    if not n_clicks or q.run is None:
-        return no_update
-    listing = build_list(engine=app_engine(), query=q)
-    if listing.message:
-        return no_update
+    problems = _problems(*filters)
+    listing = build_list(engine=app_engine(), query=q) if q.run is not None and not problems else None
+    reason = "; ".join(problems) or (listing.message if listing else "choose a run")
+    if listing is None or listing.message:
+        return no_update, f"Nothing exported: {reason.rstrip('.')}."
     # The CSV holds the rows the grid shows (after its own sorting and filtering), read again
     # from the database: the browser only says which customers, never what they contain.
     text = export_csv(listing, shown_ids(shown))
-    return dcc.send_string(text, f"campaign-run-{listing.run_id}.csv", type="text/csv")
+    return dcc.send_string(text, f"campaign-run-{listing.run_id}.csv", type="text/csv"), None
 
 
 sync_url("campaigns-query", "campaigns-url-sync")

@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from webapp.components.figures import graph
+from webapp.components.figures import empty_figure, graph
 from webapp.components.overview_views import kpi_cards
 from webapp.components.trend_figures import loading_figure
 from webapp.overview_data import (
@@ -147,25 +147,38 @@ def show_choices(_trigger: str, selected):
     return options, None, {}, first, last, last
 
 
+REVERSED_RANGE = "The start date is after the end date: choose a start on or before the end."
+
+
 @callback(Output("overview-kpis", "children"), *FILTERS)
 def show_kpis(start, end, country):
-    kpis, _version = overview_piece("kpis", parse_filters(start, end, country))
+    filters = parse_filters(start, end, country)
+    if filters.reversed:  # no figures for a range other than the one on screen
+        return dbc.Alert(REVERSED_RANGE, color="warning", id="overview-range-problem")
+    kpis, _version = overview_piece("kpis", filters)
     return kpi_cards(kpis)
+
+
+def _figure(piece: str, start, end, country):  # noqa: ANN001, ANN202 - browser values
+    filters = parse_filters(start, end, country)
+    if filters.reversed:
+        return empty_figure("The start date is after the end date").to_plotly_json()
+    return overview_view(piece, filters)
 
 
 @callback(Output("overview-by-month", "figure"), *FILTERS)
 def show_by_month(start, end, country):
-    return overview_view("by_month", parse_filters(start, end, country))
+    return _figure("by_month", start, end, country)
 
 
 @callback(Output("overview-by-country", "figure"), *FILTERS)
 def show_by_country(start, end, country):
-    return overview_view("by_country", parse_filters(start, end, country))
+    return _figure("by_country", start, end, country)
 
 
 @callback(Output("overview-frequency", "figure"), *FILTERS)
 def show_frequency(start, end, country):
-    return overview_view("frequency", parse_filters(start, end, country))
+    return _figure("frequency", start, end, country)
 
 
 # The selection goes into the address bar without a page reload (history.replaceState), so the

@@ -9,19 +9,23 @@ from sqlalchemy.orm import Session
 
 from analytics.segment_history import segment_sizes
 from webapp.browser_values import as_int
-from webapp.campaign_data import finished_runs, run_option
 from webapp.components.figures import empty_figure
 from webapp.components.run_figures import migration_heatmap, migration_sankey, size_deltas, sizes_over_time
 from webapp.components.run_layout import runs_layout
 from webapp.components.url_sync import sync_url
+from webapp.overview_data import OverviewFilters, overview_piece
 from webapp.run_actions import (
     BadRunRequest,
+    as_of_bounds,
+    check_as_of,
     compare_runs,
     default_pair,
+    family_sizes,
     history_rows,
     parse_new_run,
     start_run,
 )
+from webapp.run_choice import finished_runs, run_option
 from webapp.runtime import app_engine
 
 dash.register_page(__name__, path="/runs", name="Runs", title="Runs - Customer segments", order=40)
@@ -33,16 +37,36 @@ def layout(a: object = None, b: object = None, **_query: object) -> html.Div:
     return runs_layout({"a": as_int(a, minimum=1), "b": as_int(b, minimum=1)})
 
 
-@callback(
-    Output("runs-history-grid", "rowData"),
-    Output("runs-sizes", "figure"),
-    Input("runs-refresh", "data"),
-)
+@callback(Output("runs-history-grid", "rowData"), Input("runs-refresh", "data"))
 def show_history(_refresh):
     with Session(app_engine()) as session:
-        rows = history_rows(session=session)
+        return history_rows(session=session)
+
+
+@callback(
+    Output("runs-sizes", "figure"),
+    Output("runs-sizes-caption", "children"),
+    Input("runs-refresh", "data"),
+    Input("runs-b", "value"),
+)
+def show_sizes(_refresh, b):
+    """Sizes over time of the runs comparable with run B (same preset and k)."""
+    with Session(app_engine()) as session:
+        runs = finished_runs(session=session)
         sizes = segment_sizes(session=session)
-    return rows, sizes_over_time(sizes)
+    sizes, caption = family_sizes(sizes, runs, as_int(b, minimum=1))
+    return sizes_over_time(sizes), caption
+
+
+def _as_of_bounds():  # noqa: ANN202
+    return as_of_bounds(overview_piece("kpis", OverviewFilters())[0])  # cached per data version
+
+
+@callback(Output("runs-as-of", "min"), Output("runs-as-of", "max"), Input("runs-refresh", "data"))
+def limit_as_of(_refresh):
+    """The date picker offers only as-of dates inside the data."""
+    low, high = _as_of_bounds()
+    return (low.isoformat() if low else None), (high.isoformat() if high else None)
 
 
 @callback(
@@ -66,12 +90,13 @@ def load_pair(_refresh, init, current_a, current_b):
     init = init if isinstance(init, dict) else {}  # sent back by the browser: checked below
     wanted = [as_int(v, minimum=1) for v in (current_a or init.get("a"), current_b or init.get("b"))]
     unknown = [str(v) for v in wanted if v is not None and v not in ids]
-    default_a, default_b = default_pair(runs)
-    a = wanted[0] if wanted[0] in ids else default_a
-    b = wanted[1] if wanted[1] in ids else default_b
+    a, b = default_pair(runs, *(v if v in ids else None for v in wanted))
     if unknown:
         message = f"Run {' and '.join(unknown)} does not exist or has not finished; showing other runs."
         return options, a, options, b, _note(message, "warning", "runs-unknown-run")
+    if len(runs) == 1:  # not compared with itself (an index of 1.000 that says nothing)
+        only = f"Only one finished run so far (#{runs[0]['id']}): start another run above to compare."
+        return options, None, options, b, _note(only, "info", "runs-only-one")
     return options, a, options, b, None
 
 
@@ -90,8 +115,8 @@ def _note(text: str, color: str, id_: str | None = None) -> dbc.Alert:
 )
 def show_comparison(a, b):
     run_a, run_b = as_int(a, minimum=1), as_int(b, minimum=1)
-    if run_a is None or run_b is None:
-        blank = empty_figure("Pick two finished runs.")
+    if run_a is None or run_b is None or run_a == run_b:
+        blank = empty_figure("Pick two different finished runs.")
         return blank, blank, None, [], no_update
     try:
         result = compare_runs(app_engine(), run_a, run_b)
@@ -141,13 +166,14 @@ def start_new_run(set_progress, n_clicks, preset, k, as_of, name, refresh):
         return no_update, no_update
     try:
         request = parse_new_run(preset, k, as_of, name)
+        check_as_of(request.as_of, _as_of_bounds())  # the picker's bounds, checked again here
     except BadRunRequest as exc:
         return _note(str(exc), "danger", "runs-start-error"), no_update
     set_progress(("segmenting customers...",))
     run_id, error = start_run(app_engine(), request)
     refreshed = (refresh if isinstance(refresh, int) else 0) + 1
-    if error and run_id is None:
-        return _note(f"Not started: {error}", "danger", "runs-start-error"), no_update
+    if run_id is None:
+        return _note(f"Run not started: {error}", "danger", "runs-start-error"), no_update
     if error:
         return _note(f"Run {run_id} failed: {error}", "danger", "runs-start-error"), refreshed
     return _note(f"Run {run_id} finished.", "success", "runs-start-done"), refreshed

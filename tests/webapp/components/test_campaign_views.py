@@ -4,7 +4,7 @@ import pandas as pd
 
 from analytics.export import CSV_COLUMNS
 from analytics.segment_map import SEGMENT_GRID
-from webapp.components.campaign_views import grid_rows, keep_valid, segment_options
+from webapp.components.campaign_views import grid_rows, segment_options, with_code, with_unknown
 
 
 def test_grid_rows_have_the_csv_columns_and_text_timestamps():
@@ -47,7 +47,9 @@ def test_segment_options_list_cluster_labels_then_rfm_segments():
     assert [o["value"] for o in options[2:]] == [f"rfm:{name}" for name in SEGMENT_GRID]
 
 
-def test_keep_valid():
-    options = [{"value": "a"}, {"value": "b"}]
-    assert keep_valid(["b", "z", "a"], options) == ["b", "a"]
-    assert keep_valid("a", options) == []
+def test_unknown_choices_stay_visible_and_commands_show_as_code():
+    options = [{"label": "A", "value": "a"}, {"label": "B", "value": "b"}]
+    assert with_unknown(["b", "z"], options) == [*options, {"label": "z (unknown)", "value": "z"}]
+    assert with_unknown([], options) == options
+    parts = with_code("start one (or run `segments run`).")
+    assert parts[0] == "start one (or run " and parts[1].children == "segments run" and parts[2] == ")."

@@ -59,24 +59,25 @@ def test_size_deltas():
     ]
 
 
-def test_sizes_over_time_stacks_labels_per_run_in_as_of_order():
+def test_sizes_over_time_draws_true_sizes_at_as_of_dates():
     sizes = pd.DataFrame(
         {
             "run_id": [5, 5, 2, 2, 7],
             "name": ["later", "later", "early", "early", None],
             "as_of": pd.to_datetime(["2011-12-10", "2011-12-10", "2011-11-01", "2011-11-01", "2011-12-10"]),
-            "created_at": pd.to_datetime(["2026-01-01"] * 5),
+            "created_at": pd.to_datetime(["2026-01-01"] * 4 + ["2026-01-02"]),
             "label": ["A", "C", "A", "B", "A"],
             "size": [3, 6, 9, 6, 15],
         }
     )
     fig = sizes_over_time(sizes)
-    assert [t.name for t in fig.data] == ["A", "B", "C"]
-    # Same as-of date, two runs: two steps, ordered by id.
-    assert list(fig.data[0].x) == ["#2 2011-11-01", "#5 2011-12-10", "#7 2011-12-10"]
-    assert [list(t.y) for t in fig.data] == [[9, 3, 15], [6, 0, 0], [0, 6, 0]]
-    assert {t.stackgroup for t in fig.data} == {"sizes"}
-    assert list(fig.data[0].customdata) == ["early", "later", ""]
+    assert [t.name for t in fig.data] == ["A", "B"]  # C only in run 5, which is not drawn
+    # One point per as-of date (was: one category per run, so re-runs looked like time steps);
+    # of runs 5 and 7 (same as-of date) the newest created, run 7, is drawn.
+    assert [str(x)[:10] for x in fig.data[0].x] == ["2011-11-01", "2011-12-10"]
+    assert [list(t.y) for t in fig.data] == [[9, 15], [6, 0]]
+    assert {t.stackgroup for t in fig.data} == {None}  # sizes, not running totals
+    assert list(fig.data[0].customdata) == ["run #2 early", "run #7"]
 
 
 def test_sizes_over_time_without_runs():

@@ -56,7 +56,9 @@ def test_k_sweep_curves_with_the_chosen_k_marked():
 
 def test_k_sweep_of_a_run_with_fixed_k_explains_itself():
     fig = k_sweep_figure(SWEEP.iloc[0:0], 4)
-    assert len(fig.data) == 0 and "fixed at 4" in fig.layout.annotations[0].text
+    text = fig.layout.annotations[0].text
+    assert len(fig.data) == 0 and "fixed at 4" in text
+    assert all(len(line) <= 44 for line in text.split("<br>"))  # wraps: one line was cut off on a phone
 
 
 COUNTS = pd.DataFrame({"r_score": [5, 5, 1], "f_score": [5, 1, 1], "customers": [7, 2, 3]})
@@ -76,8 +78,12 @@ def test_score_grid_figure_names_segments_and_counts():
     (heat,) = fig.data
     assert heat.type == "heatmap" and list(heat.y) == ["R5", "R4", "R3", "R2", "R1"]
     assert heat.z[0][4] == 7 and heat.z[4][0] == 3
-    assert heat.text[0][4] == "Champions<br>7" and heat.text[0][0] == "New Customers<br>2"
+    assert heat.text[0][4] == "Champions<br>7" and heat.text[0][0] == "New<br>Customers<br>2"
     assert heat.text[4][0] == "Hibernating<br>3"
+    # Readable at 1280 px (Plotly fitted the text to ~6 px) and clear of the toolbar (the x axis
+    # title sat under it at the top); R5 drawn on top.
+    assert heat.textfont.size == 11 and fig.layout.xaxis.side != "top"
+    assert fig.layout.yaxis.autorange == "reversed"
     assert score_grid_figure(COUNTS.iloc[0:0]).layout.annotations
 
 

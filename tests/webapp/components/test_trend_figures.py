@@ -1,8 +1,15 @@
 """Overview figure builders: traces, axes and empty states from small hand-made frames."""
 
+from datetime import date
+
 import pandas as pd
 
-from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
+from webapp.components.trend_figures import (
+    country_figure,
+    frequency_figure,
+    monthly_sales_figure,
+    partial_months,
+)
 
 BY_MONTH = pd.DataFrame(
     {"month": ["2010-12", "2011-01", "2011-02"], "revenue": [100.0, 0.0, 250.5], "orders": [3, 0, 5]}
@@ -17,6 +24,24 @@ def test_monthly_sales_bars_revenue_and_lines_orders_on_a_second_axis():
     assert line.type == "scatter" and line.yaxis == "y2" and list(line.y) == [3, 0, 5]
     # Months are categories, so an empty month keeps its slot (seasonality stays readable).
     assert fig.layout.xaxis.type == "category" and fig.layout.yaxis2.overlaying == "y"
+
+
+def test_a_month_cut_short_is_hatched_labelled_and_said_in_the_hover():
+    fig = monthly_sales_figure(BY_MONTH, date(2010, 12, 1), date(2011, 2, 9))
+    bars, line = fig.data
+    # Was drawn like a full month: the data's last 9 days looked like a sales collapse.
+    assert list(bars.marker.pattern.shape) == ["", "", "/"] and list(bars.marker.opacity) == [1, 1, 0.5]
+    assert [a.text for a in fig.layout.annotations] == ["1-9 Feb"] and fig.layout.annotations[
+        0
+    ].x == "2011-02"
+    assert list(bars.customdata) == ["", "", " (partial month: 1-9 Feb only)"] == list(line.customdata)
+    assert "%{customdata}" in bars.hovertemplate
+    assert partial_months(["2010-12", "2011-01"], date(2010, 12, 5), date(2011, 1, 31)) == {
+        "2010-12": "5-31 Dec"
+    }
+    assert partial_months(["2010-12"], date(2010, 12, 13), date(2010, 12, 14)) == {"2010-12": "13-14 Dec"}
+    assert partial_months(["2011-01"], date(2011, 1, 1), date(2011, 1, 31)) == {}
+    assert not monthly_sales_figure(BY_MONTH).layout.annotations  # no dates, no claim
 
 
 def test_monthly_sales_without_orders_says_so():
