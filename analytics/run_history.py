@@ -40,14 +40,19 @@ def list_runs(*, session: Session) -> list[dict[str, Any]]:
 
 
 def resolve_run(*, session: Session, ref: str | int) -> int:
-    """A run id from an id, ``latest`` (newest finished run) or a run name (newest of that name)."""
+    """A run id from an id, ``latest`` or a run name (newest of that name).
+
+    ``latest`` is the finished run with the latest as-of date (ties: the newest), as in the web
+    app's pickers: an old snapshot made today is not the latest data.
+    """
     text = str(ref).strip()
     if text.isascii() and text.isdigit():
         # An id beyond the integer column is no run (the database would refuse the comparison).
         number = int(text)
         run_id = session.scalar(select(Run.id).where(Run.id == number)) if number < 2**31 else None
     elif text == "latest":
-        run_id = session.scalar(select(Run.id).where(Run.status == RUN_FINISHED).order_by(Run.id.desc()))
+        newest = (Run.as_of.desc(), Run.created_at.desc(), Run.id.desc())
+        run_id = session.scalar(select(Run.id).where(Run.status == RUN_FINISHED).order_by(*newest).limit(1))
     else:
         run_id = session.scalar(select(Run.id).where(Run.name == text).order_by(Run.id.desc()))
     if run_id is None:

@@ -95,6 +95,13 @@ def test_errors_are_one_line(engine, db_url):
     assert [r["status"] for r in listed] == ["failed"]  # --k 1 and the far date never started a run
 
 
+def test_latest_is_the_run_of_the_latest_data_not_the_newest_made(engine, db_url):
+    load_store(engine)
+    december = run_json(db_url, "--preset", "reference", "--k", "3", "--as-of", "2011-12-10")["run_id"]
+    run_json(db_url, "--preset", "reference", "--k", "3", "--as-of", "2011-10-03")
+    assert json.loads(invoke("show", "latest", "--db", db_url, "--json").output)["run_id"] == december
+
+
 def test_requests_that_could_only_fail_are_refused_and_store_nothing(engine, db_url):
     empty = CliRunner().invoke(cli, ["run", "--db", db_url])
     assert empty.exit_code == 2 and empty.output.startswith("error: no transactions yet: import a file first")
