@@ -7,13 +7,18 @@ next ones (in any gunicorn worker on this machine) read the pickled result from 
 - Anything computed from transactions uses ``version=data_version(session=s)``, which changes
   whenever an import batch is added or finishes.
 - Anything computed from a stored run can use the run id alone (runs are immutable).
+
+Every key also holds a fingerprint of the code, so results (figures included) cached by an
+older release are not served by a newer one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import diskcache
@@ -48,8 +53,23 @@ def data_version(*, session: Session) -> str:
     return f"{count}:{last_id}:{last_finished}"
 
 
+def code_fingerprint(roots: Iterable[Path]) -> str:
+    """Changes when a module under ``roots`` is added, removed or rewritten (names, sizes and
+    modification times: a stat per file, no reading)."""
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
+_PACKAGES = Path(__file__).resolve().parent.parent
+CODE_VERSION = code_fingerprint(_PACKAGES / name for name in ("analytics", "db", "webapp"))
+
+
 def cache_key(name: str, params: Any, version: str) -> str:
-    return json.dumps([name, version, params], sort_keys=True, default=str)
+    return json.dumps([name, CODE_VERSION, version, params], sort_keys=True, default=str)
 
 
 def cached(

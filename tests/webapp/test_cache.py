@@ -42,3 +42,23 @@ def test_cache_is_shared_between_processes_handles(make_app):
 def test_cache_key_is_order_independent():
     assert cache.cache_key("x", {"a": 1, "b": 2}, "v") == cache.cache_key("x", {"b": 2, "a": 1}, "v")
     assert cache.cache_key("x", {"a": 1}, "v") != cache.cache_key("x", {"a": 1}, "w")
+
+
+def test_results_of_older_code_are_not_served(tmp_path):
+    """A key holds the code's fingerprint: a deployed change does not show figures cached before."""
+    import os
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    module = package / "sub" / "figures.py"
+    module.write_text("SIZE = 1\n")
+    before = cache.code_fingerprint([package])
+    assert cache.code_fingerprint([package]) == before
+    module.write_text("SIZE = 22\n")
+    changed = cache.code_fingerprint([package])
+    assert changed != before
+    os.utime(module, ns=(1, 1))  # same size, other time: an edit undone by hand, a reinstall
+    assert cache.code_fingerprint([package]) != changed
+    (package / "new.py").write_text("")
+    assert cache.code_fingerprint([package]) not in (before, changed)
+    assert cache.CODE_VERSION in cache.cache_key("trends", {}, "1:1:x")
