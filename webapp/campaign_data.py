@@ -14,7 +14,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from analytics.compare import moved
-from analytics.export import CSV_COLUMNS, Selection, campaign_list, split_segments, to_safe_csv
+from analytics.export import (
+    CSV_COLUMNS,
+    Selection,
+    campaign_list,
+    match_countries,
+    split_segments,
+    to_safe_csv,
+)
 from analytics.run_history import get_run, run_assignments
 from db.models import RUN_FINISHED, Run
 from webapp.browser_values import as_text
@@ -74,7 +81,8 @@ def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
     except ValueError as exc:
         text = str(exc)  # not str.capitalize(): it lowercases the names it quotes
         return CampaignList(run_id, message=text[:1].upper() + text[1:])
-    unknown = [c for c in query.countries if c not in set(assignments(engine, run_id)["country"].dropna())]
+    known = assignments(engine, run_id)["country"].dropna().unique()
+    countries, unknown = match_countries(query.countries, known)
     if unknown:  # a shared link may name one: listing everybody instead would be broader
         names = ", ".join(repr(c) for c in unknown)
         return CampaignList(run_id, message=f"Unknown country {names}: no customer of this run lives there.")
@@ -88,7 +96,7 @@ def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
     selection = Selection(
         labels,
         rfm_segments,
-        query.countries,
+        countries,
         query.min_spend,
         query.recency_min,
         query.recency_max,

@@ -9,7 +9,7 @@ import click
 from sqlalchemy.orm import Session
 
 from analytics.compare import compare_assignments, moved
-from analytics.export import Selection, campaign_list, split_segments, to_safe_csv
+from analytics.export import Selection, campaign_list, match_countries, split_segments, to_safe_csv
 from analytics.run_history import RunNotFound, get_run, resolve_run, run_assignments
 from webapp.cli_common import (
     UserError,
@@ -81,14 +81,13 @@ def _check_label(option: str, label: str, assignments, run_id: int) -> None:
 def _known_countries(countries: tuple[str, ...], assignments, run_id: int) -> tuple[str, ...]:
     """The run's spelling of each ``--country`` (any case); an unknown one is refused, since it
     would give an empty list that looks like an answer."""
-    spelled = {str(c).casefold(): c for c in assignments["country"].dropna().unique()}
-    out = []
-    for country in countries:
-        if country.casefold() not in spelled:
-            known = ", ".join(sorted(spelled.values())[:12])
-            raise UserError(f"--country {country!r}: no customer of run {run_id} is from there; e.g. {known}")
-        out.append(spelled[country.casefold()])
-    return tuple(out)
+    known = assignments["country"].dropna().unique()
+    matched, unknown = match_countries(countries, known)
+    if unknown:
+        examples = ", ".join(sorted(map(str, known))[:12])
+        where = f"no customer of run {run_id} is from there"
+        raise UserError(f"--country {unknown[0]!r}: {where}; e.g. {examples}")
+    return matched
 
 
 @click.command("export")

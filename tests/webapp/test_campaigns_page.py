@@ -211,3 +211,10 @@ def test_export_callback_needs_a_login_when_users_exist(make_app, engine):
     assert response.status_code == 200, response.get_data(as_text=True)
     content = response.get_json()["response"]["campaigns-download"]["data"]["content"]
     assert [r[0] for r in csv.reader(io.StringIO(content))][1:] == customers(1, 2, 3)
+
+
+def test_a_country_in_a_link_matches_in_any_case_as_on_the_command_line(page, engine):
+    _first, second = make_two_runs(engine)
+    exact = show(page, run=second, countries=["France"])[0]
+    lower = show(page, run=second, countries=["france"])[0]
+    assert exact and lower == exact
