@@ -45,3 +45,6 @@ def test_dockerfile_serves_wsgi_and_finds_migrations():
     assert '"webapp.wsgi:server"' in text and "pip install ." in text
     ignored = (REPO_ROOT / ".dockerignore").read_text().split()
     assert "migrations" not in ignored and "*.csv.gz" in ignored and ".git" in ignored
+    # docker compose reads secrets from .env: they must not be copied into the image or committed.
+    assert ".env" in ignored
+    assert ".env" in (REPO_ROOT / ".gitignore").read_text().split()
