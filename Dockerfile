@@ -15,6 +15,8 @@ RUN pip install . \
 USER segments
 
 EXPOSE 8050
+# Liveness only (/healthz does not touch the database): replacing the container cannot fix a
+# database outage, and the app recovers by itself. Load balancers should probe /readyz.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8050/healthz', timeout=4)"]
 # gthread workers: a callback waiting on the database does not hold up the other clients.

@@ -15,12 +15,13 @@ from db.settings import Settings
 from webapp.auth import PUBLIC_PATHS, install_auth
 from webapp.cache_dirs import job_cache_dir
 from webapp.components.shell import app_shell
+from webapp.db_unavailable import READY_PATH, install_db_unavailable
 from webapp.downloads import install_downloads
 from webapp.runtime import SETTINGS_KEY, remember_settings
 
 HERE = Path(__file__).resolve().parent
 EPHEMERAL_SECRET_KEY = "SEGMENTS_EPHEMERAL_SECRET"
-HEALTH_PATH = "/healthz"
+HEALTH_PATH = "/healthz"  # liveness: the process answers (no database; see READY_PATH)
 
 
 def upload_request_limit(upload_max_mb: int) -> int:
@@ -60,7 +61,8 @@ def create_app(
     server.secret_key = settings.secret_key or secrets.token_hex(32)
     server.config["MAX_CONTENT_LENGTH"] = upload_request_limit(settings.upload_max_mb)
     server.add_url_rule(HEALTH_PATH, "segments_health", lambda: Response("ok\n", mimetype="text/plain"))
-    install_auth(server, auth_required=auth_required, public_paths=PUBLIC_PATHS | {HEALTH_PATH})
+    install_auth(server, auth_required=auth_required, public_paths=PUBLIC_PATHS | {HEALTH_PATH, READY_PATH})
+    install_db_unavailable(server)
     install_downloads(server)
     if warm_cache:
         from webapp.warmup import install_warmer  # imports the cache, which imports this module

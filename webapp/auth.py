@@ -18,15 +18,17 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, redirect, request, session
 from markupsafe import escape
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from db.availability import describe, outage_cause
 from webapp.runtime import app_engine
 from webapp.users import authenticate, end_session, session_user, start_session, users_exist
 
 log = logging.getLogger(__name__)
 AUTH_MODE_KEY = "SEGMENTS_AUTH_REQUIRED"  # None: when users exist; True: always; False: never
 BUSY = "The database is busy (an import is running); please try again in a minute."
+UNAVAILABLE = "The database is unavailable at the moment; please try again shortly."
 NO_USERS = (
     "this dashboard requires a login and has no users yet: "
     "add one with `segments users add NAME` against its database"
@@ -114,13 +116,17 @@ def require_login() -> Response | None:
     return _refuse()
 
 
-def _refuse() -> Response:
-    wants_page = (
+def wants_page() -> bool:
+    """A browser asking for a page (not a callback, bundle or download): it gets HTML."""
+    return (
         request.method == "GET"
         and not request.path.startswith(API_PREFIXES)
         and request.accept_mimetypes.accept_html
     )
-    if wants_page:
+
+
+def _refuse() -> Response:
+    if wants_page():
         target = request.full_path if request.query_string else request.path
         return redirect(f"{request.script_root}/login?{urlencode({'next': target})}")
     return Response("login required\n", status=401, mimetype="text/plain")
@@ -151,10 +157,14 @@ def _login_form(*, error: str = "", next_path: str = "/", status: int = 200) -> 
 def login_view() -> Response:
     if request.method == "GET":
         error = ""
-        if current_app.config.get(AUTH_MODE_KEY) is True:
-            with Session(app_engine()) as s:
-                error = "" if users_exist(session=s) else NO_USERS[0].upper() + NO_USERS[1:] + "."
-        return _login_form(next_path=request.args.get("next", "/"), error=error)
+        status = 200
+        try:
+            if current_app.config.get(AUTH_MODE_KEY) is True:
+                with Session(app_engine()) as s:
+                    error = "" if users_exist(session=s) else NO_USERS[0].upper() + NO_USERS[1:] + "."
+        except (OperationalError, InterfaceError) as exc:
+            error, status = _outage_message(exc, "login page"), 503
+        return _login_form(next_path=request.args.get("next", "/"), error=error, status=status)
     next_path = safe_next(request.form.get("next"))
     expected = session.pop("login_csrf", None)
     sent = request.form.get("csrf_token", "")
@@ -169,9 +179,9 @@ def login_view() -> Response:
             token = start_session(session=s, username=username, lifetime=lifetime) if ok else None
             if token is not None:
                 end_session(session=s, token=session.get("sid"))  # the one this browser had
-    except OperationalError:  # SQLite: an import holds the only write lock
-        log.warning("login of %r refused: the database is busy", username)
-        return _login_form(error=BUSY, next_path=next_path, status=503)
+    except (OperationalError, InterfaceError) as exc:
+        error = _outage_message(exc, f"login of {username!r} refused")
+        return _login_form(error=error, next_path=next_path, status=503)
     if token is None:
         return _login_form(error="Wrong user name or password.", next_path=next_path, status=401)
     session.clear()  # a fresh session on login (no fixation)
@@ -181,11 +191,22 @@ def login_view() -> Response:
     return redirect(f"{request.script_root}{next_path}")
 
 
+def _outage_message(exc: OperationalError | InterfaceError, what: str) -> str:
+    """Log one line and say why the database cannot answer; re-raise what is no outage (a bug)."""
+    cause = outage_cause(exc)
+    if cause is None:
+        raise exc
+    log.warning("%s: database %s: %s", what, cause, describe(exc))
+    # Busy: on SQLite an import holds the only write lock. Unavailable: no connection to the server.
+    return BUSY if cause == "busy" else UNAVAILABLE
+
+
 def logout_view() -> Response:
     try:
         with Session(app_engine()) as s, s.begin():
             end_session(session=s, token=session.get("sid"))
-    except OperationalError:  # SQLite busy with an import: the row expires on its own
-        log.warning("logout could not end its session row; it expires with the session")
+    except (OperationalError, InterfaceError) as exc:
+        # The cookie is cleared anyway; the row left behind expires with the session.
+        _outage_message(exc, "logout could not end its session row")
     session.clear()
     return redirect(f"{request.script_root}/login")

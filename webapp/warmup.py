@@ -19,6 +19,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.availability import describe, outage_cause
 from db.models import RUN_FINISHED, Run
 from webapp.cache import data_version, results_cache
 from webapp.overview_data import warm_overview
@@ -55,8 +56,12 @@ def _loop(stop: threading.Event) -> None:
         try:
             if signature() != warmed:
                 warmed = warm_views()
-        except Exception:  # a database being migrated or restarted: try again next round
-            log.exception("warming the dashboard cache failed")
+        except Exception as exc:  # a database being migrated or restarted: try again next round
+            cause = outage_cause(exc)
+            if cause is None:
+                log.exception("warming the dashboard cache failed")
+            else:  # one line every round while it lasts, not a traceback
+                log.warning("warming the dashboard cache skipped: database %s: %s", cause, describe(exc))
         stop.wait(POLL_SECONDS)
 
 

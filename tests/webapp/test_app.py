@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from db.settings import Settings
 from tests.webapp.test_upload import as_upload
 from webapp.app import job_cache_dir, upload_request_limit
@@ -52,7 +54,36 @@ def run_wsgi(
 
 def test_wsgi_needs_a_secret_key(tmp_path):
     result = run_wsgi({"SEGMENTS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
-    assert result.returncode != 0 and "SEGMENTS_SECRET_KEY is not set" in result.stderr
+    assert result.returncode == 4
+    assert result.stderr.startswith("error: SEGMENTS_SECRET_KEY is not set")
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SEGMENTS_UPLOAD_MAX_MB": "abc"}, "SEGMENTS_UPLOAD_MAX_MB must be a whole number of megabytes"),
+        ({"SEGMENTS_DATABASE_URL": "mysql://x"}, "unsupported database URL mysql://"),
+    ],
+)
+def test_wsgi_bad_setting_is_one_line(env, message):
+    result = run_wsgi({"SEGMENTS_SECRET_KEY": "k" * 32, **env})
+    assert result.returncode == 4
+    assert result.stderr.startswith(f"error: {message}") and len(result.stderr.splitlines()) == 1
+
+
+def test_gunicorn_stops_on_a_bad_setting_with_one_line_and_no_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SEGMENTS_", "XDG_RUNTIME_DIR"))}
+    # HOME: gunicorn's control socket goes under it, away from other servers'.
+    env.update(SEGMENTS_SECRET_KEY="k" * 32, SEGMENTS_UPLOAD_MAX_MB="abc", HOME=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "webapp.wsgi:server"],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    # Exit code 4 is gunicorn's "App failed to load": the master stops instead of respawning.
+    assert result.returncode == 4, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("error: SEGMENTS_UPLOAD_MAX_MB must be a whole number") == 1
 
 
 def test_wsgi_import_does_not_touch_the_database(tmp_path):
