@@ -9,13 +9,17 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
+
+from db.session import for_writing
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # A regular install ships migrations/ as db/migrations (see pyproject.toml); a source checkout
 # or an editable install has it at the top level.
 _CANDIDATES = (Path(__file__).resolve().parent / "migrations", REPO_ROOT / "migrations")
 MIGRATIONS_ENV = "SEGMENTS_MIGRATIONS_DIR"
+# Postgres advisory lock key for schema changes (any constant; advisory locks are per database).
+_PG_SCHEMA_LOCK = 0x5E9_5C4E_3A00
 
 
 class SchemaError(RuntimeError):
@@ -95,10 +99,22 @@ def check_known(bind: Connection) -> str | None:
     return current
 
 
+def lock_schema(bind: Connection) -> None:
+    """Keep other processes from changing the schema until this transaction ends.
+
+    On Postgres an advisory lock (two processes creating the same tables at once fail on
+    pg_type's unique index); on SQLite the transaction must have begun ``for_writing``, which
+    holds the write lock already.
+    """
+    if bind.dialect.name == "postgresql":
+        bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
+
+
 def upgrade(bind: Engine | Connection, revision: str = "head") -> None:
     """Upgrade; on a Connection, inside its transaction (the caller commits or rolls back)."""
     if isinstance(bind, Engine):
-        with bind.begin() as conn:
+        with for_writing(bind.connect()) as conn, conn.begin():
+            lock_schema(conn)
             upgrade(conn, revision)
         return
     cfg = alembic_config()
@@ -110,16 +126,23 @@ def ensure_schema(bind: Engine | Connection) -> None:
     """Create the schema in an empty database; refuse to work on an outdated one.
 
     Given a Connection, the schema is created inside its transaction, so a command that then
-    fails (a refused file, say) leaves an empty database empty.
+    fails (a refused file, say) leaves an empty database empty; on SQLite that transaction must
+    have begun ``for_writing``. Processes that start together on an empty database wait for
+    the first one's upgrade instead of running their own.
     """
-    if isinstance(bind, Engine):
-        with bind.begin() as conn:
-            ensure_schema(conn)
-        return
     head = head_revision()
+    if isinstance(bind, Engine):
+        # Checked with a plain read first: the write lock would make readers wait for imports.
+        if current_revision(bind) != head:
+            with for_writing(bind.connect()) as conn, conn.begin():
+                ensure_schema(conn)
+        return
     if current_revision(bind) == head:  # the usual case, checked first: it is the cheapest
         return
-    current = check_known(bind)
+    lock_schema(bind)
+    current = check_known(bind)  # again: another process may have upgraded while this one waited
+    if current == head:
+        return
     if current is None:
         upgrade(bind)
         return

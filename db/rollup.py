@@ -12,7 +12,7 @@ from datetime import timedelta
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-from sqlalchemy import Connection, Select, delete, exists, func, insert, select
+from sqlalchemy import Connection, Select, delete, exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from db.models import ImportBatch, InvoiceRollup, RollupState, Transaction
@@ -31,6 +31,7 @@ _STATE_ID = 1
 _ONE_DAY = timedelta(days=1)
 _KEYS = ["invoice_no", "customer_id", "country", "invoice_date", "purchase"]
 _IN_BATCH = 500  # invoice numbers per IN (...) list, well under SQLite's bound-parameter limit
+_PG_FOLD_LOCK = 0x5E9_5C4E_3A01  # advisory lock key (the schema's is 0x5E9_5C4E_3A00)
 
 
 def covers(rules: CleaningRules) -> bool:
@@ -72,11 +73,26 @@ def rollup_lines(rules: CleaningRules) -> Select:
     return query
 
 
+def _lock(session: Session) -> None:
+    """One import folds at a time, until it commits, and reads the rollup after those before it.
+
+    Without it two Postgres imports fold from the same snapshot: an invoice both add to is summed
+    twice, and the first to commit can be the one with the higher batch id. SQLite has a single
+    writer already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_FOLD_LOCK})
+
+
 def refresh(*, session: Session, batch_id: int) -> None:
     """Fold batch ``batch_id`` in: its invoices are recomputed; everything if the rollup is behind."""
+    _lock(session)
     rollups = InvoiceRollup.__table__
-    state = session.get(RollupState, _STATE_ID)
+    state = session.get(RollupState, _STATE_ID, populate_existing=True)
     previous = session.scalar(select(func.max(ImportBatch.id)).where(ImportBatch.id < batch_id))
+    # Read before the lines: a batch committed in between is in the sum but not in the record,
+    # which makes the rollup look behind (recomputed next time), never current while it is not.
+    newest = session.scalar(select(func.max(ImportBatch.id)))
     lines = clean_lines(ROLLUP_RULES).subquery("lines")
     summed = select(
         lines.c.invoice_no,
@@ -97,10 +113,12 @@ def refresh(*, session: Session, batch_id: int) -> None:
     else:
         session.execute(delete(rollups))
     session.execute(insert(rollups).from_select(columns, summed))
+    # The newest batch these lines include: a batch with a higher id may have committed first.
+    folded = max(batch_id, newest or batch_id)
     if state is None:
-        session.add(RollupState(id=_STATE_ID, batch_id=batch_id))
+        session.add(RollupState(id=_STATE_ID, batch_id=folded))
     else:
-        state.batch_id = batch_id
+        state.batch_id = folded
     session.flush()
 
 
@@ -184,7 +202,8 @@ def _insert(session: Session, rows: pa.Table) -> None:
 
 def fold(*, session: Session, batch_id: int, delta: Delta) -> None:
     """Add batch ``batch_id``'s stored lines (``delta``) to the rollup; rebuild it if it is behind."""
-    state = session.get(RollupState, _STATE_ID)
+    _lock(session)
+    state = session.get(RollupState, _STATE_ID, populate_existing=True)
     previous = session.scalar(select(func.max(ImportBatch.id)).where(ImportBatch.id < batch_id))
     folded = None if state is None else state.batch_id
     if folded != previous:  # behind (or ahead of deleted batches): start over from the lines

@@ -5,8 +5,19 @@ from __future__ import annotations
 import os
 import threading
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
+
+_BEGIN_IMMEDIATE = "segments_begin_immediate"
+
+
+def for_writing(conn: Connection) -> Connection:
+    """``conn``, whose transactions take SQLite's write lock when they begin (a no-op elsewhere).
+
+    A deferred transaction that read before it writes fails at once with "database is locked"
+    if another connection wrote meanwhile; BEGIN IMMEDIATE waits (busy timeout) instead.
+    """
+    return conn.execution_options(**{_BEGIN_IMMEDIATE: True})
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -25,7 +36,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN")
+        immediate = conn.get_execution_options().get(_BEGIN_IMMEDIATE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_db_engine(url: str) -> Engine:

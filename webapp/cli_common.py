@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from db.ingest.dates import EARLIEST_YEAR, LATEST_YEAR
 from db.migrate import SchemaError, ensure_schema
-from db.session import get_engine
+from db.session import for_writing, get_engine
 from db.settings import Settings, SettingsError
-from db.sqlite_files import sqlite_file
+from db.sqlite_files import remove_stale, sqlite_file
 
 
 class Day(click.ParamType):
@@ -91,6 +93,9 @@ def open_database(settings: Settings, *, migrate: bool = True, create: bool = Fa
     Only commands that store data ``create`` a missing SQLite file; the others refuse it."""
     if not create:
         require_database(settings)
+    path = sqlite_file(settings.database_url)
+    if path is not None:
+        remove_stale(path)  # what killed imports of a new database left behind
     engine = get_engine(settings.database_url)
     if migrate:
         try:
@@ -104,7 +109,9 @@ def open_database(settings: Settings, *, migrate: bool = True, create: bool = Fa
 def session_scope(settings: Settings) -> Iterator[Session]:
     """One transaction for a whole command, schema creation included: all of it or nothing."""
     engine = get_engine(settings.database_url)
-    with engine.connect() as conn, conn.begin():
+    # Every command that uses this writes: on SQLite, it takes the write lock now, so neither
+    # a first upgrade nor a later write can find that another process wrote since it read.
+    with for_writing(engine.connect()) as conn, conn.begin():
         try:
             ensure_schema(conn)
         except SchemaError as exc:
@@ -123,10 +130,34 @@ def _describe_db_error(exc: SQLAlchemyError) -> str:
     return f"database error: {text}"
 
 
+class Interrupted(BaseException):
+    """SIGTERM arrived. Not an Exception, so nothing on the way swallows it; unwinding rolls the
+    transaction back and removes a new database's staging file."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one ends the process at once
+    if os.getpid() != _main_pid:  # a forked worker (background callbacks) ends as it would have
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    raise Interrupted
+
+
+_main_pid: int | None = None
+SIGTERM_EXIT = 128 + signal.SIGTERM  # what a shell reports for a process ended by SIGTERM
+
+
 def run_main(group: click.Group) -> None:
-    """Run the CLI; unexpected database failures become one line, not a traceback."""
+    """Run the CLI; unexpected database failures become one line, not a traceback; SIGTERM
+    (docker stop, systemd, kill) ends a command cleanly."""
+    global _main_pid
+    _main_pid = os.getpid()
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         group.main(standalone_mode=True)
+    except Interrupted:
+        click.echo("interrupted", err=True)
+        sys.exit(SIGTERM_EXIT)
     except DatabaseError as exc:  # connection failures, a file that is no database, ...
         click.echo(f"error: {_describe_db_error(exc)}", err=True)
         sys.exit(2)

@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from db.ingest import FIELDS, IngestError, IngestOptions, IngestResult, ingest_file, parse_mapping
 from db.ingest.load import STATUS_ALREADY
 from db.ingest.readers import check_path
-from db.migrate import check_known, head_revision, upgrade
+from db.migrate import check_known, head_revision, lock_schema, upgrade
+from db.session import for_writing
 from db.settings import Settings
-from db.sqlite_files import publish, remove, sqlite_file, staging_file
+from db.sqlite_files import building, publish, remove_stale, sqlite_file
 from webapp.cli_common import (
     UserError,
     db_option,
@@ -38,7 +39,8 @@ def db_group() -> None:
 def db_upgrade(db_url: str | None) -> None:
     """Apply all pending migrations."""
     engine = open_database(load_settings(db_url), migrate=False, create=True)
-    with engine.begin() as conn:
+    with for_writing(engine.connect()) as conn, conn.begin():
+        lock_schema(conn)  # so ``before`` is not changed by another process's upgrade
         # A newer or a foreign database is refused as every other command refuses it.
         before = check_known(conn)
         upgrade(conn)
@@ -81,14 +83,13 @@ def _ingest_into(settings: Settings, path: Path, options: IngestOptions, progres
 def _ingest(settings: Settings, path: Path, options: IngestOptions, progress: bool) -> IngestResult:
     """Import ``path``; a new SQLite database appears only if the import succeeds."""
     target = sqlite_file(settings.database_url)
+    if target is not None:
+        remove_stale(target)  # what killed imports left behind
     if target is None or target.exists():
         return _ingest_into(settings, path, options, progress)
-    staged = staging_file(target)
-    try:
+    with building(target) as staged:
         result = _ingest_into(replace(settings, database_url=f"sqlite:///{staged}"), path, options, progress)
         published = publish(staged, target)
-    finally:
-        remove(staged)
     # Another command created the database meanwhile: import into that one instead.
     return result if published else _ingest_into(settings, path, options, progress)
 
