@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from db.ingest.columns import FIELDS
 from db.ingest.dates import DateFormat
+from db.ingest.numbers import PLAIN_INTEGER, DecimalMark
 from db.ingest.readers import Chunk
 
 # The stored columns: every mappable field but line_total, which only serves to derive the price.
@@ -24,18 +25,6 @@ COLUMNS = tuple(field for field in FIELDS if field != "line_total")
 MAX_PRICE = 10**10  # Numeric(14, 4)
 MAX_LINE_TOTAL = 10**10
 MAX_QUANTITY = 2**31 - 1
-# RE2 syntax (Arrow's regex engine); ASCII digits only, as a database number accepts.
-_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
-_INTEGER = r"^[+-]?[0-9]+(\.0*)?$"
-_CURRENCY = r"^[£$€]|[\s\x{00A0}]+"
-# Grouped thousands: "1,234.50" or "12,345,678"; "1.234,50" (with a decimal comma).
-_THOUSANDS_COMMA = r"^[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$"
-_THOUSANDS_DOT = r"^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+,[0-9]+$"
-_DECIMAL_COMMA = r"^[+-]?[0-9]+,[0-9]+$"
-# "1,234" is 1234 in one locale and 1.234 in another: quarantined rather than guessed.
-_AMBIGUOUS_COMMA = r"^[+-]?[1-9][0-9]{0,2},[0-9]{3}$"
-# Likewise "1.234" next to decimal commas: there the dot groups thousands.
-_AMBIGUOUS_DOT = r"^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+$"
 LIMITS = {"invoice_no": 64, "stock_code": 64, "customer_id": 64, "country": 128}
 
 
@@ -61,31 +50,6 @@ def _text(raw: pa.Array) -> pa.Array:
         raw = pc.replace_substring(raw, "\x00", "")
     cleaned = pc.utf8_trim_whitespace(raw)
     return pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
-
-
-def _number(raw: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Float values and a mask of cells that are not numbers (empty counts as not a number)."""
-    text = pc.utf8_trim_whitespace(raw)
-    good = pc.match_substring_regex(text, _NUMBER)
-    if not _mask(good).all():  # currency signs, inner spaces, separators somewhere
-        text = pc.replace_substring_regex(text, _CURRENCY, "")
-        ambiguous = pc.match_substring_regex(text, _AMBIGUOUS_COMMA)
-        grouped = pc.and_not(pc.match_substring_regex(text, _THOUSANDS_COMMA), ambiguous)
-        dotted = pc.match_substring_regex(text, _THOUSANDS_DOT)
-        comma = pc.and_not(pc.match_substring_regex(text, _DECIMAL_COMMA), ambiguous)
-        if pc.any(pc.or_(dotted, comma)).as_py():
-            ambiguous = pc.or_(ambiguous, pc.match_substring_regex(text, _AMBIGUOUS_DOT))
-        text = pc.case_when(
-            pc.make_struct(grouped, dotted, comma),
-            pc.replace_substring(text, ",", ""),
-            pc.replace_substring(pc.replace_substring(text, ".", ""), ",", "."),
-            pc.replace_substring(text, ",", "."),
-            text,
-        )
-        good = pc.and_not(pc.match_substring_regex(text, _NUMBER), ambiguous)
-    values = pc.if_else(good, text, pa.scalar(None, pa.string())).cast(pa.float64())
-    values = values.to_numpy(zero_copy_only=False)  # nulls become NaN
-    return values, ~_mask(good) | np.isnan(values)
 
 
 _DERIVED_WHO = 49  # a derived invoice number: customer part, "-", 14 digits: at most 64
@@ -130,8 +94,12 @@ def _drop_empty(chunk: Chunk, width: int) -> Chunk:
     return Chunk(chunk.table.filter(pa.array(filled)), chunk.rows[filled])
 
 
-def convert(chunk: Chunk, fields: dict[str, int], header: tuple[str, ...], dates: DateFormat) -> Converted:
-    """Normalise one chunk of raw cells (all-empty rows are dropped: they are blank lines)."""
+def convert(
+    chunk: Chunk, fields: dict[str, int], header: tuple[str, ...], dates: DateFormat, marks: DecimalMark
+) -> Converted:
+    """Normalise one chunk of raw cells (all-empty rows are dropped: they are blank lines).
+
+    Numbers are read with the file's decimal mark, learned beforehand (``marks.learn``)."""
     width = len(header)
     chunk = _drop_empty(chunk, width)
     table, n = chunk.table, len(chunk)
@@ -157,23 +125,33 @@ def convert(chunk: Chunk, fields: dict[str, int], header: tuple[str, ...], dates
     rej.add(np.isnat(when), "invalid date", name("invoice_date"), raw_date)
     when_arrow = pa.array(when, type=pa.timestamp("s"))
 
+    def read_number(field: str) -> tuple[np.ndarray, pa.Array]:
+        raw = col(field)
+        read = marks.read(raw)
+        label = field.replace("_", " ")
+        rej.add(read.ambiguous, f"ambiguous {label}", name(field), raw)
+        rej.add(read.wrong_mark, f"{label} with the wrong decimal mark", name(field), raw)
+        return read.values, raw
+
     if "quantity" in fields:
         raw_q = col("quantity")
         q_text = pc.utf8_trim_whitespace(raw_q)
         rej.add(_mask(pc.equal(q_text, "")), "missing quantity", name("quantity"), raw_q)
-        whole = pc.match_substring_regex(q_text, _INTEGER)
-        rej.add(~_mask(whole), "invalid quantity", name("quantity"), raw_q)
-        quantity = pc.if_else(whole, q_text, pa.scalar(None, pa.string())).cast(pa.float64())
-        quantity = quantity.to_numpy(zero_copy_only=False)
+        if _mask(pc.match_substring_regex(q_text, PLAIN_INTEGER)).all():
+            quantity = q_text.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        else:  # separators, a decimal part or junk somewhere
+            quantity, _ = read_number("quantity")
+            with np.errstate(invalid="ignore"):
+                quantity = np.where(quantity == np.floor(quantity), quantity, np.nan)
+            rej.add(np.isnan(quantity), "invalid quantity", name("quantity"), raw_q)
         rej.add(np.abs(quantity) > MAX_QUANTITY, "quantity out of range", name("quantity"), raw_q)
         quantity = np.nan_to_num(quantity, nan=0.0)
     else:
         quantity = np.ones(n)
 
     price_field = "unit_price" if "unit_price" in fields else "line_total"
-    raw_p = col(price_field)
-    value, bad = _number(raw_p)
-    rej.add(bad, f"invalid {price_field.replace('_', ' ')}", name(price_field), raw_p)
+    value, raw_p = read_number(price_field)
+    rej.add(np.isnan(value), f"invalid {price_field.replace('_', ' ')}", name(price_field), raw_p)
     if price_field == "unit_price":
         price = value
     else:

@@ -20,6 +20,7 @@ from db.ingest.columns import resolve_columns
 from db.ingest.convert import Converted, convert
 from db.ingest.dates import DateFormat
 from db.ingest.errors import IngestError
+from db.ingest.numbers import DecimalMark
 from db.ingest.prefetch import prefetch
 from db.ingest.writers import writer_for
 from db.models import BATCH_LOADED, ImportBatch, RejectedRow
@@ -104,6 +105,23 @@ def _settle_dates(dates: DateFormat, chunks: Iterator[readers.Chunk], column: in
     dates.finish_learning()
 
 
+# The number columns sharing the file's decimal mark.
+_NUMBER_FIELDS = ("quantity", "unit_price", "line_total")
+
+
+def _number_cells(chunk: readers.Chunk, columns: list[int]) -> list[Any]:
+    return [chunk.table.column(i).combine_chunks() for i in columns]
+
+
+def _settle_marks(marks: DecimalMark, chunks: Iterator[readers.Chunk], columns: list[int]) -> None:
+    """Ambiguous numbers ("1,234") came before any telling one: read on until one tells."""
+    for chunk in chunks:
+        marks.learn(_number_cells(chunk, columns))
+        if marks.decided:
+            return
+    marks.finish_learning()
+
+
 def _store_rejects(session: Session, batch_id: int, result: Converted) -> None:
     session.execute(
         insert(RejectedRow),
@@ -124,6 +142,7 @@ class _Loaded:
     reasons: Counter[str]
     delta: Delta
     date_format: str | None
+    decimal_mark: str | None  # None: no number in the file needed one
 
 
 def _load_lines(
@@ -138,6 +157,8 @@ def _load_lines(
     fields = resolve_columns(header, options.mapping)
     date_col = fields["invoice_date"]
     dates = DateFormat(options.date_format)
+    marks = DecimalMark()
+    number_cols = [fields[f] for f in _NUMBER_FIELDS if f in fields]
     delta = Delta()
     writer = writer_for(session, batch_id)
     reasons: Counter[str] = Counter()
@@ -152,7 +173,11 @@ def _load_lines(
                     dates.learn(raw_dates)
                     if not dates.decided:
                         _settle_dates(dates, chunks(), date_col)
-            result = convert(chunk, fields, header, dates)
+            if not marks.decided:
+                marks.learn(_number_cells(chunk, number_cols))
+                if marks.waiting:
+                    _settle_marks(marks, chunks(), number_cols)
+            result = convert(chunk, fields, header, dates, marks)
             # Writers prepare what needs no database here, off the main thread (Postgres: the
             # digests and the COPY payload).
             yield len(chunk), result, writer.prepare(result.rows)
@@ -175,7 +200,7 @@ def _load_lines(
     if options.date_format and good == 0 and date_miss is not None:
         # Every line refused and dates among the reasons: the format, not the file, is wrong.
         raise IngestError(f"no date matches --date-format {options.date_format!r} ({date_miss})")
-    return _Loaded(header, fields, rows_read, good, writer.finish(), reasons, delta, dates.fmt)
+    return _Loaded(header, fields, rows_read, good, writer.finish(), reasons, delta, dates.fmt, marks.mark)
 
 
 def ingest_file(
@@ -232,6 +257,7 @@ def ingest_file(
         "delimiter": source.delimiter,
         "sheet": options.sheet,
         "date_format": loaded.date_format,
+        "decimal_mark": loaded.decimal_mark,
         "columns": {f: loaded.header[i] for f, i in sorted(loaded.fields.items())},
     }
     batch.finished_at = _utcnow()

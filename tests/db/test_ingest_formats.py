@@ -15,6 +15,7 @@ from db.models import RejectedRow
 from db.session import create_db_engine
 from tests.db.helpers import UCI_HEADER, batch_options, invoke, transactions, write_csv
 
+WRONG_MARK = "unit price with the wrong decimal mark"
 LINE = ["536365", "85123A", "CAFÉ HEART £ HOLDER", "6", "2010-12-01 08:26", "2.55", "17850", "United Kingdom"]
 
 
@@ -68,26 +69,27 @@ def test_semicolon_file_with_decimal_comma(db_url, tmp_path):
     assert transactions(db_url)[0].unit_price == Decimal("2.55")
 
 
-def test_thousands_separators_are_read_and_ambiguous_ones_quarantined(db_url, tmp_path):
+def test_thousands_separators_are_read_with_the_files_decimal_mark(db_url, tmp_path):
+    """The first cell only one mark reads ("1,234.50") makes "," group thousands in the file."""
     prices = {1: "1,234.50", 2: "12,345,678", 3: "1.234,56", 4: "0,125", 5: "2,55", 6: "1,234", 7: "12,500"}
     rows = [[*LINE[:3], str(q), LINE[4], p, *LINE[6:]] for q, p in prices.items()]
     summary = _load(db_url, write_csv(tmp_path / "thousands.csv", rows))
-    assert (summary["rows_stored"], summary["rejected"]) == (5, 2)
     assert {t.quantity: t.unit_price for t in transactions(db_url)} == {
-        1: Decimal("1234.50"), 2: Decimal("12345678"), 3: Decimal("1234.56"), 4: Decimal("0.125"), 5: Decimal("2.55")
+        1: Decimal("1234.50"), 2: Decimal("12345678"), 6: Decimal("1234"), 7: Decimal("12500")
     }  # fmt: skip
-    # "1,234" is 1234 or 1.234 depending on the locale: never guessed (it was stored as 1.234).
-    assert summary["rejected_by_reason"] == {"invalid unit price": 2}
+    assert summary["rejected_by_reason"] == {WRONG_MARK: 3}
+    assert batch_options(db_url)["decimal_mark"] == "."
 
 
-def test_a_dotted_thousand_next_to_decimal_commas_is_quarantined(db_url, tmp_path):
-    """"1.234" beside "2,55" is 1234 or 1.234; beside "2.55" it is a decimal, as ever."""
+def test_a_dotted_thousand_among_decimal_commas_groups_thousands(db_url, tmp_path):
+    """A dotted "1.234" beside "2,55" is 1234; beside "2.55" it is a decimal, as ever."""
     eu = [[*LINE[:3], str(q), LINE[4], p, *LINE[6:]] for q, p in enumerate(["2,55", "1.234", "0.125", "12.500,00"], 1)]
     summary = _load(db_url, write_csv(tmp_path / "eu.csv", eu, delimiter=";"))
-    assert (summary["rows_stored"], summary["rejected_by_reason"]) == (3, {"invalid unit price": 1})
+    assert (summary["rows_stored"], summary["rejected_by_reason"]) == (3, {WRONG_MARK: 1})
     assert {t.quantity: t.unit_price for t in transactions(db_url)} == {
-        1: Decimal("2.55"), 3: Decimal("0.125"), 4: Decimal("12500")
+        1: Decimal("2.55"), 2: Decimal("1234"), 4: Decimal("12500")
     }  # fmt: skip
+    assert batch_options(db_url)["decimal_mark"] == ","
     plain = [[*LINE[:3], "9", LINE[4], "1.234", *LINE[6:]], [*LINE[:3], "8", LINE[4], "2.55", *LINE[6:]]]
     assert _load(db_url, write_csv(tmp_path / "uk.csv", plain))["rows_stored"] == 2
     assert {t.quantity: t.unit_price for t in transactions(db_url)}[9] == Decimal("1.234")
@@ -96,7 +98,7 @@ def test_a_dotted_thousand_next_to_decimal_commas_is_quarantined(db_url, tmp_pat
 def test_currency_signs_spaces_and_nul_bytes_are_cleaned_where_they_occur(db_url, tmp_path):
     """Plain cells and ones needing a clean-up in one file (the clean-ups run only when needed)."""
     padding = [[*LINE[:3], str(q), *LINE[4:]] for q in range(100, 1_100)]  # past the binary check
-    prices = {1: "£2.55", 2: "1 234.50", 3: "€ 3,39", 4: "\u00a07.00", 5: "2.55"}
+    prices = {1: "£2.55", 2: "1 234.50", 3: "€ 3.39", 4: "\u00a07.00", 5: "2.55"}  # a decimal-point file
     odd = [[*LINE[:3], str(q), LINE[4], p, *LINE[6:]] for q, p in prices.items()]
     odd.append([*LINE[:2], "NUL\x00 HEART", "6", LINE[4], LINE[5], "17850.0", LINE[7]])
     path = write_csv(tmp_path / "mixed.csv", padding + odd)

@@ -1,0 +1,157 @@
+"""One decimal mark per file: a number spelling reads the same in every chunk of the file.
+
+The files are loaded two lines per chunk, so what decides the mark and what it is applied to
+sit in different chunks; quantities tell the lines apart.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pyarrow as pa
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.ingest import IngestOptions, ingest_file
+from db.ingest.numbers import DecimalMark
+from db.models import RejectedRow
+from db.session import create_db_engine
+from tests.db.helpers import batch_options, transactions, write_csv
+
+LINE = ["536365", "85123A", "HEART HOLDER", "6", "2010-12-01 08:26", "2.55", "17850", "United Kingdom"]
+WRONG = "unit price with the wrong decimal mark"
+
+
+def _line(quantity: str, price: str) -> list[str]:
+    return [*LINE[:3], quantity, LINE[4], price, *LINE[6:]]
+
+
+def _ingest(db_url, path, chunk_rows=2):
+    engine = create_db_engine(db_url)
+    try:
+        with Session(engine) as session, session.begin():
+            return ingest_file(path, session=session, options=IngestOptions(chunk_rows=chunk_rows))
+    finally:
+        engine.dispose()
+
+
+def _prices(db_url) -> dict[int, Decimal]:
+    return {t.quantity: t.unit_price for t in transactions(db_url)}
+
+
+def _rejects(db_url) -> dict[int, tuple[str, str]]:
+    engine = create_db_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(RejectedRow.row_number, RejectedRow.reason, RejectedRow.detail))
+            return {number: (reason, detail) for number, reason, detail in rows}
+    finally:
+        engine.dispose()
+
+
+def test_decimal_point_file_reads_grouped_thousands_in_every_chunk(db_url, tmp_path):
+    rows = [
+        _line("1", "2.55"), _line("2", "7"),  # "2.55": only a decimal point reads it
+        _line("3", "1,234"), _line("4", "1.234"),
+        _line("5", "12,345.60"), _line("6", "2,50"),  # "2,50" has no place in this file
+        _line("7", "1,234"), _line("1,000", "3"),
+    ]  # fmt: skip
+    result = _ingest(db_url, write_csv(tmp_path / "uk.csv", rows))
+    assert (result.rows_read, result.rows_stored, result.rejected) == (8, 7, 1)
+    assert _prices(db_url) == {
+        1: Decimal("2.55"), 2: Decimal("7"), 3: Decimal("1234"), 4: Decimal("1.234"),
+        5: Decimal("12345.60"), 7: Decimal("1234"), 1000: Decimal("3"),
+    }  # fmt: skip
+    assert _rejects(db_url) == {7: (WRONG, "UnitPrice=2,50")}
+    assert batch_options(db_url)["decimal_mark"] == "."
+
+
+def test_decimal_comma_file_reads_dotted_thousands_in_every_chunk(db_url, tmp_path):
+    """Chunk 2 holds no comma-only cell, yet its "1.234" is 1234 as the file's first line said."""
+    rows = [
+        _line("1", "2,50"), _line("2", "7"),
+        _line("3", "1.234"), _line("4", "1,234"),
+        _line("5", "1.5"), _line("6", "1.234,50"),
+        _line("7", "1.234"), _line("1.000", "3"),
+    ]  # fmt: skip
+    result = _ingest(db_url, write_csv(tmp_path / "eu.csv", rows, delimiter=";"))
+    assert (result.rows_stored, result.rejected) == (7, 1)
+    assert _prices(db_url) == {
+        1: Decimal("2.50"), 2: Decimal("7"), 3: Decimal("1234"), 4: Decimal("1.234"),
+        6: Decimal("1234.50"), 7: Decimal("1234"), 1000: Decimal("3"),
+    }  # fmt: skip
+    assert _rejects(db_url) == {6: (WRONG, "UnitPrice=1.5")}
+    assert batch_options(db_url)["decimal_mark"] == ","
+
+
+@pytest.mark.parametrize(
+    ("teller", "mark", "read"),
+    [("12,345.60", ".", Decimal("1234")), ("2,50", ",", Decimal("1.234"))],
+)
+def test_ambiguous_cells_before_the_telling_one_follow_it(db_url, tmp_path, teller, mark, read):
+    """ "1,234" in the first chunk waits for the file to tell: a later chunk's cell decides."""
+    rows = [
+        _line("1", "1,234"),
+        _line("2", "5"),
+        _line("3", "8"),
+        _line("4", "9"),
+        _line("5", teller),
+        _line("6", "1,234"),
+    ]
+    result = _ingest(db_url, write_csv(tmp_path / "late.csv", rows))
+    assert (result.rows_stored, result.rejected) == (6, 0)
+    prices = _prices(db_url)
+    assert prices[1] == prices[6] == read
+    assert batch_options(db_url)["decimal_mark"] == mark
+
+
+def test_a_file_that_never_tells_quarantines_its_ambiguous_numbers(db_url, tmp_path):
+    rows = [_line("1", "1,234"), _line("2", "5"), _line("1,000", "4"), _line("3", "1.234"), _line("4", "6")]
+    result = _ingest(db_url, write_csv(tmp_path / "mute.csv", rows))
+    assert (result.rows_stored, result.rejected) == (2, 3)
+    assert _prices(db_url) == {2: Decimal("5"), 4: Decimal("6")}
+    assert _rejects(db_url) == {
+        2: ("ambiguous unit price", "UnitPrice=1,234"),
+        4: ("ambiguous quantity", "Quantity=1,000"),
+        5: ("ambiguous unit price", "UnitPrice=1.234"),
+    }
+    assert batch_options(db_url)["decimal_mark"] is None
+
+
+def test_line_totals_share_the_mark_and_name_their_column(db_url, tmp_path):
+    header = ["InvoiceDate", "Quantity", "LineTotal", "CustomerID"]
+    told = [
+        ["2011-03-04 10:15", "2", "1.234", "1"],
+        ["2011-03-04 10:16", "3", "9", "1"],
+        ["2011-03-04 10:17", "4", "10,50", "1"],
+    ]
+    _ingest(db_url, write_csv(tmp_path / "told.csv", told, header=header))
+    assert _prices(db_url) == {2: Decimal("617"), 3: Decimal("3"), 4: Decimal("2.625")}
+    mute = [["2011-03-05 10:15", "2", "1.234", "1"], ["2011-03-05 10:16", "3", "9", "1"]]
+    result = _ingest(db_url, write_csv(tmp_path / "mute.csv", mute, header=header))
+    assert result.rejected_by_reason == {"ambiguous line total": 1}
+
+
+@pytest.mark.parametrize(
+    ("mark", "expected"),
+    [
+        (".", ["1234", "1.234", "wrong", "1234.5", "wrong", "12345678", "wrong", "3", "invalid"]),
+        (",", ["1.234", "1234", "2.5", "wrong", "1234.5", "wrong", "1234567", "3", "invalid"]),
+        (
+            None,
+            ["ambiguous", "ambiguous", "invalid", "1234.5", "invalid", "12345678", "invalid", "3", "invalid"],
+        ),
+    ],
+)
+def test_each_spelling_under_each_mark(mark, expected):
+    """The reading table; an unknown mark means no cell of the file told one, so none is wrong."""
+    cells = ["1,234", "1.234", "2,50", "1,234.50", "1.234,50", "12,345,678", "1.234.567", "€ 3", "x"]
+    marks = DecimalMark()
+    marks.mark = mark
+    read = marks.read(pa.array(cells))
+    got = [
+        "ambiguous" if a else "wrong" if w else "invalid" if i else f"{v:.10g}"
+        for v, i, w, a in zip(read.values, read.invalid, read.wrong_mark, read.ambiguous, strict=True)
+    ]
+    assert got == expected
