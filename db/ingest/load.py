@@ -20,7 +20,7 @@ from db.ingest.columns import resolve_columns
 from db.ingest.convert import Converted, convert
 from db.ingest.dates import DateFormat
 from db.ingest.errors import IngestError
-from db.ingest.numbers import DecimalMark
+from db.ingest.numbers import POINT, DecimalMark
 from db.ingest.prefetch import prefetch
 from db.ingest.writers import writer_for
 from db.models import BATCH_LOADED, ImportBatch, RejectedRow
@@ -157,7 +157,9 @@ def _load_lines(
     fields = resolve_columns(header, options.mapping)
     date_col = fields["invoice_date"]
     dates = DateFormat(options.date_format)
-    marks = DecimalMark()
+    # Excel keeps numbers as numbers and hands them over as Python floats ("1.234"): its mark
+    # is the point, whatever the locale of the person who typed them.
+    marks = DecimalMark(POINT if source.kind == "excel" else None)
     number_cols = [fields[f] for f in _NUMBER_FIELDS if f in fields]
     delta = Delta()
     writer = writer_for(session, batch_id)

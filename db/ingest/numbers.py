@@ -60,8 +60,8 @@ class Read:
 class DecimalMark:
     """Learns the file's decimal mark from its first unambiguous cell, then reads with it."""
 
-    def __init__(self) -> None:
-        self.mark: str | None = None
+    def __init__(self, mark: str | None = None) -> None:
+        self.mark: str | None = mark
         self.waiting = False  # ambiguous cells seen and no mark yet: the rest of the file may tell
         self._searched = False
 

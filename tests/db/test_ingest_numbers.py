@@ -155,3 +155,21 @@ def test_each_spelling_under_each_mark(mark, expected):
         for v, i, w, a in zip(read.values, read.invalid, read.wrong_mark, read.ambiguous, strict=True)
     ]
     assert got == expected
+
+
+def test_workbook_numbers_are_read_with_a_decimal_point(db_url, tmp_path):
+    # Excel stores numbers as numbers: 1.234 typed in any locale is one and a quarter-ish, and
+    # a workbook whose prices all have three decimals must not be quarantined as ambiguous.
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"])
+    sheet.append(["536365", "85123A", "HEART", 1, "2010-12-01 08:26", 1.234, "17850"])
+    sheet.append(["536366", "22633", "WARMER", 2, "2010-12-01 08:28", 2.125, "17850"])
+    sheet.append(["536367", "22634", "WARMER", 3, "2010-12-01 08:29", "2,50", "17850"])
+    path = tmp_path / "sales.xlsx"
+    workbook.save(path)
+    _ingest(db_url, path, chunk_rows=1)
+    assert _prices(db_url) == {1: Decimal("1.234"), 2: Decimal("2.125")}
+    assert _rejects(db_url)[4][0] == WRONG
+    assert batch_options(db_url)["decimal_mark"] == "."
