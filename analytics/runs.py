@@ -2,20 +2,22 @@
 
 ``create_run`` works inside the caller's transaction: the run row, its segments and its
 assignments become visible together at commit. ``execute_run`` owns the transactions for
-callers that have an engine: on any failure the work is rolled back and a ``failed`` run
-holding the error is committed in a separate transaction, so no run is ever half-written.
+callers that have an engine: it computes from one read-only snapshot, then stores the run in a
+short write transaction; on any failure a ``failed`` run holding the error is committed in a
+separate transaction, so no run is ever half-written.
 Finished runs are never updated: nothing here writes to an existing run.
 """
 
 from __future__ import annotations
 
 import platform
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from analytics.cleaning import REFERENCE_RULES, CleaningRules
@@ -23,16 +25,17 @@ from analytics.labels import label_segments
 from analytics.rfm import compute_rfm
 from analytics.scores import score_rfm
 from analytics.segmentation import DEFAULT_RESAMPLES, DEFAULT_SEED, segment
+from db.availability import short_reason
 from db.models import (
     RUN_FAILED,
     RUN_FINISHED,
-    RUN_RUNNING,
     ImportBatch,
     Run,
     RunAssignment,
     RunSegment,
     Transaction,
 )
+from db.session import for_one_snapshot, for_writing
 
 LIBRARIES = ("customer-segments", "scikit-learn", "numpy", "pandas", "scipy", "kneed", "sqlalchemy")
 SEGMENT_FIELDS = [c.name for c in RunSegment.__table__.columns if c.name != "run_id"]
@@ -40,10 +43,12 @@ ASSIGNMENT_FIELDS = [c.name for c in RunAssignment.__table__.columns if c.name !
 
 
 class RunFailed(RuntimeError):
-    """A run failed; it is recorded as ``failed`` under ``run_id`` with the error text."""
+    """A run failed; it is recorded as ``failed`` under ``run_id`` with the error text (``run_id``
+    is None when the database could not store even that)."""
 
-    def __init__(self, run_id: int, error: str) -> None:
-        super().__init__(f"run {run_id} failed: {error}")
+    def __init__(self, run_id: int | None, error: str) -> None:
+        what = f"run {run_id} failed" if run_id is not None else "the run failed and was not stored"
+        super().__init__(f"{what}: {error}")
         self.run_id, self.error = run_id, error
 
 
@@ -132,7 +137,16 @@ def _assignment_rows(scored, clusters, labels: dict[int, str]) -> list[dict[str,
     return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def create_run(
+@dataclass(frozen=True)
+class ComputedRun:
+    """A run worked out from one read of the data, not yet stored."""
+
+    run: dict[str, Any]  # the Run row's columns
+    segments: list[dict[str, Any]]  # RunSegment rows, without run_id
+    assignments: list[dict[str, Any]]  # RunAssignment rows, without run_id
+
+
+def compute_run(
     *,
     session: Session,
     preset: str = "default",
@@ -142,16 +156,16 @@ def create_run(
     rules: CleaningRules | None = None,
     random_state: int = DEFAULT_SEED,
     stability_resamples: int = DEFAULT_RESAMPLES,
-) -> int:
-    """Compute and store one run in the caller's transaction; returns its id. Raises on failure."""
+) -> ComputedRun:
+    """Read the data and segment it; writes nothing. Raises on failure.
+
+    The fingerprint and the RFM are read in the caller's transaction: give it one snapshot
+    (``for_one_snapshot``) so the fingerprint describes the data the run used.
+    """
+    created_at = _utcnow()
     rules = rules if rules is not None else default_rules(preset)
     params = _params(preset, k, as_of, rules, random_state, stability_resamples)
-    run = Run(name=name, created_at=_utcnow(), status=RUN_RUNNING, preset=preset, params=params)
-    run.versions = library_versions()
-    run.data_fingerprint = data_fingerprint(session=session)
-    session.add(run)
-    session.flush()
-
+    fingerprint = data_fingerprint(session=session)
     rfm = compute_rfm(session=session, as_of=as_of, rules=rules)
     seg = segment(
         rfm.frame,
@@ -162,15 +176,8 @@ def create_run(
     )
     profiles = label_segments(rfm.frame, seg.clusters)
     labels = dict(zip(profiles["cluster"], profiles["label"], strict=True))
-    segments = [
-        {"run_id": run.id, **{f: row[f] for f in SEGMENT_FIELDS}}
-        for row in profiles.astype(object).to_dict("records")
-    ]
-    session.execute(insert(RunSegment.__table__), segments)
+    segments = [{f: row[f] for f in SEGMENT_FIELDS} for row in profiles.astype(object).to_dict("records")]
     rows = _assignment_rows(score_rfm(rfm.frame), seg.clusters, labels)
-    for row in rows:
-        row["run_id"] = run.id
-    session.execute(insert(RunAssignment.__table__), rows)
 
     metrics = {
         key: seg.metrics[key] for key in ("silhouette", "silhouette_sampled", "silhouette_sample_size")
@@ -179,13 +186,37 @@ def create_run(
         key: seg.metrics[key]
         for key in ("davies_bouldin", "calinski_harabasz", "stability_ari", "stability_resamples")
     }
-    for key, value in metrics.items():
-        setattr(run, key, value)
-    run.params = {**params, "segmentation": seg.params, "inertia": seg.metrics["inertia"]}
-    run.as_of, run.n_customers, run.k, run.k_sweep = rfm.snapshot, len(rfm.frame), seg.k, seg.k_sweep
-    run.status, run.finished_at = RUN_FINISHED, _utcnow()
+    run = {
+        "name": name,
+        "created_at": created_at,
+        "finished_at": _utcnow(),
+        "status": RUN_FINISHED,
+        "preset": preset,
+        "params": {**params, "segmentation": seg.params, "inertia": seg.metrics["inertia"]},
+        "versions": library_versions(),
+        "data_fingerprint": fingerprint,
+        "as_of": rfm.snapshot,
+        "n_customers": len(rfm.frame),
+        "k": seg.k,
+        "k_sweep": seg.k_sweep,
+        **metrics,
+    }
+    return ComputedRun(run, segments, rows)
+
+
+def store_run(*, session: Session, computed: ComputedRun) -> int:
+    """Insert a computed run, its segments and assignments in the caller's transaction; its id."""
+    run = Run(**computed.run)
+    session.add(run)
     session.flush()
+    session.execute(insert(RunSegment.__table__), [{"run_id": run.id, **s} for s in computed.segments])
+    session.execute(insert(RunAssignment.__table__), [{"run_id": run.id, **a} for a in computed.assignments])
     return run.id
+
+
+def create_run(*, session: Session, **options: Any) -> int:
+    """Compute and store one run in the caller's transaction; returns its id. Raises on failure."""
+    return store_run(session=session, computed=compute_run(session=session, **options))
 
 
 def record_failed_run(
@@ -212,21 +243,33 @@ def record_failed_run(
     return run.id
 
 
-def execute_run(*, engine: Engine, **options: Any) -> int:
-    """``create_run`` in its own transaction; on failure record it and raise RunFailed.
+def describe_failure(exc: Exception) -> str:
+    """A failed run's error, one short line: never the SQL of a failed statement."""
+    if isinstance(exc, SQLAlchemyError):
+        return short_reason(exc)
+    return f"{type(exc).__name__}: {exc}"
 
-    A request that can only fail (RunRefused) is refused before anything is stored.
+
+def execute_run(*, engine: Engine, **options: Any) -> int:
+    """Compute a run from one snapshot, then store it; on failure record it and raise RunFailed.
+
+    A request that can only fail (RunRefused) is refused before anything is stored. Reading and
+    storing are separate transactions so that the write lock (SQLite) is held for the inserts
+    only, not while K-Means runs. RunFailed has no run id when even the failure could not be
+    stored (the database is busy or down).
     """
     with Session(engine) as session:
         check_run_request(session=session, as_of=options.get("as_of"), name=options.get("name"))
     try:
-        with Session(engine) as session, session.begin():
-            return create_run(session=session, **options)
+        with Session(for_one_snapshot(engine)) as session, session.begin():
+            computed = compute_run(session=session, **options)
+        with Session(for_writing(engine)) as session, session.begin():
+            return store_run(session=session, computed=computed)
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
+        error = describe_failure(exc)
         try:
-            with Session(engine) as session, session.begin():
+            with Session(for_writing(engine)) as session, session.begin():
                 run_id = record_failed_run(session=session, error=error, **options)
-        except Exception:
-            raise exc from None  # e.g. the database is down: report the first error, not this one
+        except SQLAlchemyError:
+            raise RunFailed(None, error) from exc
         raise RunFailed(run_id, error) from exc

@@ -47,6 +47,14 @@ def describe(exc: BaseException) -> str:
     return " ".join(line.strip() for line in lines) if lines else type(orig).__name__
 
 
+def short_reason(exc: SQLAlchemyError) -> str:
+    """Why a statement failed, in one short line for a person: never the statement's SQL."""
+    cause = outage_cause(exc)
+    if cause == "busy":
+        return "database is busy (an import is running); try again"
+    return f"database {'unavailable' if cause else 'error'}: {describe(exc)}"
+
+
 @functools.lru_cache(maxsize=8)
 def _ping_engine(url: str) -> Engine:
     # Its own engine without a pool: each ping opens a new connection with a short timeout, as

@@ -4,20 +4,38 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 _BEGIN_IMMEDIATE = "segments_begin_immediate"
+# How long a SQLite writer waits for another one (an import) to commit before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+Bind = TypeVar("Bind", Engine, Connection)
 
 
-def for_writing(conn: Connection) -> Connection:
-    """``conn``, whose transactions take SQLite's write lock when they begin (a no-op elsewhere).
+def for_writing(bind: Bind) -> Bind:
+    """``bind``, whose transactions take SQLite's write lock when they begin (a no-op elsewhere).
 
-    A deferred transaction that read before it writes fails at once with "database is locked"
-    if another connection wrote meanwhile; BEGIN IMMEDIATE waits (busy timeout) instead.
+    For every unit of work that writes: a deferred transaction that read before it writes gets
+    "database is locked" at once while an import holds the lock (SQLite never waits to upgrade
+    a read to a write); BEGIN IMMEDIATE waits for it (busy timeout) instead. Read-only work must
+    not use it: a deferred reader reads its snapshot while an import writes, without waiting.
     """
-    return conn.execution_options(**{_BEGIN_IMMEDIATE: True})
+    return bind.execution_options(**{_BEGIN_IMMEDIATE: True})
+
+
+def for_one_snapshot(engine: Engine) -> Engine:
+    """``engine``, whose transactions only read, all from one snapshot of the data.
+
+    Postgres: REPEATABLE READ, READ ONLY (each statement would otherwise see the commits made
+    since the previous one). SQLite already reads one snapshot per transaction (WAL), unlocked.
+    """
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -28,7 +46,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")  # PRAGMA binds no parameters
         if engine.url.database not in (None, "", ":memory:"):
             # Readers (the dashboard) keep working while an import writes.
             cur.execute("PRAGMA journal_mode=WAL")

@@ -88,6 +88,12 @@ def db_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
+def sqlite_url(request, tmp_path) -> str:
+    """A fresh, migrated SQLite file, for what only SQLite shows (its single write lock)."""
+    yield from _fresh_database("sqlite", request, tmp_path)
+
+
+@pytest.fixture
 def postgres_url(request, tmp_path) -> str:
     """A fresh, migrated Postgres database, for what only a server shows (concurrent writers)."""
     yield from _fresh_database("postgres", request, tmp_path)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from db.availability import describe, outage_cause
+from db.session import for_writing
 from webapp.runtime import app_engine
 from webapp.users import authenticate, end_session, session_user, start_session, users_exist
 
@@ -173,7 +174,7 @@ def login_view() -> Response:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     try:
-        with Session(app_engine()) as s, s.begin():
+        with Session(for_writing(app_engine())) as s, s.begin():
             ok = bool(username) and authenticate(session=s, username=username, password=password)
             lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
             token = start_session(session=s, username=username, lifetime=lifetime) if ok else None
@@ -203,7 +204,7 @@ def _outage_message(exc: OperationalError | InterfaceError, what: str) -> str:
 
 def logout_view() -> Response:
     try:
-        with Session(app_engine()) as s, s.begin():
+        with Session(for_writing(app_engine())) as s, s.begin():
             end_session(session=s, token=session.get("sid"))
     except (OperationalError, InterfaceError) as exc:
         # The cookie is cleared anyway; the row left behind expires with the session.

@@ -50,7 +50,8 @@ def _make_runs(engine, months: int) -> None:
         for result in backfill(
             engine=engine, start=start.replace(day=1), end=cutoffs[-1] - timedelta(days=1)
         ):
-            click.echo(f"  as of {result['as_of']}: run {result['run_id']} {result['status']}")
+            run_id = result["run_id"] or "(not stored)"
+            click.echo(f"  as of {result['as_of']}: run {run_id} {result['status']}")
     click.echo("segmenting customers on all data ...")
     try:
         execute_run(engine=engine, name="demo: all data")

@@ -210,7 +210,7 @@ def backfill_command(db_url, as_json, every, start, end, preset, k, include_non_
     else:
         for r in results:
             click.echo(
-                f"as of {r['as_of']}: run {r['run_id']} {r['status']}"
+                f"as of {r['as_of']}: run {r['run_id'] or '(not stored)'} {r['status']}"
                 + (f" ({r['error']})" if r["error"] else "")
             )
     failed = [r for r in results if r["status"] == "failed"]

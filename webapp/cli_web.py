@@ -9,6 +9,7 @@ import sys
 import click
 from sqlalchemy.orm import Session
 
+from db.session import for_writing
 from db.settings import Settings, SettingsError
 from webapp.cache_dirs import job_cache_dir
 from webapp.cli_common import (
@@ -51,7 +52,7 @@ def users_add(name: str, db_url: str | None) -> None:
     engine = open_database(load_settings(db_url), create=True)  # a new team may start here
     password = os.environ.get(PASSWORD_ENV) or _prompt_password(name)
     try:
-        with Session(engine) as s, s.begin():
+        with Session(for_writing(engine)) as s, s.begin():
             add_user(session=s, username=name, password=password)
     except UserAdminError as exc:
         raise UserError(str(exc)) from exc
@@ -75,7 +76,7 @@ def users_remove(name: str, db_url: str | None) -> None:
     """Remove user NAME (their open sessions stop working)."""
     engine = open_database(load_settings(db_url))
     try:
-        with Session(engine) as s, s.begin():
+        with Session(for_writing(engine)) as s, s.begin():
             remove_user(session=s, username=name)
             left = users_exist(session=s)
     except UserAdminError as exc:

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from db.session import for_writing
+
 ACCEPTED_SUFFIXES = (".csv", ".csv.gz", ".xlsx")
 
 
@@ -65,6 +67,6 @@ def ingest_upload(
         path = Path(tmp) / f"upload{safe_suffix(filename)}"
         path.write_bytes(data)
         del data
-        with Session(engine) as s, s.begin():
+        with Session(for_writing(engine)) as s, s.begin():
             result = ingest_file(path, session=s, options=IngestOptions(source_name=source_name(filename)))
         return result.to_dict()

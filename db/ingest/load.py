@@ -215,7 +215,9 @@ def ingest_file(
     """Load ``path`` as a new batch; refuse it with IngestError and leave no trace.
 
     The caller owns the transaction (and must roll it back on IngestError): everything here is
-    one unit, so a killed process leaves nothing behind and a re-run loads the file fully.
+    one unit, so a killed process leaves nothing behind and a re-run loads the file fully. It
+    reads before it writes, so on SQLite begin it ``for_writing`` (else it fails at once, not
+    waiting, when another import holds the lock).
     """
     started = time.perf_counter()
     options = options or IngestOptions()

@@ -244,9 +244,11 @@ def test_auth_required_mode_locks_again_when_the_last_user_goes(make_app, engine
     assert client.get("/download/rejected-rows.csv").status_code == 503
 
 
-def test_login_while_an_import_holds_the_sqlite_write_lock(tmp_path):
-    """SQLite has one writer: a login during an import says so instead of failing with a 500."""
+def test_login_while_an_import_holds_the_sqlite_write_lock(tmp_path, monkeypatch):
+    """SQLite has one writer: a login that waited for an import in vain says so, not a 500."""
     import sqlite3
+
+    monkeypatch.setattr("db.session.SQLITE_BUSY_TIMEOUT_MS", 200)  # not 30 s
 
     from db.settings import Settings
     from webapp.app import create_app

@@ -85,6 +85,15 @@ def web_wording(error: str) -> str:
     return error.replace(CLI_MAP_HINT, WEB_MAP_HINT)
 
 
+def upload_not_loaded(filename: str | None, reason: str):
+    """The file is fine but the database could not take it now (busy, down): nothing was stored."""
+    return dbc.Alert(
+        [html.Strong(f"{filename or 'The file'} was not loaded: "), html.Span(reason)],
+        color="warning",
+        id="data-upload-error",
+    )
+
+
 def upload_outcome(filename: str | None, *, result: dict[str, Any] | None = None, error: str | None = None):
     """The message under the upload box: the refusal (as the CLI words it) or the load summary."""
     name = filename or "the file"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from db.availability import describe, outage_cause
 from db.queries_batches import list_batches, rejected_reason_counts, rejected_rows_page
 from webapp.browser_values import as_int
 from webapp.components.data_views import (
@@ -15,15 +19,18 @@ from webapp.components.data_views import (
     batch_rows,
     reasons_badges,
     rejected_grid_rows,
+    upload_not_loaded,
     upload_outcome,
 )
 from webapp.components.grids import data_grid
+from webapp.db_unavailable import MESSAGES
 from webapp.downloads import REJECTED_PATH
 from webapp.runtime import app_engine, current_settings
 
 dash.register_page(__name__, path="/data", name="Data", title="Data - Customer segments", order=50)
 
 PAGE_SIZE = 100
+log = logging.getLogger(__name__)
 
 
 def batch_from_query(value: object) -> int | None:
@@ -235,5 +242,12 @@ def upload_file(set_progress, accepted, refresh):
         )
     except (IngestError, UploadError) as exc:
         return upload_outcome(filename, error=str(exc)), no_update
+    except (OperationalError, InterfaceError) as exc:
+        # A background callback: Flask's outage handler never sees this, so say it here.
+        cause = outage_cause(exc)
+        if cause is None:
+            raise  # a bad query or a missing table is a bug: it stays a server error
+        log.warning("upload of %r: database %s: %s", filename, cause, describe(exc))
+        return upload_not_loaded(filename, MESSAGES[cause]), no_update
     set_progress((100, "done"))
     return upload_outcome(filename, result=result), (as_int(refresh) or 0) + 1
