@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from analytics.runs import RunFailed, RunRefused, execute_run, transaction_span
+from analytics.as_of import purchase_span
+from analytics.runs import RunFailed, RunRefused, check_run_request, execute_run, run_rules
 
 
 def month_end_cutoffs(start: date, end: date) -> list[date]:
@@ -32,17 +33,17 @@ def backfill(
 ) -> list[dict[str, Any]]:
     """Create a run per month end in [start, end] (default: the span of the data).
 
-    Runs are named "month end YYYY-MM". The range is cut to the span of the data (a month
-    before the first purchase could only fail). A failed month is recorded as a failed run and
-    reported; the following months still run.
+    Runs are named "month end YYYY-MM". The range is cut to the span of the purchases the
+    runs' cleaning rules keep (analytics.as_of: a month before the first one could only fail).
+    A failed month is recorded as a failed run and reported; the following months still run.
     """
     if start is not None and end is not None and start > end:
         raise RunRefused(f"the start ({start}) is after the end ({end})")
     with Session(engine) as session:
-        span = transaction_span(session=session)
-    if span is None:
-        raise RunRefused("no transactions yet: import a file first ('segments ingest FILE' or the Data page)")
-    start, end = max(start or span[0], span[0]), min(end or span[1], span[1])
+        rules = run_rules(options)
+        check_run_request(session=session, as_of=None, name=None, rules=rules)  # no data, no purchases
+        first, last = purchase_span(session=session, rules=rules)
+    start, end = max(start or first, first), min(end or last, last)
     results = []
     for cutoff in month_end_cutoffs(start, end):
         name = f"month end {cutoff - timedelta(days=1):%Y-%m}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import platform
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from analytics.as_of import as_of_refusal, purchase_span
 from analytics.cleaning import REFERENCE_RULES, CleaningRules
 from analytics.labels import label_segments
 from analytics.rfm import compute_rfm
@@ -65,24 +66,26 @@ def transaction_span(*, session: Session) -> tuple[date, date] | None:
     return None if first is None else (first.date(), last.date())
 
 
-def check_run_request(*, session: Session, as_of: date | datetime | None, name: str | None) -> None:
-    """Refuse what could only make a failed or a misleading run, before anything is stored."""
+def check_run_request(
+    *, session: Session, as_of: date | datetime | None, name: str | None, rules: CleaningRules
+) -> None:
+    """Refuse what could only make a failed or a misleading run, before anything is stored.
+
+    ``rules``: the run's cleaning rules (its preset's by default); the as-of day must leave
+    purchases they keep (analytics.as_of, the rule the web applies too).
+    """
     if name is not None and (name.strip() == "latest" or (name.strip().isascii() and name.strip().isdigit())):
         raise RunRefused(f"run name {name!r} would be read as a run id or 'latest': choose another")
-    span = transaction_span(session=session)
+    span = purchase_span(session=session, rules=rules)
     if span is None:
-        raise RunRefused("no transactions yet: import a file first ('segments ingest FILE' or the Data page)")
-    if as_of is None:
-        return
-    day = as_of.date() if isinstance(as_of, datetime) else as_of
-    first, last = span
-    allowed = f"choose a day from {first + timedelta(days=1)} to {last + timedelta(days=1)}"
-    if day <= first:
-        raise RunRefused(f"as-of {day} leaves no purchase before it (the data starts on {first}): {allowed}")
-    if day > last + timedelta(days=1):
-        raise RunRefused(
-            f"as-of {day} is after the data ends ({last}), so every customer would look lapsed: {allowed}"
-        )
+        if transaction_span(session=session) is None:
+            raise RunRefused(
+                "no transactions yet: import a file first ('segments ingest FILE' or the Data page)"
+            )
+        raise RunRefused("the cleaning rules keep no purchase with a customer id: nothing to segment")
+    refusal = as_of_refusal(as_of, span)
+    if refusal is not None:
+        raise RunRefused(refusal)
 
 
 def _utcnow() -> datetime:
@@ -92,6 +95,12 @@ def _utcnow() -> datetime:
 def default_rules(preset: str) -> CleaningRules:
     # The reference analysis kept non-product lines; our default drops them.
     return REFERENCE_RULES if preset == "reference" else CleaningRules()
+
+
+def run_rules(options: dict[str, Any]) -> CleaningRules:
+    """The cleaning rules a run with these ``execute_run`` options uses."""
+    rules = options.get("rules")
+    return rules if rules is not None else default_rules(options.get("preset", "default"))
 
 
 def library_versions() -> dict[str, str]:
@@ -259,7 +268,9 @@ def execute_run(*, engine: Engine, **options: Any) -> int:
     stored (the database is busy or down).
     """
     with Session(engine) as session:
-        check_run_request(session=session, as_of=options.get("as_of"), name=options.get("name"))
+        check_run_request(
+            session=session, as_of=options.get("as_of"), name=options.get("name"), rules=run_rules(options)
+        )
     try:
         with Session(for_one_snapshot(engine)) as session, session.begin():
             computed = compute_run(session=session, **options)

@@ -6,10 +6,24 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, case, func, select
 
-from db.queries_cleaning import CleaningRules, clean_lines
+from db.models import Transaction
+from db.queries_cleaning import CleaningRules, clean_lines, is_purchase, line_filters
 from db.queries_cleaning import on_sales as on_sales_of
 
 RFM_COLUMNS = ("customer_id", "frequency", "monetary_units", "first_purchase", "last_purchase", "country")
+
+
+def purchase_span(rules: CleaningRules) -> Select:
+    """One row: the first and last purchase time that ``rules`` keep (NULLs when none).
+
+    The purchases ``rfm_aggregate`` counts (with ``returns="net"`` a return is no purchase),
+    so an as-of day inside this span leaves customers to segment.
+    """
+    t = Transaction.__table__
+    # min/max keep the column's DateTime type, so both backends return datetimes.
+    return select(func.min(t.c.invoice_date), func.max(t.c.invoice_date)).where(
+        *line_filters(rules, t=t), is_purchase(t)
+    )
 
 
 def rfm_aggregate(rules: CleaningRules, *, before: datetime | None = None) -> Select:

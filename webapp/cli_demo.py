@@ -10,9 +10,10 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analytics.as_of import purchase_span
 from analytics.backfill import backfill, month_end_cutoffs
 from analytics.run_history import get_run, resolve_run
-from analytics.runs import RunFailed, RunRefused, execute_run, transaction_span
+from analytics.runs import RunFailed, RunRefused, default_rules, execute_run
 from analytics.sample_data import write_sample
 from db.ingest import IngestError, ingest_file
 from db.models import Run
@@ -42,8 +43,8 @@ def _make_runs(engine, months: int) -> None:
         if session.scalar(select(func.count()).select_from(Run)):
             click.echo("runs already exist; not adding more (see `segments runs`)")
             return
-        first, last = transaction_span(session=session)
-    cutoffs = month_end_cutoffs(first, last)[-months:] if months else []
+        span = purchase_span(session=session, rules=default_rules("default"))  # the runs' rules
+    cutoffs = month_end_cutoffs(*span)[-months:] if months and span else []
     if cutoffs:
         click.echo(f"segmenting customers at {len(cutoffs)} month ends ...")
         start = cutoffs[0] - timedelta(days=1)

@@ -113,11 +113,25 @@ def _day(value: Any) -> date | None:
     return value.date() if value is not None else None
 
 
+def covered_days(
+    store: tuple[date | None, date | None], filters: OverviewFilters
+) -> tuple[date | None, date | None]:
+    """The days the chart covers: the store's first to last day, cut to the chosen dates.
+
+    Not the filtered sales' own span: a country whose first sale is on the 20th has no sales
+    on the 1st-19th, but the store covers them, so that month is whole, not partial.
+    """
+    first, last = store
+    if first is None or last is None:
+        return None, None
+    return max(first, filters.start or first), min(last, filters.end or last)
+
+
 def _by_month_view(by_month: pd.DataFrame, filters: OverviewFilters) -> dict[str, Any]:
-    # The first and last sale days mark a month the data covers only in part.
-    kpis = overview_piece("kpis", filters)[0]
-    figure = monthly_sales_figure(by_month, _day(kpis["first_date"]), _day(kpis["last_date"]))
-    return figure.to_plotly_json()
+    # A month the covered days cut short is marked partial (hatched, "1-9 Dec").
+    store = overview_piece("kpis", OverviewFilters())[0]  # unfiltered, cached per data version
+    first, last = covered_days((_day(store["first_date"]), _day(store["last_date"])), filters)
+    return monthly_sales_figure(by_month, first, last).to_plotly_json()
 
 
 def _by_country_view(by_country: pd.DataFrame, _filters: OverviewFilters) -> dict[str, Any]:

@@ -7,18 +7,20 @@ short name) before anything runs; comparisons only read finished runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from analytics.as_of import Span, as_of_refusal, purchase_span
 from analytics.compare import compare_assignments
 from analytics.run_history import list_runs
-from analytics.runs import RunFailed, RunRefused, execute_run
+from analytics.runs import RunFailed, RunRefused, default_rules, execute_run
 from analytics.segmentation import MAX_K, PRESETS
 from webapp.browser_values import as_int, as_text
+from webapp.cache import cached, data_version
 from webapp.campaign_data import assignments
 from webapp.run_choice import family, finished_runs
 
@@ -61,24 +63,26 @@ def parse_new_run(preset: object, k: object, as_of: object, name: object) -> New
     return NewRun(preset, k_value, day, as_text(name))
 
 
-def as_of_bounds(kpis: dict[str, Any]) -> tuple[date | None, date | None]:
-    """The as-of dates that make sense for the data: purchases count strictly before the as-of
-    day, so from the day after the first purchase to the day after the last (all the data)."""
-    first, last = kpis.get("first_date"), kpis.get("last_date")
-    if first is None or last is None:
-        return None, None
-    return first.date() + timedelta(days=1), last.date() + timedelta(days=1)
+def preset_span(engine: Engine, preset: str) -> Span | None:
+    """The purchases a run of ``preset`` would see (analytics.as_of), cached per data version:
+    the date picker asks again on every visit and preset change."""
+    preset = preset if preset in PRESETS else "default"  # a browser value: no cache key per junk
+    with Session(engine) as session:
+        version = data_version(session=session)
+        return cached(
+            "runs:purchase_span",
+            {"preset": preset},
+            lambda: purchase_span(session=session, rules=default_rules(preset)),
+            version=version,
+        )
 
 
-def check_as_of(day: date | None, bounds: tuple[date | None, date | None]) -> None:
-    """Refuse an as-of date outside the data before a run is created (it would fail or mislead)."""
-    low, high = bounds
-    if day is None or low is None or high is None or low <= day <= high:
-        return
-    raise BadRunRequest(
-        f"as-of date must be from {low} to {high}: the data has purchases from "
-        f"{low - timedelta(days=1)} to {high - timedelta(days=1)}"
-    )
+def check_as_of(day: date | None, span: Span | None) -> None:
+    """Refuse an as-of date outside the purchases before a run is created, in the words of
+    ``segments run`` (the same rule: analytics.as_of)."""
+    refusal = as_of_refusal(day, span)
+    if refusal is not None:
+        raise BadRunRequest(refusal)
 
 
 def start_run(engine: Engine, request: NewRun) -> tuple[int | None, str | None]:

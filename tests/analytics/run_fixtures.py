@@ -58,3 +58,28 @@ def expected_rfm(customer: int) -> tuple[int, int, float]:
 
 def load_store(engine) -> None:
     insert_lines(engine=engine, lines=store_lines())
+
+
+# A store whose first and last stored lines are ones the cleaning drops, so its stored span
+# (2010-12-31 to 2011-04-02) is wider than its purchase span: 2011-01-05 to 2011-03-20 under
+# the default rules, from 2011-01-04 under the reference rules (which keep postage).
+TRIMMED_LINES: tuple[Line, ...] = (
+    ("C500000", "A1", -1, "2010-12-31 09:00", "2.00", "c01", "United Kingdom"),  # cancellation
+    ("500001", "POST", 1, "2011-01-04 09:00", "18.00", "c01", "United Kingdom"),  # postage only
+    ("500002", "A1", 2, "2011-01-05 10:00", "2.00", "c01", "United Kingdom"),
+    ("500003", "A2", 1, "2011-01-12 10:00", "3.00", "c02", "United Kingdom"),
+    ("500004", "A3", 4, "2011-01-20 10:00", "1.50", "c03", "United Kingdom"),
+    ("500005", "A1", 1, "2011-01-25 10:00", "2.00", "c06", "United Kingdom"),
+    ("500006", "A2", 6, "2011-02-02 10:00", "3.00", "c04", "France"),
+    ("500007", "A1", 3, "2011-02-10 10:00", "2.00", "c01", "United Kingdom"),
+    ("500008", "A3", 2, "2011-02-14 10:00", "1.50", "c03", "United Kingdom"),
+    ("500009", "A1", 9, "2011-02-20 10:00", "2.00", "c05", "United Kingdom"),
+    ("500010", "A2", 2, "2011-03-05 10:00", "3.00", "c05", "United Kingdom"),
+    ("500011", "A1", 8, "2011-03-15 10:00", "2.00", "c01", "United Kingdom"),
+    ("500012", "A2", 1, "2011-03-20 10:00", "3.00", "c02", "United Kingdom"),
+    ("500013", "A1", 5, "2011-04-02 10:00", "2.00", None, "United Kingdom"),  # no customer id
+)
+
+
+def load_trimmed_store(engine) -> None:
+    insert_lines(engine=engine, lines=TRIMMED_LINES)

@@ -107,8 +107,8 @@ def test_requests_that_could_only_fail_are_refused_and_store_nothing(engine, db_
     assert empty.exit_code == 2 and empty.output.startswith("error: no transactions yet: import a file first")
     load_store(engine)
     refused = {
-        ("--as-of", "2011-01-01"): "as-of 2011-01-01 leaves no purchase before it (the data starts on 2011-03-01)",
-        ("--as-of", "2030-01-01"): "as-of 2030-01-01 is after the data ends (2011-12-15)",
+        ("--as-of", "2011-01-01"): "as-of 2011-01-01 leaves no purchase before it (purchases start on 2011-03-01)",
+        ("--as-of", "2030-01-01"): "as-of 2030-01-01 is after purchases end (2011-12-15)",
         ("--name", "latest"): "run name 'latest' would be read as a run id or 'latest'",
         ("--name", "12"): "run name '12' would be read as a run id",
     }

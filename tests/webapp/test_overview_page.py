@@ -158,3 +158,35 @@ def test_kpis_through_the_callback_endpoint(loaded):
     }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200 and "11.10" in response.get_data(as_text=True)
+
+
+WHOLE_MONTHS_CSV = """InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+540001,10002,PEN,2,03/01/2011 10:00,1.00,12346,United Kingdom
+540002,10002,PEN,2,03/20/2011 10:00,1.00,12347,France
+540003,10002,PEN,2,03/31/2011 10:00,1.00,12346,United Kingdom
+540004,10002,PEN,2,04/01/2011 10:00,1.00,12346,United Kingdom
+540005,10002,PEN,2,04/10/2011 10:00,1.00,12347,France
+540006,10002,PEN,2,04/30/2011 10:00,1.00,12346,United Kingdom
+"""
+
+
+def partial_notes(start, end, country) -> list[str]:
+    from webapp.pages import home
+
+    return [note["text"] for note in home.show_by_month(start, end, country)["layout"].get("annotations", [])]
+
+
+def test_partial_months_follow_the_store_and_the_chosen_dates_not_the_filter(app, engine, tmp_path):
+    path = tmp_path / "whole.csv"
+    path.write_text(WHOLE_MONTHS_CSV)
+    with Session(engine) as s, s.begin():
+        ingest_file(path, session=s)
+    # The store covers 1 March to 30 April: no partial month, with or without a country whose
+    # sales start on the 20th and end on the 10th (it had no sales on the other days, that's all).
+    assert partial_notes(None, None, None) == []
+    assert partial_notes(None, None, "France") == []
+    # A chosen start or end inside a month cuts it short, whatever the country's first sale.
+    assert partial_notes("2011-03-15", None, None) == ["15-31 Mar"]
+    assert partial_notes("2011-03-15", "2011-04-10", "France") == ["15-31 Mar", "1-10 Apr"]
+    # A range wider than the store: the store's ends decide (here, whole months).
+    assert partial_notes("2011-01-01", "2011-12-31", "France") == []

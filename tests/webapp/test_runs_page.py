@@ -1,15 +1,19 @@
 """Runs page callbacks as plain functions, on SQLite and Postgres, with known answers."""
 
+import re
 from datetime import date, datetime
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
 from analytics.runs import execute_run
 from analytics.segment_history import segment_sizes
 from db.models import RUN_FAILED, Run
+from tests.analytics.run_fixtures import load_trimmed_store
 from tests.webapp.run_store import make_two_runs
 from webapp.campaign_data import run_labels
+from webapp.cli import cli
 from webapp.run_actions import BadRunRequest, parse_new_run
 
 
@@ -142,12 +146,40 @@ def test_failed_run_shows_its_error(page, engine):
 @pytest.mark.parametrize("as_of", ["2001-01-01", "2030-01-01"])
 def test_as_of_outside_the_data_is_refused_before_a_run_exists(page, engine, as_of):
     make_two_runs(engine)
-    low, high = page.limit_as_of(0)  # the picker's bounds: the day after the first / last purchase
+    low, high = page.limit_as_of(0, "default")  # the picker's: the day after the first / last purchase
     assert low < "2011-11-01" < "2011-12-10" <= high
     result, refresh = page.start_new_run(lambda _p: None, 1, "default", "auto", as_of, None, 0)
-    assert result.id == "runs-start-error" and f"as-of date must be from {low} to {high}" in result.children
+    assert result.id == "runs-start-error" and f"choose a day from {low} to {high}" in result.children
     assert refresh is page.no_update and len(page.show_history(0)) == 2  # no failed run row
     assert page.start_new_run(lambda _p: None, 1, "default", 2, high, None, 0)[0].id == "runs-start-done"
+
+
+@pytest.mark.parametrize(
+    ("preset", "low"),
+    [("default", "2011-01-06"), ("reference", "2011-01-05")],  # reference keeps 4 Jan's postage
+)
+def test_the_web_and_the_cli_accept_and_refuse_the_same_days(page, engine, db_url, preset, low):
+    # Stored lines run from 2010-12-31 to 2011-04-02; purchases from 2011-01-04/05 to 2011-03-20.
+    load_trimmed_store(engine)
+    assert page.limit_as_of(0, preset) == (low, "2011-03-21")  # the picker follows the preset
+    for day in (
+        "2011-01-01",
+        "2011-01-04",
+        "2011-01-05",
+        "2011-01-06",
+        "2011-03-21",
+        "2011-03-22",
+        "2011-04-03",
+    ):
+        web = page.start_new_run(lambda _p: None, 1, preset, 2, day, None, 0)[0]
+        run = ["run", "--preset", preset, "--k", "2", "--resamples", "1", "--as-of", day, "--db", db_url]
+        said = CliRunner().invoke(cli, run).output
+        if low <= day <= "2011-03-21":  # accepted: a run was made (finished, or failed: few customers)
+            assert re.match(r"Run \d+ (finished|failed)", web.children), (day, web.children)
+            assert re.match(r"(error: )?run \d+ ", said), (day, said)
+        else:  # refused by both, in the same words
+            assert web.id == "runs-start-error" and web.children.startswith(f"as-of {day} "), web.children
+            assert said == f"error: {web.children}\n"
 
 
 def test_a_run_that_fails_shows_its_error(page, engine):

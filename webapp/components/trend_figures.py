@@ -50,8 +50,9 @@ def monthly_sales_figure(
     """Revenue per month as bars, orders as a line on a second axis (seasonality at a glance).
 
     ``by_month``: month ('YYYY-MM'), revenue, orders (analytics.trends.sales_by_month);
-    ``first``/``last``: the first and last day with sales. A month they cut short (the data
-    ends on 9 December 2011) is hatched and labelled "1-9 Dec", so it does not read as a slump.
+    ``first``/``last``: the first and last day the chart covers (the store's, cut to the chosen
+    dates). A month they cut short (the data ends on 9 December 2011) is hatched and labelled
+    "1-9 Dec", so it does not read as a slump.
     """
     if by_month.empty or not by_month["orders"].any():
         return empty_figure("No sales in this selection")

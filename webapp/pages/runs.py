@@ -7,22 +7,22 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 from sqlalchemy.orm import Session
 
+from analytics.as_of import as_of_bounds
 from analytics.segment_history import segment_sizes
 from webapp.browser_values import as_int
 from webapp.components.figures import empty_figure
 from webapp.components.run_figures import migration_heatmap, migration_sankey, size_deltas, sizes_over_time
 from webapp.components.run_layout import runs_layout
 from webapp.components.url_sync import sync_url
-from webapp.overview_data import OverviewFilters, overview_piece
 from webapp.run_actions import (
     BadRunRequest,
-    as_of_bounds,
     check_as_of,
     compare_runs,
     default_pair,
     family_sizes,
     history_rows,
     parse_new_run,
+    preset_span,
     start_run,
 )
 from webapp.run_choice import finished_runs, run_option
@@ -58,15 +58,16 @@ def show_sizes(_refresh, b):
     return sizes_over_time(sizes), caption
 
 
-def _as_of_bounds():  # noqa: ANN202
-    return as_of_bounds(overview_piece("kpis", OverviewFilters())[0])  # cached per data version
-
-
-@callback(Output("runs-as-of", "min"), Output("runs-as-of", "max"), Input("runs-refresh", "data"))
-def limit_as_of(_refresh):
-    """The date picker offers only as-of dates inside the data."""
-    low, high = _as_of_bounds()
-    return (low.isoformat() if low else None), (high.isoformat() if high else None)
+@callback(
+    Output("runs-as-of", "min"),
+    Output("runs-as-of", "max"),
+    Input("runs-refresh", "data"),
+    Input("runs-preset", "value"),
+)
+def limit_as_of(_refresh, preset):
+    """The date picker offers only as-of dates inside the purchases the chosen preset keeps."""
+    span = preset_span(app_engine(), preset)
+    return tuple(day.isoformat() for day in as_of_bounds(span)) if span else (None, None)
 
 
 @callback(
@@ -166,7 +167,7 @@ def start_new_run(set_progress, n_clicks, preset, k, as_of, name, refresh):
         return no_update, no_update
     try:
         request = parse_new_run(preset, k, as_of, name)
-        check_as_of(request.as_of, _as_of_bounds())  # the picker's bounds, checked again here
+        check_as_of(request.as_of, preset_span(app_engine(), request.preset))  # the picker's, again
     except BadRunRequest as exc:
         return _note(str(exc), "danger", "runs-start-error"), no_update
     set_progress(("segmenting customers...",))
