@@ -43,17 +43,24 @@ API_PREFIXES = ("/_dash", "/_favicon", "/assets/", "/download/")
 # Code and styles, the same for everyone: may stay in the browser cache after a logout.
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon")
 
-LOGIN_PAGE = """<!doctype html>
+# A small card page served by Flask itself (login, database outage): the app's own styles, no
+# Dash. ``{{root}}`` stays a placeholder for the caller's format().
+CARD_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in - Customer segments</title>
-<link rel="stylesheet" href="{root}/assets/bootstrap.min.css">
-<link rel="stylesheet" href="{root}/assets/app.css">
+<title>{title} - Customer segments</title>
+<link rel="stylesheet" href="{{root}}/assets/bootstrap.min.css">
+<link rel="stylesheet" href="{{root}}/assets/app.css">
 <link rel="icon" href="data:,">
 </head><body>
 <main class="card login-card shadow-sm"><div class="card-body">
 <h1 class="h4 mb-3">Customer segments</h1>
-{error}
+{body}
+</div></main></body></html>"""
+
+LOGIN_PAGE = CARD_PAGE.format(
+    title="Sign in",
+    body="""{error}
 <form method="post" action="{root}/login" id="login-form">
 <input type="hidden" name="csrf_token" value="{csrf}">
 <input type="hidden" name="next" value="{next}">
@@ -64,7 +71,8 @@ LOGIN_PAGE = """<!doctype html>
 <input class="form-control" id="login-password" name="password" type="password"
  autocomplete="current-password" required></div>
 <button class="btn btn-primary w-100" id="login-submit" type="submit">Sign in</button>
-</form></div></main></body></html>"""
+</form>""",
+)
 
 
 def install_auth(

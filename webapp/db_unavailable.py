@@ -15,7 +15,7 @@ from markupsafe import escape
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from db.availability import describe, outage_cause, ping
-from webapp.auth import wants_page
+from webapp.auth import CARD_PAGE, wants_page
 from webapp.runtime import current_settings
 
 log = logging.getLogger(__name__)
@@ -25,19 +25,11 @@ MESSAGES = {
     "busy": "The database is busy (an import is running); please try again in a minute.",
     "unavailable": "The database is unavailable at the moment; please try again shortly.",
 }
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Database unavailable - Customer segments</title>
-<link rel="stylesheet" href="{root}/assets/bootstrap.min.css">
-<link rel="stylesheet" href="{root}/assets/app.css">
-<link rel="icon" href="data:,">
-</head><body>
-<main class="card login-card shadow-sm"><div class="card-body">
-<h1 class="h4 mb-3">Customer segments</h1>
-<div class="alert alert-warning" id="db-unavailable">{message}</div>
-<a class="btn btn-primary w-100" href="">Try again</a>
-</div></main></body></html>"""
+PAGE = CARD_PAGE.format(
+    title="Database unavailable",
+    body="""<div class="alert alert-warning" id="db-unavailable">{message}</div>
+<a class="btn btn-primary w-100" href="">Try again</a>""",
+)
 
 
 def install_db_unavailable(server: Flask) -> None:
