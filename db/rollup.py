@@ -30,6 +30,7 @@ ROLLUP_RULES = CleaningRules()
 _STATE_ID = 1
 _ONE_DAY = timedelta(days=1)
 _KEYS = ["invoice_no", "customer_id", "country", "invoice_date", "purchase"]
+_COLUMNS = [*_KEYS, "quantity", "revenue"]
 _IN_BATCH = 500  # invoice numbers per IN (...) list, well under SQLite's bound-parameter limit
 _PG_FOLD_LOCK = 0x5E9_5C4E_3A01  # advisory lock key (the schema's is 0x5E9_5C4E_3A00)
 
@@ -84,6 +85,25 @@ def _lock(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_FOLD_LOCK})
 
 
+def _summed_lines() -> Select:
+    """The clean lines summed per invoice, in the rollup's columns (``_COLUMNS``)."""
+    lines = clean_lines(ROLLUP_RULES).subquery("lines")
+    keys = [lines.c[k] for k in _KEYS]
+    return select(*keys, func.sum(lines.c.quantity), func.sum(lines.c.revenue)).group_by(*keys)
+
+
+
+def _record(session: Session, state: RollupState | None, batch_id: int | None) -> None:
+    if batch_id is None:  # nothing loaded: no batch to be current with
+        if state is not None:
+            session.delete(state)
+    elif state is None:
+        session.add(RollupState(id=_STATE_ID, batch_id=batch_id))
+    else:
+        state.batch_id = batch_id
+    session.flush()
+
+
 def refresh(*, session: Session, batch_id: int) -> None:
     """Fold batch ``batch_id`` in: its invoices are recomputed; everything if the rollup is behind."""
     _lock(session)
@@ -93,33 +113,27 @@ def refresh(*, session: Session, batch_id: int) -> None:
     # Read before the lines: a batch committed in between is in the sum but not in the record,
     # which makes the rollup look behind (recomputed next time), never current while it is not.
     newest = session.scalar(select(func.max(ImportBatch.id)))
-    lines = clean_lines(ROLLUP_RULES).subquery("lines")
-    summed = select(
-        lines.c.invoice_no,
-        lines.c.customer_id,
-        lines.c.country,
-        lines.c.invoice_date,
-        lines.c.purchase,
-        func.sum(lines.c.quantity),
-        func.sum(lines.c.revenue),
-    ).group_by(
-        lines.c.invoice_no, lines.c.customer_id, lines.c.country, lines.c.invoice_date, lines.c.purchase
-    )
-    columns = ["invoice_no", "customer_id", "country", "invoice_date", "purchase", "quantity", "revenue"]
+    summed = _summed_lines()
     if state is not None and previous is not None and state.batch_id == previous:
         touched = select(Transaction.invoice_no).where(Transaction.batch_id == batch_id).distinct()
         session.execute(delete(rollups).where(rollups.c.invoice_no.in_(touched)))
-        summed = summed.where(lines.c.invoice_no.in_(touched))
+        summed = summed.where(summed.selected_columns.invoice_no.in_(touched))
     else:
         session.execute(delete(rollups))
-    session.execute(insert(rollups).from_select(columns, summed))
+    session.execute(insert(rollups).from_select(_COLUMNS, summed))
     # The newest batch these lines include: a batch with a higher id may have committed first.
-    folded = max(batch_id, newest or batch_id)
-    if state is None:
-        session.add(RollupState(id=_STATE_ID, batch_id=folded))
-    else:
-        state.batch_id = folded
-    session.flush()
+    _record(session, state, max(batch_id, newest or batch_id))
+
+
+def rebuild(*, session: Session) -> None:
+    """Recompute the whole rollup from the lines (after lines were removed)."""
+    _lock(session)
+    rollups = InvoiceRollup.__table__
+    state = session.get(RollupState, _STATE_ID, populate_existing=True)
+    newest = session.scalar(select(func.max(ImportBatch.id)))
+    session.execute(delete(rollups))
+    session.execute(insert(rollups).from_select(_COLUMNS, _summed_lines()))
+    _record(session, state, newest)
 
 
 def _clean(rows: pa.Table) -> pa.Table:
@@ -218,7 +232,7 @@ def fold(*, session: Session, batch_id: int, delta: Delta) -> None:
         for i in range(0, len(invoices), _IN_BATCH):
             where = rollups.c.invoice_no.in_(invoices[i : i + _IN_BATCH])
             earlier += session.execute(
-                select(*(rollups.c[k] for k in (*_KEYS, "quantity", "revenue"))).where(where)
+                select(*(rollups.c[k] for k in _COLUMNS)).where(where)
             ).all()
             session.execute(delete(rollups).where(where))
         if earlier:
@@ -232,8 +246,4 @@ def fold(*, session: Session, batch_id: int, delta: Delta) -> None:
             added = _summed(pa.concat_tables([added, old]))
     if added.num_rows:
         _insert(session, added)
-    if state is None:
-        session.add(RollupState(id=_STATE_ID, batch_id=batch_id))
-    else:
-        state.batch_id = batch_id
-    session.flush()
+    _record(session, state, batch_id)

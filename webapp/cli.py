@@ -16,6 +16,7 @@ from webapp.cli_common import run_main
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("webapp.cli_demo:demo", "Sample data -> database -> runs -> dashboard, in one go."),
     "db": ("webapp.cli_data:db_group", "Database schema management."),
+    "batches": ("webapp.cli_batches:batches_group", "List import batches; remove a wrong import."),
     "ingest": ("webapp.cli_data:ingest", "Load a transaction export (CSV, CSV.gz, XLSX)."),
     "sample-data": ("webapp.cli_sample:sample_data", "Write a synthetic export in the UCI layout."),
     "trends": ("webapp.cli_analytics:trends_command", "Sales trends and KPIs."),

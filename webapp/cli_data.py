@@ -10,6 +10,7 @@ import click
 from sqlalchemy.exc import IntegrityError
 
 from db.ingest import FIELDS, IngestError, IngestOptions, IngestResult, ingest_file, parse_mapping
+from db.ingest.convert import AMBIGUOUS_NUMBERS
 from db.ingest.load import STATUS_ALREADY
 from db.ingest.readers import check_path
 from db.migrate import check_known, head_revision, lock_schema, upgrade
@@ -73,6 +74,12 @@ def print_ingest_summary(result: IngestResult, path: Path) -> None:
     click.echo(f"  rejected             {result.rejected:>12,}")
     for reason, count in result.rejected_by_reason.items():
         click.echo(f"    {reason:<20} {count:>10,}")
+    if set(result.rejected_by_reason) & set(AMBIGUOUS_NUMBERS.values()):
+        click.echo(
+            "  numbers like 1,234 or 1.234 read either way and no number in the file told its decimal "
+            f"mark: to load them, 'segments batches remove {result.batch_id}' and import again with "
+            "--decimal-mark . or ,"
+        )
 
 
 def _ingest_into(settings: Settings, path: Path, options: IngestOptions, progress: bool) -> IngestResult:
@@ -102,6 +109,11 @@ def _ingest(settings: Settings, path: Path, options: IngestOptions, progress: bo
 @click.option("--sheet", help="Excel sheet name (default: the first sheet).")
 @click.option("--date-format", help="strftime format of the dates, e.g. %Y%m%d (default: detected).")
 @click.option(
+    "--decimal-mark",
+    type=click.Choice([".", ",", "point", "comma"]),
+    help="The numbers' decimal mark (default: learned from the file's first telling number).",
+)
+@click.option(
     "--map",
     "mappings",
     multiple=True,
@@ -119,6 +131,7 @@ def ingest(
     delimiter: str | None,
     sheet: str | None,
     date_format: str | None,
+    decimal_mark: str | None,
     mappings: tuple[str, ...],
     source_name: str | None,
     as_json: bool,
@@ -135,6 +148,7 @@ def ingest(
             delimiter=delimiter,
             sheet=sheet,
             date_format=date_format,
+            decimal_mark={"point": ".", "comma": ","}.get(decimal_mark or "", decimal_mark),
             mapping=parse_mapping(mappings),
         )
         show_progress = not (quiet or as_json) and sys.stderr.isatty()

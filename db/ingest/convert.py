@@ -93,6 +93,9 @@ def _drop_empty(chunk: Chunk, width: int) -> Chunk:
         return chunk
     return Chunk(chunk.table.filter(pa.array(filled)), chunk.rows[filled])
 
+# Quarantine reasons of numbers the file never says how to read ("1,234" with no telling cell).
+AMBIGUOUS_NUMBERS = {f: f"ambiguous {f.replace('_', ' ')}" for f in ("quantity", "unit_price", "line_total")}
+
 
 def convert(
     chunk: Chunk, fields: dict[str, int], header: tuple[str, ...], dates: DateFormat, marks: DecimalMark
@@ -129,7 +132,7 @@ def convert(
         raw = col(field)
         read = marks.read(raw)
         label = field.replace("_", " ")
-        rej.add(read.ambiguous, f"ambiguous {label}", name(field), raw)
+        rej.add(read.ambiguous, AMBIGUOUS_NUMBERS[field], name(field), raw)
         rej.add(read.wrong_mark, f"{label} with the wrong decimal mark", name(field), raw)
         return read.values, raw
 

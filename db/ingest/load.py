@@ -20,7 +20,7 @@ from db.ingest.columns import resolve_columns
 from db.ingest.convert import Converted, convert
 from db.ingest.dates import DateFormat
 from db.ingest.errors import IngestError
-from db.ingest.numbers import POINT, DecimalMark
+from db.ingest.numbers import COMMA, POINT, DecimalMark
 from db.ingest.prefetch import prefetch
 from db.ingest.writers import writer_for
 from db.models import BATCH_LOADED, ImportBatch, RejectedRow
@@ -37,6 +37,7 @@ class IngestOptions:
     delimiter: str | None = None
     sheet: str | None = None
     date_format: str | None = None
+    decimal_mark: str | None = None  # "." or ","; default: learned from the file
     mapping: dict[str, str] = field(default_factory=dict)
     chunk_rows: int = 50_000
 
@@ -46,6 +47,8 @@ class IngestOptions:
             raise IngestError(
                 f"--delimiter must be one ASCII character (or \\t for tab), not {self.delimiter!r}"
             )
+        if self.decimal_mark not in (None, POINT, COMMA):
+            raise IngestError(f"--decimal-mark must be '.' or ',', not {self.decimal_mark!r}")
         if self.date_format is not None and re.search(r"%[zZ]", self.date_format):
             raise IngestError("--date-format: leave %z/%Z out (UTC offsets are dropped, times kept as is)")
         if self.date_format is not None:
@@ -159,7 +162,7 @@ def _load_lines(
     dates = DateFormat(options.date_format)
     # Excel keeps numbers as numbers and hands them over as Python floats ("1.234"): its mark
     # is the point, whatever the locale of the person who typed them.
-    marks = DecimalMark(POINT if source.kind == "excel" else None)
+    marks = DecimalMark(POINT if source.kind == "excel" else options.decimal_mark)
     number_cols = [fields[f] for f in _NUMBER_FIELDS if f in fields]
     delta = Delta()
     writer = writer_for(session, batch_id)
@@ -224,6 +227,8 @@ def ingest_file(
     path = Path(path)
     name = options.source_name or path.name
     source = readers.open_source(path, encoding=options.encoding, delimiter=options.delimiter)
+    if source.kind == "excel" and options.decimal_mark == COMMA:
+        raise IngestError("--decimal-mark applies to text files: a workbook stores numbers as numbers")
     existing = session.scalar(select(ImportBatch.id).where(ImportBatch.sha256 == source.sha256))
     if existing is not None:
         return IngestResult(existing, STATUS_ALREADY, name, seconds=time.perf_counter() - started)

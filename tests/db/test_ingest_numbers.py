@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.ingest import IngestOptions, ingest_file
+from db.ingest import IngestError, IngestOptions, ingest_file
 from db.ingest.numbers import DecimalMark
 from db.models import RejectedRow
 from db.session import create_db_engine
@@ -27,11 +27,12 @@ def _line(quantity: str, price: str) -> list[str]:
     return [*LINE[:3], quantity, LINE[4], price, *LINE[6:]]
 
 
-def _ingest(db_url, path, chunk_rows=2):
+def _ingest(db_url, path, chunk_rows=2, **options):
     engine = create_db_engine(db_url)
     try:
         with Session(engine) as session, session.begin():
-            return ingest_file(path, session=session, options=IngestOptions(chunk_rows=chunk_rows))
+            options = IngestOptions(chunk_rows=chunk_rows, **options)
+            return ingest_file(path, session=session, options=options)
     finally:
         engine.dispose()
 
@@ -173,3 +174,23 @@ def test_workbook_numbers_are_read_with_a_decimal_point(db_url, tmp_path):
     assert _prices(db_url) == {1: Decimal("1.234"), 2: Decimal("2.125")}
     assert _rejects(db_url)[4][0] == WRONG
     assert batch_options(db_url)["decimal_mark"] == "."
+    with pytest.raises(IngestError, match="--decimal-mark applies to text files"):
+        _ingest(db_url, path, decimal_mark=",")
+
+
+@pytest.mark.parametrize(
+    ("mark", "read", "wrong"),
+    [(",", {1: Decimal("1.234"), 3: Decimal("2.5")}, 2), (".", {1: Decimal("1234"), 2: Decimal("1.5")}, 3)],
+)
+def test_a_given_mark_reads_what_the_file_never_tells(db_url, tmp_path, mark, read, wrong):
+    """--decimal-mark: "1,234" reads at once, and a cell only the other mark reads is quarantined."""
+    rows = [_line("1", "1,234"), _line("2", "1.5"), _line("3", "2,5")]
+    result = _ingest(db_url, write_csv(tmp_path / "told.csv", rows), decimal_mark=mark)
+    assert _prices(db_url) == read
+    assert result.rejected_by_reason == {WRONG: 1} and _rejects(db_url)[wrong + 1][0] == WRONG
+    assert batch_options(db_url)["decimal_mark"] == mark
+
+
+def test_an_unknown_mark_is_refused():
+    with pytest.raises(IngestError, match="--decimal-mark must be '.' or ',', not ';'"):
+        IngestOptions(decimal_mark=";")

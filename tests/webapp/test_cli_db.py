@@ -26,6 +26,8 @@ READING = [
     ("backfill",),
     ("users", "list"),
     ("users", "remove", "bob"),
+    ("batches", "list"),
+    ("batches", "remove", "1", "--yes"),
 ]
 
 
