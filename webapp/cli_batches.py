@@ -7,7 +7,7 @@ import sys
 import click
 from sqlalchemy.orm import Session
 
-from db.batch_removal import BatchNotFound, remove_batch
+from db.batch_removal import BatchNotFound, lines_and_rows, remove_batch
 from db.queries_batches import list_batches
 from webapp.cli_common import (
     UserError,
@@ -59,8 +59,8 @@ def _confirm(batch: dict, yes: bool) -> None:
     if yes:
         return
     question = (
-        f"Remove batch {batch['id']} ({batch['source_name']}): {batch['rows_stored']:,} stored lines "
-        f"and {batch['rejected']:,} rejected rows?"
+        f"Remove batch {batch['id']} ({batch['source_name']}) with its "
+        f"{lines_and_rows(batch['rows_stored'], batch['rejected'])}?"
     )
     if not _can_ask():
         raise UserError(f"batch {batch['id']} not removed: confirm with --yes (no terminal to ask on)")
@@ -105,8 +105,8 @@ def batches_remove(batch_id: int, yes: bool, db_url: str | None, as_json: bool) 
         )
         return
     click.echo(
-        f"batch {removed.batch_id} ({removed.source_name}) removed: {removed.lines:,} lines, "
-        f"{removed.rejected:,} rejected rows"
+        f"batch {removed.batch_id} ({removed.source_name}) removed: "
+        f"{lines_and_rows(removed.lines, removed.rejected)}"
     )
     if removed.sharers:
         ids = ", ".join(map(str, removed.sharers))

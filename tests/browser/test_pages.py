@@ -104,3 +104,35 @@ def test_small_and_laptop_screens(page, open_server):
         assert severe_console_errors(page) == []
     finally:
         page.set_window_size(1400, 1000)
+
+
+def test_a_wrong_upload_is_removed_after_confirming(page, open_server, tmp_path):
+    wrong = tmp_path / "wrong-shop.csv"
+    wrong.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "550001,10002,PEN,2,02/14/2011 10:00,0.85,12999,Italy\n"
+    )
+    page.get(open_server + "/data")
+    wait_text(page, "#data-batches-grid", "sample.csv")
+    upload(page, wrong)
+    wait_text(page, "#data-upload-summary", "wrong-shop.csv loaded as batch #")
+    wait_text(page, "#data-batches-grid", "wrong-shop.csv")
+    assert page.find_element(By.ID, "data-remove-open").get_attribute("disabled") is not None
+    page.find_element(By.ID, "data-remove-batch").click()  # Dash 4's dropdown: a list in a popover
+    option = WebDriverWait(page, WAIT).until(
+        EC.element_to_be_clickable(
+            (By.XPATH, "//*[@role='option'][contains(normalize-space(.), 'wrong-shop.csv')]")
+        )
+    )
+    option.click()
+    page.find_element(By.TAG_NAME, "h2").click()  # close the popover
+    WebDriverWait(page, WAIT).until(lambda d: d.find_element(By.ID, "data-remove-open").is_enabled())
+    page.find_element(By.ID, "data-remove-open").click()
+    wait_text(page, "#data-remove-question", "(wrong-shop.csv) with its 1 line and 0 rejected rows is deleted")
+    page.find_element(By.ID, "data-remove-confirm").click()
+    wait_text(page, "#data-remove-done", "(wrong-shop.csv) removed: 1 line and 0 rejected rows.")
+    WebDriverWait(page, WAIT).until(
+        lambda d: "wrong-shop.csv" not in d.find_element(By.ID, "data-batches-grid").text
+    )
+    assert "sample.csv" in page.find_element(By.ID, "data-batches-grid").text
+    assert severe_console_errors(page) == []

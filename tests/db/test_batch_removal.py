@@ -44,7 +44,9 @@ def _remove(engine, batch_id):
 def _store(engine):
     """Invoices stored per batch, rejected rows per batch, batch ids, rollup invoices."""
     with Session(engine) as s:
-        lines = s.execute(select(Transaction.batch_id, Transaction.invoice_no).order_by(Transaction.invoice_no))
+        lines = s.execute(
+            select(Transaction.batch_id, Transaction.invoice_no).order_by(Transaction.invoice_no)
+        )
         rejected = s.execute(select(RejectedRow.batch_id, RejectedRow.row_number).order_by(RejectedRow.id))
         return {
             "lines": [tuple(r) for r in lines],

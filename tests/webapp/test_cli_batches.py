@@ -35,11 +35,11 @@ def test_list_shows_each_batch_with_its_counts(db_url, loaded):
 def test_remove_asks_first_and_a_no_keeps_everything(db_url, loaded, monkeypatch):
     monkeypatch.setattr(cli_batches, "_can_ask", lambda: True)
     result = CliRunner().invoke(cli, ["batches", "remove", "1", "--db", db_url], input="n\n")
-    assert "Remove batch 1 (shop.csv): 1 stored lines and 1 rejected rows? [y/N]" in result.output
+    assert "Remove batch 1 (shop.csv) with its 1 line and 1 rejected row? [y/N]" in result.output
     assert result.exit_code == 2 and counts(db_url)["transactions"] == 1
     result = CliRunner().invoke(cli, ["batches", "remove", "1", "--db", db_url], input="y\n")
     assert result.exit_code == 0, result.output
-    assert "batch 1 (shop.csv) removed: 1 lines, 1 rejected rows" in result.output
+    assert "batch 1 (shop.csv) removed: 1 line and 1 rejected row" in result.output
     assert counts(db_url) == {"import_batches": 0, "transactions": 0, "rejected_rows": 0}
 
 
@@ -75,7 +75,10 @@ def test_sharing_later_batches_are_named(db_url, loaded, tmp_path):
 
 def test_an_unknown_batch_is_one_line(db_url, loaded):
     result = CliRunner().invoke(cli, ["batches", "remove", "7", "--db", db_url, "--yes"])
-    assert (result.exit_code, result.output) == (2, "error: no import batch 7 (see 'segments batches list')\n")
+    assert (result.exit_code, result.output) == (
+        2,
+        "error: no import batch 7 (see 'segments batches list')\n",
+    )
     assert CliRunner().invoke(cli, ["batches", "remove", "0", "--db", db_url]).exit_code == 2
 
 

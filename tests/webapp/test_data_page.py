@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from db.ingest import ingest_file
+from tests.webapp.test_callback_inputs import _post
 from webapp.components.data_views import batch_rows, upload_outcome
 
 
@@ -46,8 +47,12 @@ def test_batches_and_rejected_rows(client, engine, tiny_csv):
         batch = ingest_file(tiny_csv, session=s).batch_id
     out = call(
         client,
-        "..data-batches-grid.rowData...data-rejected-batch.options..",
-        [("data-batches-grid", "rowData"), ("data-rejected-batch", "options")],
+        "..data-batches-grid.rowData...data-rejected-batch.options...data-remove-batch.options..",
+        [
+            ("data-batches-grid", "rowData"),
+            ("data-rejected-batch", "options"),
+            ("data-remove-batch", "options"),
+        ],
         [{"id": "data-refresh", "property": "data", "value": 0}],
     )
     rows = out["data-batches-grid"]["rowData"]
@@ -55,6 +60,7 @@ def test_batches_and_rejected_rows(client, engine, tiny_csv):
         (batch, 6, 4, 1, 1)
     ]
     assert out["data-rejected-batch"]["options"] == [{"label": f"#{batch} tiny.csv", "value": batch}]
+    assert out["data-remove-batch"]["options"] == out["data-rejected-batch"]["options"]
 
     out = rejected(client, batch, 1)
     grid = out["data-rejected-grid"]["rowData"]
@@ -153,3 +159,59 @@ def test_batch_in_the_query_string_preselects_the_filter(make_app):
     for bogus in (None, "", "0", "-1", "7 OR 1=1", "x"):
         assert find(layout(batch=bogus), "data-rejected-batch").value is None
     assert find(layout(), "data-upload") is not None  # Dash calls it bare at start-up
+
+
+def _removal_callbacks(client):
+    deps = client.get("/_dash-dependencies").get_json()
+    # Dash keeps callbacks of an app built but never requested in a global list, which the
+    # next app takes in as well: the same callback may be listed twice.
+    ask = next(d for d in deps if "data-remove-question.children" in d["output"])
+    remove = next(d for d in deps if d["output"].startswith("..data-remove-result.children..."))
+    return ask, remove
+
+
+def test_removing_a_batch_asks_then_removes_it_and_refreshes(client, engine, tiny_csv):
+    with Session(engine) as s, s.begin():
+        batch = ingest_file(tiny_csv, session=s).batch_id
+    ask, remove = _removal_callbacks(client)
+    chosen = {"data-remove-open.n_clicks": 1, "data-remove-batch.value": batch}
+    asked = _post(client, ask, chosen).get_json()["response"]
+    assert asked["data-remove-dialog"]["is_open"] is True
+    assert asked["data-remove-question"]["children"].startswith(
+        f"Batch #{batch} (tiny.csv) with its 4 lines and 1 rejected row is deleted"
+    )
+    done = _post(client, remove, {"data-remove-confirm.n_clicks": 1, "data-remove-batch.value": batch,
+                                  "data-refresh.data": 4}).get_json()["response"]  # fmt: skip
+    assert done["data-refresh"]["data"] == 5 and done["data-remove-batch"]["value"] is None
+    alert = done["data-remove-result"]["children"]["props"]
+    assert alert["children"] == f"Batch #{batch} (tiny.csv) removed: 4 lines and 1 rejected row."
+    assert counts_of(engine) == (0, 0, 0)
+    # Removed meanwhile (another tab): said so, nothing else happens.
+    again = _post(client, ask, chosen).get_json()["response"]
+    assert again["data-remove-dialog"]["is_open"] is False
+    assert (
+        again["data-remove-result"]["children"]["props"]["children"]
+        == f"There is no batch #{batch} any more."
+    )
+
+
+def test_removal_ignores_malformed_batch_values(client, engine, tiny_csv):
+    with Session(engine) as s, s.begin():
+        ingest_file(tiny_csv, session=s)
+    _ask, remove = _removal_callbacks(client)
+    for bad in ("1 OR 1=1", -1, 0, 1.5, None, ["1"]):
+        values = {"data-remove-confirm.n_clicks": 1, "data-remove-batch.value": bad, "data-refresh.data": 0}
+        response = _post(client, remove, values)
+        assert response.status_code in (200, 204), bad
+    assert counts_of(engine) == (1, 4, 1)
+
+
+def counts_of(engine) -> tuple[int, int, int]:
+    from sqlalchemy import func, select
+
+    from db.models import ImportBatch, RejectedRow, Transaction
+
+    with Session(engine) as s:
+        return tuple(
+            s.scalar(select(func.count()).select_from(m)) for m in (ImportBatch, Transaction, RejectedRow)
+        )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.availability import describe, outage_cause
 from db.queries_batches import list_batches, rejected_reason_counts, rejected_rows_page
+from webapp.batch_removal_ui import register_callbacks, removal_controls
 from webapp.browser_values import as_int
 from webapp.components.data_views import (
     BATCH_COLUMNS,
@@ -31,6 +32,7 @@ dash.register_page(__name__, path="/data", name="Data", title="Data - Customer s
 
 PAGE_SIZE = 100
 log = logging.getLogger(__name__)
+register_callbacks()
 
 
 def batch_from_query(value: object) -> int | None:
@@ -83,6 +85,7 @@ def layout(batch: str | None = None, **_query: str) -> html.Div:
                     [
                         html.H5("Import batches", className="card-title"),
                         data_grid("data-batches-grid", BATCH_COLUMNS, height=280),
+                        removal_controls(),
                     ]
                 ),
                 className="mb-4 shadow-sm",
@@ -146,13 +149,14 @@ def layout(batch: str | None = None, **_query: str) -> html.Div:
 @callback(
     Output("data-batches-grid", "rowData"),
     Output("data-rejected-batch", "options"),
+    Output("data-remove-batch", "options"),
     Input("data-refresh", "data"),
 )
 def show_batches(_refresh: int):
     with Session(app_engine()) as s:
         batches = list_batches(session=s)
     options = [{"label": f"#{b['id']} {b['source_name']}", "value": b["id"]} for b in batches]
-    return batch_rows(batches), options
+    return batch_rows(batches), options, options
 
 
 @callback(
