@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,12 +36,25 @@ def normalise_database_url(url: str) -> str:
     )
 
 
+def normalise_currency(code: str | None) -> str | None:
+    """An ISO 4217 code (three letters, any case) in upper case; empty or unset means no unit."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    if not re.fullmatch(r"[A-Za-z]{3}", code):
+        raise SettingsError(
+            f"SEGMENTS_CURRENCY must be a three-letter ISO 4217 code like GBP, EUR or USD, not {code!r}"
+        )
+    return code.upper()
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: str | None = None
     upload_max_mb: int = 200
     cache_dir: str | None = None  # background jobs and cached results; default: under the temp dir
+    currency: str | None = None  # ISO 4217 code money is shown in; None: plain numbers, no unit
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, *, database_url: str | None = None) -> Settings:
@@ -61,6 +75,7 @@ class Settings:
             secret_key=env.get("SEGMENTS_SECRET_KEY") or None,
             upload_max_mb=upload_max_mb,
             cache_dir=env.get("SEGMENTS_CACHE_DIR") or None,
+            currency=normalise_currency(env.get("SEGMENTS_CURRENCY")),
         )
 
     def with_database(self, url: str | None) -> Settings:

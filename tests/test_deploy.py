@@ -30,6 +30,7 @@ def test_compose_configures_through_environment():
         assert env["SEGMENTS_DATABASE_URL"].startswith("postgresql://segments:${POSTGRES_PASSWORD")
         assert env["SEGMENTS_DATABASE_URL"].endswith("@db:5432/segments")
         assert env["SEGMENTS_SECRET_KEY"] == "${SEGMENTS_SECRET_KEY:-}"  # never a default secret
+        assert env["SEGMENTS_CURRENCY"] == "${SEGMENTS_CURRENCY:-}"  # empty: no unit, as unset
         assert services[name]["build"] == "."
     # Never a built-in database password: compose stops with a message when it is not set.
     assert services["db"]["environment"]["POSTGRES_PASSWORD"] == "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"

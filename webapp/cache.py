@@ -9,7 +9,8 @@ next ones (in any gunicorn worker on this machine) read the pickled result from 
 - Anything computed from a stored run can use the run id alone (runs are immutable).
 
 Every key also holds a fingerprint of the code, so results (figures included) cached by an
-older release are not served by a newer one.
+older release are not served by a newer one, and the currency setting (SEGMENTS_CURRENCY), so
+figures and cards rendered with one unit are not served to an app set to another (or to none).
 """
 
 from __future__ import annotations
@@ -68,8 +69,8 @@ _PACKAGES = Path(__file__).resolve().parent.parent
 CODE_VERSION = code_fingerprint(_PACKAGES / name for name in ("analytics", "db", "webapp"))
 
 
-def cache_key(name: str, params: Any, version: str) -> str:
-    return json.dumps([name, CODE_VERSION, version, params], sort_keys=True, default=str)
+def cache_key(name: str, params: Any, version: str, currency: str | None = None) -> str:
+    return json.dumps([name, CODE_VERSION, version, params, currency], sort_keys=True, default=str)
 
 
 def cached(
@@ -82,7 +83,8 @@ def cached(
 ) -> T:
     """``compute()``, or its stored result for the same name, parameters and data version."""
     cache = results_cache()
-    key = cache_key(name, params, version)
+    # Rendered views carry the unit of money: the app's currency is part of every key.
+    key = cache_key(name, params, version, current_settings().currency)
     hit = cache.get(key, default=_MISSING)
     if hit is not _MISSING:
         return hit

@@ -21,6 +21,7 @@ from webapp.cli_common import (
     open_database,
     print_json,
 )
+from webapp.money import format_money, unit_prefix, with_unit
 
 
 def cleaning_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -67,12 +68,14 @@ def rules_from_options(
         raise UserError(str(exc)) from exc
 
 
-def _money(value: float) -> str:
-    return f"{value:,.2f}"
-
-
-def _print_report(report: dict[str, Any]) -> None:
+def _print_report(report: dict[str, Any], currency: str | None = None) -> None:
     k = report["kpis"]
+
+    def _money(value: float) -> str:
+        return format_money(value, currency)
+
+    extra = len(unit_prefix(currency))  # the money columns widen by the unit ("£", "CHF ")
+    wide, pad = 13 + extra, " " * extra
     if not k["orders"]:
         click.echo("no transactions match these filters")
         return
@@ -87,21 +90,24 @@ def _print_report(report: dict[str, Any]) -> None:
         f"per customer    mean {_money(k['revenue_per_customer_mean'])}, "
         f"median {_money(k['revenue_per_customer_median'])}"
     )
-    click.echo("\nmonth      revenue        orders  customers")
+    click.echo(f"\nmonth      {pad}revenue        orders  customers")
     for row in report["by_month"]:
-        click.echo(f"{row['month']}  {_money(row['revenue']):>13}  {row['orders']:>6}  {row['customers']:>9}")
-    click.echo("\ncountry                    revenue   share  customers")
+        click.echo(
+            f"{row['month']}  {_money(row['revenue']):>{wide}}  {row['orders']:>6}  {row['customers']:>9}"
+        )
+    click.echo(f"\ncountry                    {pad}revenue   share  customers")
     for row in report["by_country"]:
         click.echo(
-            f"{row['country'][:20]:<20}  {_money(row['revenue']):>13}  {row['revenue_share']:>6.1%}  "
+            f"{row['country'][:20]:<20}  {_money(row['revenue']):>{wide}}  {row['revenue_share']:>6.1%}  "
             f"{row['customers']:>9}"
         )
     click.echo("\norders per customer  customers")
     for row in report["purchase_frequency"]:
         click.echo(f"{row['bucket']:>19}  {row['customers']:>9}")
-    click.echo("\nrevenue per customer  customers")
+    spend = with_unit("revenue per customer", currency)  # the buckets are amounts of money
+    click.echo(f"\n{spend}  customers")
     for row in report["revenue_per_customer"]:
-        click.echo(f"{row['bucket']:>20}  {row['customers']:>9}")
+        click.echo(f"{row['bucket']:>{len(spend)}}  {row['customers']:>9}")
 
 
 @click.command("trends")
@@ -113,10 +119,11 @@ def _print_report(report: dict[str, Any]) -> None:
 def trends_command(db_url: str | None, as_json: bool, top: int, **rule_options: Any) -> None:
     """Sales by month and country, orders per customer, basket size, revenue per customer."""
     rules = rules_from_options(**rule_options)
-    engine = open_database(load_settings(db_url))
+    settings = load_settings(db_url)
+    engine = open_database(settings)
     with Session(engine) as session, session.begin():
         report = trends_report(session=session, rules=rules, top=top)
     if as_json:
-        print_json(report)
+        print_json(report)  # plain numbers: no unit in machine output
     else:
-        _print_report(report)
+        _print_report(report, settings.currency)

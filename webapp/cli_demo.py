@@ -91,7 +91,7 @@ def demo(db_url, customers, seed, months, serve, host, port) -> None:
     with Session(engine) as session:
         run = get_run(session=session, run_id=resolve_run(session=session, ref="latest"))
     click.echo("")
-    print_run(run)
+    print_run(run, settings.currency)
     if serve:
         from webapp.cli_web import serve_dashboard
 

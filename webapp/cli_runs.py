@@ -23,6 +23,7 @@ from webapp.cli_common import (
     open_database,
     print_json,
 )
+from webapp.money import format_money, unit_prefix
 
 SEGMENT_KEYS = ("cluster", "label", "size", "customer_share", "revenue_share")
 
@@ -86,7 +87,7 @@ def _metric(value: float | None, fmt: str = ".3f") -> str:
     return "-" if value is None else format(value, fmt)
 
 
-def print_run(run: dict[str, Any]) -> None:
+def print_run(run: dict[str, Any], currency: str | None = None) -> None:
     click.echo(f"run {run['id']}  {run['name'] or ''}  [{run['status']}]  preset {run['preset']}")
     if run["status"] != "finished":
         click.echo(f"error: {run['error']}")
@@ -103,13 +104,16 @@ def print_run(run: dict[str, Any]) -> None:
         for row in run["k_sweep"]:
             mark = " <" if row["k"] == run["k"] else ""
             click.echo(f"{row['k']:>3}  {row['inertia']:>11.1f}  {row['silhouette']:>10.3f}{mark}")
+    wide = 12 + len(unit_prefix(currency))  # the median spend, unit included
     click.echo(
-        f"\n{'segment':<26}{'customers':>10}{'share':>8}{'revenue':>9}{'R days':>8}{'F':>6}{'M':>12}  action"
+        f"\n{'segment':<26}{'customers':>10}{'share':>8}{'revenue':>9}{'R days':>8}{'F':>6}"
+        f"{'M':>{wide}}  action"
     )
     for s in run["segments"]:
+        spend = format_money(s["median_monetary"], currency)
         click.echo(
             f"{s['label']:<26}{s['size']:>10,}{s['customer_share']:>8.1%}{s['revenue_share']:>9.1%}"
-            f"{s['median_recency']:>8.0f}{s['median_frequency']:>6.0f}{s['median_monetary']:>12,.2f}"
+            f"{s['median_recency']:>8.0f}{s['median_frequency']:>6.0f}{spend:>{wide}}"
             f"  {s['action']}"
         )
 
@@ -123,7 +127,8 @@ def print_run(run: dict[str, Any]) -> None:
 @handle_db_errors
 def run_command(db_url, as_json, preset, k, include_non_product, returns, resamples, as_of, name) -> None:
     """Segment customers (RFM + K-Means) and store the run."""
-    engine = open_database(load_settings(db_url))
+    settings = load_settings(db_url)
+    engine = open_database(settings)
     try:
         run_id = execute_run(
             engine=engine,
@@ -138,7 +143,7 @@ def run_command(db_url, as_json, preset, k, include_non_product, returns, resamp
         raise UserError(str(exc)) from exc
     with Session(engine) as session:
         run = get_run(session=session, run_id=run_id)
-    print_json(run_json(run)) if as_json else print_run(run)
+    print_json(run_json(run)) if as_json else print_run(run, settings.currency)
 
 
 @click.command("runs")
@@ -173,13 +178,14 @@ def runs_command(db_url: str | None, as_json: bool) -> None:
 @handle_db_errors
 def show_command(db_url: str | None, as_json: bool, run: str) -> None:
     """Show one run (id, name, or 'latest')."""
-    engine = open_database(load_settings(db_url))
+    settings = load_settings(db_url)
+    engine = open_database(settings)
     with Session(engine) as session:
         try:
             found = get_run(session=session, run_id=resolve_run(session=session, ref=run))
         except RunNotFound as exc:
             raise UserError(str(exc)) from exc
-    print_json(run_json(found)) if as_json else print_run(found)
+    print_json(run_json(found)) if as_json else print_run(found, settings.currency)
 
 
 @click.command("backfill")

@@ -21,7 +21,7 @@ from analytics import trends
 from db.queries_cleaning import CleaningRules
 from webapp.cache import cached, data_version
 from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
-from webapp.runtime import app_engine
+from webapp.runtime import app_engine, current_settings
 
 EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
 MAX_COUNTRY_LENGTH = 128
@@ -131,11 +131,11 @@ def _by_month_view(by_month: pd.DataFrame, filters: OverviewFilters) -> dict[str
     # A month the covered days cut short is marked partial (hatched, "1-9 Dec").
     store = overview_piece("kpis", OverviewFilters())[0]  # unfiltered, cached per data version
     first, last = covered_days((_day(store["first_date"]), _day(store["last_date"])), filters)
-    return monthly_sales_figure(by_month, first, last).to_plotly_json()
+    return monthly_sales_figure(by_month, first, last, current_settings().currency).to_plotly_json()
 
 
 def _by_country_view(by_country: pd.DataFrame, _filters: OverviewFilters) -> dict[str, Any]:
-    return country_figure(by_country.head(TOP_COUNTRIES)).to_plotly_json()
+    return country_figure(by_country.head(TOP_COUNTRIES), current_settings().currency).to_plotly_json()
 
 
 def _frequency_view(frequency: pd.DataFrame, _filters: OverviewFilters) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from webapp.cache import cached
 from webapp.components.figures import empty_figure
 from webapp.components.segment_figures import k_sweep_figure, rfm_scatter, score_grid_figure
 from webapp.components.segment_views import segment_cards
+from webapp.runtime import current_settings
 from webapp.segments_data import run_view
 
 
@@ -50,13 +51,14 @@ def render_run(run_id: int | None) -> tuple:
 
 
 def _figures(view: dict) -> tuple:
+    currency = current_settings().currency
     points, segments = view["points"], view["segments"]
     labels = [s["label"] for s in segments]
     left_out = int((points["monetary"] <= 0).sum())
     return (
         None,
-        segment_cards(segments),
-        rfm_scatter(points, labels),
+        segment_cards(segments, currency),
+        rfm_scatter(points, labels, currency),
         caption(view["n_points"], len(points) - left_out, left_out),
         score_grid_figure(view["grid"]),
         k_sweep_figure(view["k_sweep"], view["run"]["k"]),

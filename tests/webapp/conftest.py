@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -47,8 +48,8 @@ def tiny_csv(tmp_path) -> Path:
 def make_app(db_url):
     settings = Settings(database_url=db_url, secret_key="test-secret-key", upload_max_mb=1)
 
-    def _make(**kwargs):
-        return create_app(settings, **kwargs)
+    def _make(currency: str | None = None, **kwargs):
+        return create_app(replace(settings, currency=currency), **kwargs)
 
     yield _make
     shutil.rmtree(job_cache_dir(settings), ignore_errors=True)  # per-database job/result cache

@@ -218,3 +218,21 @@ def test_a_country_in_a_link_matches_in_any_case_as_on_the_command_line(page, en
     exact = show(page, run=second, countries=["France"])[0]
     lower = show(page, run=second, countries=["france"])[0]
     assert exact and lower == exact
+
+
+@pytest.mark.parametrize(("currency", "unit"), [(None, ""), ("GBP", "£"), ("CHF", "CHF ")])
+def test_the_currency_reaches_the_page_but_not_the_csv(make_app, engine, currency, unit):
+    _first, second = make_two_runs(engine)
+    with make_app(currency=currency).server.app_context():
+        from webapp.pages import campaigns
+
+        layout = campaigns.layout()
+        assert layout["campaigns-unit"].data == unit  # the shown rows' total is written with it
+        spend = next(c for c in layout["campaigns-grid"].columnDefs if c["field"] == "monetary")
+        assert spend["headerName"] == ("Spend" if currency is None else f"Spend ({currency})")
+        assert ("Minimum spend (" in str(layout)) == (currency is not None)
+        sent, note = campaigns.export_shown(1, second, ["cluster:High value"], [], None, None, None, None, None, None, None)
+    assert note is None
+    rows = list(csv.DictReader(io.StringIO(sent["content"])))
+    assert rows and all(float(r["monetary"]) > 0 for r in rows)  # plain numbers, whatever the setting
+    assert "£" not in sent["content"] and "CHF" not in sent["content"]

@@ -57,3 +57,38 @@ def test_trends_rejects_bad_input(engine, db_url):
     assert far.exit_code == 2 and "outside the years 1900-2100" in far.output
     empty = _run("trends", "--db", db_url)
     assert empty.exit_code == 0 and "no transactions" in empty.output
+
+
+def test_trends_text_shows_the_currency_only_when_set(engine, db_url):
+    insert_lines(engine=engine)
+    plain = CliRunner().invoke(cli, ["trends", "--db", db_url], env={"SEGMENTS_CURRENCY": None})
+    assert plain.exit_code == 0, plain.output
+    assert "revenue         131.23\n" in plain.output and "£" not in plain.output
+    assert "\nrevenue per customer  customers\n" in plain.output  # today's text, unchanged
+    pounds = CliRunner().invoke(cli, ["trends", "--db", db_url], env={"SEGMENTS_CURRENCY": "gbp"})
+    assert pounds.exit_code == 0, pounds.output
+    assert "revenue         £131.23\n" in pounds.output
+    assert "\nrevenue per customer (GBP)  customers\n" in pounds.output
+    months = [line for line in pounds.output.splitlines() if line.startswith("2011-")]
+    assert len(months) == 4 and all("£" in line for line in months)
+    # the money columns widen by the unit, so the lines still align
+    assert len({len(line) for line in months}) == 1
+    assert len(months[0]) == len([ln for ln in plain.output.splitlines() if ln.startswith("2011-")][0]) + 1
+    francs = CliRunner().invoke(cli, ["trends", "--db", db_url], env={"SEGMENTS_CURRENCY": "CHF"})
+    assert "revenue         CHF 131.23\n" in francs.output
+
+
+def test_trends_json_stays_plain_numbers_with_a_currency(engine, db_url):
+    insert_lines(engine=engine)
+    args = ["trends", "--db", db_url, "--json"]
+    plain = CliRunner().invoke(cli, args, env={"SEGMENTS_CURRENCY": None}).output
+    pounds = CliRunner().invoke(cli, args, env={"SEGMENTS_CURRENCY": "GBP"}).output
+    assert pounds == plain and json.loads(pounds)["kpis"]["revenue"] == 131.23
+
+
+def test_a_bad_currency_is_refused_in_one_line(db_url):
+    result = CliRunner().invoke(cli, ["trends", "--db", db_url], env={"SEGMENTS_CURRENCY": "pounds"})
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: SEGMENTS_CURRENCY must be a three-letter ISO 4217 code like GBP, EUR or USD, not 'pounds'\n"
+    )

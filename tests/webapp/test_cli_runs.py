@@ -77,6 +77,17 @@ def test_run_show_runs_json(engine, db_url):
     assert "dec" in invoke("runs", "--db", db_url).output
 
 
+def test_show_gives_the_median_spend_in_the_currency(engine, db_url):
+    load_store(engine)
+    run_id = str(run_json(db_url, "--preset", "reference", "--k", "3", "--as-of", "2011-12-10")["run_id"])
+    plain = CliRunner().invoke(cli, ["show", run_id, "--db", db_url], env={"SEGMENTS_CURRENCY": None}).output
+    euros = CliRunner().invoke(cli, ["show", run_id, "--db", db_url], env={"SEGMENTS_CURRENCY": "EUR"}).output
+    assert "€" not in plain and euros.count("€") == 3  # one median spend per segment
+    assert euros.replace("€", "").replace("       M  action", "      M  action") == plain
+    as_json = ["show", run_id, "--db", db_url, "--json"]
+    assert CliRunner().invoke(cli, as_json, env={"SEGMENTS_CURRENCY": "EUR"}).output == invoke(*as_json).output
+
+
 def test_errors_are_one_line(engine, db_url):
     load_store(engine)
     missing = CliRunner().invoke(cli, ["show", "42", "--db", db_url])

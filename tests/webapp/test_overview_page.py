@@ -190,3 +190,62 @@ def test_partial_months_follow_the_store_and_the_chosen_dates_not_the_filter(app
     assert partial_notes("2011-03-15", "2011-04-10", "France") == ["15-31 Mar", "1-10 Apr"]
     # A range wider than the store: the store's ends decide (here, whole months).
     assert partial_notes("2011-01-01", "2011-12-31", "France") == []
+
+
+def test_money_shows_the_configured_currency(make_app, engine, tiny_csv):
+    with Session(engine) as s, s.begin():
+        ingest_file(tiny_csv, session=s)
+    with make_app(currency="GBP").server.app_context():
+        from webapp.pages import home  # after an app exists (Dash Pages)
+
+        kpis = kpi_texts(home.show_kpis(None, None, None))
+        assert kpis["overview-kpi-revenue"] == "£46.74" and kpis["overview-kpi-avg-basket-value"] == "£23.37"
+        assert kpis["overview-kpi-orders"] == "2" and kpis["overview-kpi-avg-basket-items"] == "9.0"  # not money
+        month = home.show_by_month(None, None, None)
+        assert month["layout"]["yaxis"]["title"]["text"] == "Revenue (GBP)"
+        assert month["data"][0]["hovertemplate"].startswith("%{x}: £%{y:,.0f}")
+        assert month["layout"]["yaxis2"]["title"]["text"] == "Orders"
+        country = home.show_by_country(None, None, None)
+        assert country["layout"]["xaxis"]["title"]["text"] == "Revenue (GBP)"
+        assert "£%{x:,.0f}" in country["data"][0]["hovertemplate"]
+    with make_app(currency="CHF").server.app_context():
+        assert kpi_texts(home.show_kpis(None, None, None))["overview-kpi-revenue"] == "CHF 46.74"
+
+
+def test_cached_figures_do_not_carry_a_unit_to_another_setting(make_app, engine, tiny_csv):
+    """The results cache is shared by every app on the database: a figure rendered for one
+    currency (or none) is not served to an app set to another."""
+    with Session(engine) as s, s.begin():
+        ingest_file(tiny_csv, session=s)
+    titles = {}
+    for currency in (None, "EUR", None, "USD"):
+        with make_app(currency=currency).server.app_context():
+            from webapp.pages import home  # after an app exists (Dash Pages)
+
+            month = home.show_by_month(None, None, None)
+            titles.setdefault(currency, set()).add(month["layout"]["yaxis"]["title"]["text"])
+            kpis = kpi_texts(home.show_kpis(None, None, "France"))
+            assert kpis["overview-kpi-revenue"] == {None: "11.10", "EUR": "€11.10", "USD": "$11.10"}[currency]
+    assert titles == {None: {"Revenue"}, "EUR": {"Revenue (EUR)"}, "USD": {"Revenue (USD)"}}
+
+
+def test_kpis_with_a_currency_through_the_callback_endpoint(make_app, engine, tiny_csv):
+    import json
+
+    with Session(engine) as s, s.begin():
+        ingest_file(tiny_csv, session=s)
+    client = make_app(currency="JPY").server.test_client()
+    body = {
+        "output": "overview-kpis.children",
+        "outputs": {"id": "overview-kpis", "property": "children"},
+        "inputs": [
+            {"id": "overview-dates", "property": "start_date", "value": None},
+            {"id": "overview-dates", "property": "end_date", "value": None},
+            {"id": "overview-country", "property": "value", "value": "France"},
+        ],
+        "changedPropIds": [],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    assert "¥11.10" in json.dumps(response.get_json(), ensure_ascii=False)

@@ -126,6 +126,28 @@ def test_a_run_renders_cards_scatter_grid_and_sweep(app, engine):
     assert sweep["layout"]["shapes"][0]["x0"] == 2 and values(sweep["data"][0]["x"]).tolist() == [2, 3]
 
 
+def test_cards_and_scatter_give_spend_in_the_currency_and_cached_renders_keep_theirs(make_app, engine):
+    def render(currency):
+        with make_app(currency=currency).server.app_context():
+            from webapp.pages import segments
+
+            return segments.show_run(run_id, None)
+
+    run_id = store_run(engine, segments=TWO)
+    for currency, spend, title in (
+        (None, "Median spend:5,000.00", "Monetary (spend)"),
+        ("GBP", "Median spend:£5,000.00", "Monetary (spend) (GBP)"),
+        (None, "Median spend:5,000.00", "Monetary (spend)"),  # not the pounds cached just before
+        ("SEK", "Median spend:SEK 5,000.00", "Monetary (spend) (SEK)"),
+    ):
+        _message, cards, scatter, *_ = render(currency)
+        stats = cards.children[0].children.children.children[4]  # html.Div([label, value])
+        assert "".join(part.children for part in stats.children) == spend
+        assert scatter["layout"]["yaxis"]["title"]["text"] == title
+        unit = {"GBP": "£", "SEK": "SEK "}.get(currency, "")
+        assert f"orders, {unit}%{{y:,.2f}}<extra>" in scatter["data"][0]["hovertemplate"]
+
+
 def test_a_run_with_one_segment_renders(app, engine):
     from webapp.pages import segments
 

@@ -6,8 +6,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from webapp.campaign_inputs import CampaignQuery
-from webapp.components.campaign_views import GRID_COLUMNS
+from webapp.components.campaign_views import grid_columns
 from webapp.components.grids import data_grid
+from webapp.money import with_unit
 
 
 def _field(label: str, control, md: int = 3) -> dbc.Col:
@@ -24,7 +25,8 @@ def _dropdown(id_: str, placeholder: str, multi: bool = False) -> dcc.Dropdown:
     return dcc.Dropdown(id=id_, options=[], value=[] if multi else None, multi=multi, placeholder=placeholder)
 
 
-def campaign_form(q: CampaignQuery) -> dbc.Card:
+def campaign_form(q: CampaignQuery, currency: str | None = None) -> dbc.Card:
+    min_spend = with_unit("Minimum spend", currency)
     rows = [
         dbc.Row(
             [
@@ -36,7 +38,7 @@ def campaign_form(q: CampaignQuery) -> dbc.Card:
         ),
         dbc.Row(
             [
-                _field("Minimum spend", _number("campaigns-min-spend", q.min_spend, "any"), md=2),
+                _field(min_spend, _number("campaigns-min-spend", q.min_spend, "any"), md=2),
                 _field("Recency from (days)", _number("campaigns-recency-min", q.recency_min, "any"), md=2),
                 _field("Recency to (days)", _number("campaigns-recency-max", q.recency_max, "any"), md=2),
                 _field("Moved since run", _dropdown("campaigns-since", "Not used"), md=2),
@@ -49,7 +51,7 @@ def campaign_form(q: CampaignQuery) -> dbc.Card:
     return dbc.Card(dbc.CardBody(rows), className="mb-3 shadow-sm")
 
 
-def campaign_list_card() -> dbc.Card:
+def campaign_list_card(currency: str | None = None) -> dbc.Card:
     header = html.Div(
         [
             html.Span(id="campaigns-count", className="fw-semibold me-auto"),
@@ -65,7 +67,7 @@ def campaign_list_card() -> dbc.Card:
                 html.Div(id="campaigns-message"),
                 data_grid(
                     "campaigns-grid",
-                    GRID_COLUMNS,
+                    grid_columns(currency),
                     height=520,
                     getRowId="params.data.customer_id",
                     grid_options={"pagination": True, "paginationPageSize": 100},

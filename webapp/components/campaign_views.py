@@ -9,18 +9,27 @@ from dash import html
 
 from analytics.segment_map import SEGMENT_GRID
 from webapp.components.grids import column, number_column
+from webapp.money import with_unit
 
-GRID_COLUMNS = [
-    column("customer_id", "Customer", maxWidth=130),
-    column("country", "Country"),
-    number_column("recency_days", "Recency (days)"),
-    number_column("frequency", "Orders"),
-    number_column("monetary", "Spend", valueFormatter={"function": "d3.format(',.2f')(params.value)"}),
-    column("rfm_score", "RFM", maxWidth=100),
-    column("segment", "Segment"),
-    column("action", "Suggested action", flex=2),
-    column("last_purchase", "Last purchase"),
-]
+
+def grid_columns(currency: str | None = None) -> list[dict[str, Any]]:
+    """The target list's columns; the spend column's title names the currency, if one is set
+    (its cells stay numbers, as in the CSV)."""
+    spend_format = {"function": "d3.format(',.2f')(params.value)"}
+    return [
+        column("customer_id", "Customer", maxWidth=130),
+        column("country", "Country"),
+        number_column("recency_days", "Recency (days)"),
+        number_column("frequency", "Orders"),
+        number_column("monetary", with_unit("Spend", currency), valueFormatter=spend_format),
+        column("rfm_score", "RFM", maxWidth=100),
+        column("segment", "Segment"),
+        column("action", "Suggested action", flex=2),
+        column("last_purchase", "Last purchase"),
+    ]
+
+
+GRID_COLUMNS = grid_columns()
 
 
 def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -55,8 +64,9 @@ def country_options(assignments: pd.DataFrame) -> list[dict[str, str]]:
 # Count and revenue at stake (sum of spend) of the rows the grid shows after its own filtering,
 # and their customer ids in the grid's order (what the export sends back). Computed in the
 # browser: sending every shown row to the server would move a megabyte on the real data.
+# ``unit``: what goes before an amount (webapp.money.unit_prefix: "£", "CHF " or "").
 SHOWN_SUMMARY_JS = """
-function(rows) {
+function(rows, unit) {
     rows = Array.isArray(rows) ? rows : [];
     let revenue = 0;
     const ids = [];
@@ -65,7 +75,9 @@ function(rows) {
         if (typeof value === "number" && isFinite(value)) { revenue += value; }
         if (row && typeof row.customer_id === "string") { ids.push(row.customer_id); }
     });
-    const money = revenue.toLocaleString("en-US", {minimumFractionDigits: 2, maximumFractionDigits: 2});
+    const cents = {minimumFractionDigits: 2, maximumFractionDigits: 2};
+    const amount = Math.abs(revenue).toLocaleString("en-US", cents);
+    const money = (revenue < 0 ? "-" : "") + (typeof unit === "string" ? unit : "") + amount;
     const noun = rows.length === 1 ? "customer" : "customers";
     return [rows.length.toLocaleString("en-US") + " " + noun + ", revenue at stake " + money, ids];
 }

@@ -8,14 +8,18 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import html
 
+from webapp.money import format_money
+
+MONEY = "money"  # a format that is an amount of money: shown with the currency unit, if one is set
+
 # (key in analytics.trends.kpis, label, format)
 KPIS: tuple[tuple[str, str, str], ...] = (
-    ("revenue", "Revenue", "{:,.2f}"),
+    ("revenue", "Revenue", MONEY),
     ("orders", "Orders", "{:,}"),
     ("customers", "Customers", "{:,}"),
     ("avg_basket_items", "Avg basket (items)", "{:,.1f}"),
-    ("avg_basket_value", "Avg basket (value)", "{:,.2f}"),
-    ("revenue_per_customer_mean", "Revenue per customer", "{:,.2f}"),
+    ("avg_basket_value", "Avg basket (value)", MONEY),
+    ("revenue_per_customer_mean", "Revenue per customer", MONEY),
 )
 
 
@@ -23,14 +27,15 @@ def kpi_id(key: str) -> str:
     return "overview-kpi-" + key.replace("_", "-")
 
 
-def kpi_cards(kpis: dict[str, Any]) -> dbc.Row:
+def kpi_cards(kpis: dict[str, Any], currency: str | None = None) -> dbc.Row:
     """One card per headline figure; the values keep stable ids for tests and links."""
     cols = []
     for key, label, fmt in KPIS:
+        text = format_money(kpis[key], currency) if fmt == MONEY else fmt.format(kpis[key])
         body = dbc.CardBody(
             [
                 html.Div(label, className="kpi-label"),
-                html.Div(fmt.format(kpis[key]), className="kpi-value", id=kpi_id(key)),
+                html.Div(text, className="kpi-value", id=kpi_id(key)),
             ]
         )
         cols.append(dbc.Col(dbc.Card(body, className="kpi-card shadow-sm"), md=4, xl=2, className="mb-3"))

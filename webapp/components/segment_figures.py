@@ -9,6 +9,7 @@ from plotly.colors import qualitative
 
 from analytics.segment_map import SCORES, load_segment_map
 from webapp.components.figures import empty_figure
+from webapp.money import hover_money, with_unit
 
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 PALETTE = qualitative.Plotly
@@ -19,7 +20,7 @@ def label_colours(labels: list[str]) -> dict[str, str]:
     return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
 
 
-def rfm_scatter(sample: pd.DataFrame, labels: list[str]) -> go.Figure:
+def rfm_scatter(sample: pd.DataFrame, labels: list[str], currency: str | None = None) -> go.Figure:
     """Recency (days) against spend, one trace per segment, both axes logarithmic.
 
     ``sample``: recency, frequency, monetary, label. Log axes cannot show zero or less: recency
@@ -43,7 +44,11 @@ def rfm_scatter(sample: pd.DataFrame, labels: list[str]) -> go.Figure:
                 name=label,
                 marker={"color": colours[label], "size": 5, "opacity": 0.6},
                 customdata=part[["frequency"]].to_numpy(),
-                hovertemplate="%{x} days, %{customdata[0]} orders, %{y:,.2f}<extra>" + label + "</extra>",
+                hovertemplate="%{x} days, %{customdata[0]} orders, "
+                + hover_money("%{y:,.2f}", currency)
+                + "<extra>"
+                + label
+                + "</extra>",
             )
         )
     fig = go.Figure(traces)
@@ -52,7 +57,7 @@ def rfm_scatter(sample: pd.DataFrame, labels: list[str]) -> go.Figure:
         margin=MARGIN,
         height=420,
         xaxis={"type": "log", "title": "Recency (days since last purchase)"},
-        yaxis={"type": "log", "title": "Monetary (spend)"},
+        yaxis={"type": "log", "title": with_unit("Monetary (spend)", currency)},
         legend={"title": None},
     )
     return fig

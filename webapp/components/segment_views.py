@@ -8,13 +8,14 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from webapp.components.segment_figures import label_colours
+from webapp.money import format_money
 
 
 def _stat(label: str, value: str) -> html.Div:
     return html.Div([html.Span(label, className="text-body-secondary me-1"), html.Strong(value)])
 
 
-def segment_card(segment: dict[str, Any], colour: str) -> dbc.Card:
+def segment_card(segment: dict[str, Any], colour: str, currency: str | None = None) -> dbc.Card:
     body = dbc.CardBody(
         [
             html.H5(segment["label"], className="card-title mb-1"),
@@ -25,7 +26,7 @@ def segment_card(segment: dict[str, Any], colour: str) -> dbc.Card:
             ),
             _stat("Median recency:", f"{segment['median_recency']:,.0f} days"),
             _stat("Median frequency:", f"{segment['median_frequency']:,.0f} orders"),
-            _stat("Median spend:", f"{segment['median_monetary']:,.2f}"),
+            _stat("Median spend:", format_money(segment["median_monetary"], currency)),
             html.P(segment["action"], className="small mt-2 mb-0 fst-italic"),
         ]
     )
@@ -37,9 +38,12 @@ def segment_card(segment: dict[str, Any], colour: str) -> dbc.Card:
     )
 
 
-def segment_cards(segments: list[dict[str, Any]]) -> dbc.Row:
+def segment_cards(segments: list[dict[str, Any]], currency: str | None = None) -> dbc.Row:
     """Biggest segment first (cluster 0 is the largest); colours match the scatter's."""
     colours = label_colours([s["label"] for s in segments])
     return dbc.Row(
-        [dbc.Col(segment_card(s, colours[s["label"]]), md=6, lg=4, xl=3, className="mb-3") for s in segments]
+        [
+            dbc.Col(segment_card(s, colours[s["label"]], currency), md=6, lg=4, xl=3, className="mb-3")
+            for s in segments
+        ]
     )

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from webapp.components.figures import empty_figure
+from webapp.money import hover_money, with_unit
 
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 REVENUE_COLOUR, ORDERS_COLOUR = "#0d6efd", "#fd7e14"
@@ -45,14 +46,14 @@ def partial_months(months: list[str], first: date | None, last: date | None) -> 
 
 
 def monthly_sales_figure(
-    by_month: pd.DataFrame, first: date | None = None, last: date | None = None
+    by_month: pd.DataFrame, first: date | None = None, last: date | None = None, currency: str | None = None
 ) -> go.Figure:
     """Revenue per month as bars, orders as a line on a second axis (seasonality at a glance).
 
     ``by_month``: month ('YYYY-MM'), revenue, orders (analytics.trends.sales_by_month);
     ``first``/``last``: the first and last day the chart covers (the store's, cut to the chosen
     dates). A month they cut short (the data ends on 9 December 2011) is hatched and labelled
-    "1-9 Dec", so it does not read as a slump.
+    "1-9 Dec", so it does not read as a slump. ``currency``: the unit of revenue (None: none shown).
     """
     if by_month.empty or not by_month["orders"].any():
         return empty_figure("No sales in this selection")
@@ -71,7 +72,9 @@ def monthly_sales_figure(
                     "pattern": {"shape": ["/" if m in notes else "" for m in months]},
                 },
                 customdata=hover,
-                hovertemplate="%{x}: %{y:,.0f}%{customdata}<extra>Revenue</extra>",
+                hovertemplate="%{x}: "
+                + hover_money("%{y:,.0f}", currency)
+                + "%{customdata}<extra>Revenue</extra>",
             ),
             go.Scatter(
                 x=months,
@@ -97,7 +100,7 @@ def monthly_sales_figure(
     return _layout(
         fig,
         xaxis={"type": "category", "title": None},
-        yaxis={"title": "Revenue", "rangemode": "tozero"},
+        yaxis={"title": with_unit("Revenue", currency), "rangemode": "tozero"},
         yaxis2={
             "title": "Orders",
             "overlaying": "y",
@@ -109,7 +112,7 @@ def monthly_sales_figure(
     )
 
 
-def country_figure(by_country: pd.DataFrame) -> go.Figure:
+def country_figure(by_country: pd.DataFrame, currency: str | None = None) -> go.Figure:
     """Horizontal bars of revenue for the given countries, biggest on top.
 
     ``by_country``: country, revenue, orders, customers (analytics.trends.sales_by_country).
@@ -124,11 +127,13 @@ def country_figure(by_country: pd.DataFrame) -> go.Figure:
             orientation="h",
             marker_color=REVENUE_COLOUR,
             customdata=ordered[["orders", "customers"]].to_numpy(),
-            hovertemplate="%{y}: %{x:,.0f}<br>%{customdata[0]:,} orders, "
+            hovertemplate="%{y}: " + hover_money("%{x:,.0f}", currency) + "<br>%{customdata[0]:,} orders, "
             "%{customdata[1]:,} customers<extra></extra>",
         )
     )
-    return _layout(fig, xaxis={"title": "Revenue"}, yaxis={"type": "category", "title": None})
+    return _layout(
+        fig, xaxis={"title": with_unit("Revenue", currency)}, yaxis={"type": "category", "title": None}
+    )
 
 
 def frequency_figure(frequency: pd.DataFrame) -> go.Figure:

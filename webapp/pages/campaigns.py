@@ -32,7 +32,8 @@ from webapp.components.campaign_views import (
     with_unknown,
 )
 from webapp.components.url_sync import sync_url
-from webapp.runtime import app_engine
+from webapp.money import unit_prefix
+from webapp.runtime import app_engine, current_settings
 
 dash.register_page(
     __name__, path="/campaigns", name="Campaigns", title="Campaigns - Customer segments", order=30
@@ -63,16 +64,18 @@ def _initial(init: object) -> CampaignQuery:
 
 def layout(**query: object) -> html.Div:
     q = from_url(query)
+    currency = current_settings().currency
     return html.Div(
         [
             html.H2("Campaigns", className="mb-3"),
             dcc.Store(id="campaigns-init", data=asdict(q)),
+            dcc.Store(id="campaigns-unit", data=unit_prefix(currency)),  # for the shown rows' total
             dcc.Store(id="campaigns-query"),
             dcc.Store(id="campaigns-shown"),  # customer ids the grid shows, in its order
             html.Div(id="campaigns-url-sync", hidden=True),
             html.Div(id="campaigns-notice"),
-            campaign_form(q),
-            campaign_list_card(),
+            campaign_form(q, currency),
+            campaign_list_card(currency),
         ]
     )
 
@@ -199,6 +202,7 @@ clientside_callback(
     Output("campaigns-count", "children"),
     Output("campaigns-shown", "data"),
     Input("campaigns-grid", "virtualRowData"),
+    State("campaigns-unit", "data"),
 )
 
 

@@ -18,6 +18,7 @@ from webapp.overview_data import (
     overview_view,
     parse_filters,
 )
+from webapp.runtime import current_settings
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview - Customer segments", order=0)
 
@@ -156,7 +157,7 @@ def show_kpis(start, end, country):
     if filters.reversed:  # no figures for a range other than the one on screen
         return dbc.Alert(REVERSED_RANGE, color="warning", id="overview-range-problem")
     kpis, _version = overview_piece("kpis", filters)
-    return kpi_cards(kpis)
+    return kpi_cards(kpis, current_settings().currency)
 
 
 def _figure(piece: str, start, end, country):  # noqa: ANN001, ANN202 - browser values

@@ -1,10 +1,21 @@
 """Campaigns page view helpers: grid rows equal the CSV's values; summary of shown rows."""
 
+import json
+import shutil
+import subprocess
+
 import pandas as pd
+import pytest
 
 from analytics.export import CSV_COLUMNS
 from analytics.segment_map import SEGMENT_GRID
-from webapp.components.campaign_views import grid_rows, segment_options, with_code, with_unknown
+from webapp.components.campaign_views import (
+    SHOWN_SUMMARY_JS,
+    grid_rows,
+    segment_options,
+    with_code,
+    with_unknown,
+)
 
 
 def test_grid_rows_have_the_csv_columns_and_text_timestamps():
@@ -53,3 +64,22 @@ def test_unknown_choices_stay_visible_and_commands_show_as_code():
     assert with_unknown([], options) == options
     parts = with_code("start one (or run `segments run`).")
     assert parts[0] == "start one (or run " and parts[1].children == "segments run" and parts[2] == ")."
+
+
+def _summary(rows, unit) -> list:
+    """SHOWN_SUMMARY_JS run by Node, as the browser runs it."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = f"const f = {SHOWN_SUMMARY_JS};\nconsole.log(JSON.stringify(f({json.dumps(rows)}, {json.dumps(unit)})));"
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(out.stdout)
+
+
+def test_the_shown_rows_total_has_the_unit_of_the_page():
+    rows = [{"customer_id": "a", "monetary": 1200.5}, {"customer_id": "b", "monetary": 34.25}]
+    assert _summary(rows, "") == ["2 customers, revenue at stake 1,234.75", ["a", "b"]]
+    assert _summary(rows, "£") == ["2 customers, revenue at stake £1,234.75", ["a", "b"]]
+    assert _summary(rows, "CHF ")[0] == "2 customers, revenue at stake CHF 1,234.75"
+    assert _summary([{"customer_id": "c", "monetary": -3.2}], "€")[0] == "1 customer, revenue at stake -€3.20"
+    assert _summary([], None)[0] == "0 customers, revenue at stake 0.00"  # no unit stored: none shown

@@ -1,0 +1,48 @@
+"""Money as people read it: the amount with the unit of SEGMENTS_CURRENCY, or a plain number.
+
+One place for the CLI's text and the web pages (cards, axis titles, hovers, the campaign total).
+``currency`` is the checked setting (``Settings.currency``: an upper-case ISO 4217 code) or None,
+which keeps the plain numbers. JSON output and CSV exports never use this: they stay numbers.
+"""
+
+from __future__ import annotations
+
+# A few common codes get their symbol; any other code is written before the amount ("CHF 1.00").
+SYMBOLS: dict[str, str] = {
+    "GBP": "£",
+    "EUR": "€",
+    "USD": "$",
+    "JPY": "¥",
+    "INR": "₹",
+    "KRW": "₩",
+    "ILS": "₪",
+    "NGN": "₦",
+}
+
+
+def unit_prefix(currency: str | None) -> str:
+    """What goes before an amount: "£", "CHF " or "" (no currency set)."""
+    if not currency:
+        return ""
+    return SYMBOLS.get(currency, currency + " ")
+
+
+def format_money(value: float, currency: str | None, spec: str = ",.2f") -> str:
+    """``1234.5`` -> "£1,234.50", "CHF 1,234.50", or "1,234.50" without a currency; the sign
+    goes before the unit ("-£3.20")."""
+    prefix = unit_prefix(currency)
+    if not prefix:
+        return format(value, spec)
+    sign = "-" if value < 0 else ""
+    return f"{sign}{prefix}{format(abs(value), spec)}"
+
+
+def with_unit(title: str, currency: str | None) -> str:
+    """An axis or column title: "Revenue (GBP)", or "Revenue" without a currency."""
+    return f"{title} ({currency})" if currency else title
+
+
+def hover_money(placeholder: str, currency: str | None) -> str:
+    """A Plotly hovertemplate amount: "%{y:,.0f}" -> "£%{y:,.0f}" (a negative amount reads
+    "£-3": d3 cannot put the sign before a literal unit)."""
+    return unit_prefix(currency) + placeholder
