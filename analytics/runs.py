@@ -10,10 +10,8 @@ Finished runs are never updated: nothing here writes to an existing run.
 
 from __future__ import annotations
 
-import platform
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
@@ -24,13 +22,13 @@ from analytics.as_of import as_of_refusal, purchase_span
 from analytics.cleaning import REFERENCE_RULES, CleaningRules
 from analytics.labels import label_segments
 from analytics.rfm import compute_rfm
+from analytics.run_provenance import data_fingerprint, library_versions, run_params
 from analytics.scores import score_rfm
 from analytics.segmentation import DEFAULT_RESAMPLES, DEFAULT_SEED, segment
 from db.availability import short_reason
 from db.models import (
     RUN_FAILED,
     RUN_FINISHED,
-    ImportBatch,
     Run,
     RunAssignment,
     RunSegment,
@@ -38,7 +36,6 @@ from db.models import (
 )
 from db.session import for_one_snapshot, for_writing
 
-LIBRARIES = ("customer-segments", "scikit-learn", "numpy", "pandas", "scipy", "kneed", "sqlalchemy")
 SEGMENT_FIELDS = [c.name for c in RunSegment.__table__.columns if c.name != "run_id"]
 ASSIGNMENT_FIELDS = [c.name for c in RunAssignment.__table__.columns if c.name != "run_id"]
 
@@ -103,40 +100,6 @@ def run_rules(options: dict[str, Any]) -> CleaningRules:
     return rules if rules is not None else default_rules(options.get("preset", "default"))
 
 
-def library_versions() -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for name in LIBRARIES:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "unknown"
-    return found
-
-
-def data_fingerprint(*, session: Session) -> dict[str, Any]:
-    """Which data the run saw: loaded batches, stored lines, the newest invoice date."""
-    lines, newest = session.execute(select(func.count(), func.max(Transaction.invoice_date))).one()
-    batches = session.scalars(select(ImportBatch.id).order_by(ImportBatch.id)).all()
-    return {
-        "batch_ids": list(batches),
-        "lines": int(lines),
-        "newest_invoice": newest.isoformat(sep=" ") if newest is not None else None,
-    }
-
-
-def _params(preset, k, as_of, rules, random_state, stability_resamples) -> dict[str, Any]:
-    rules_dict = {key: (v.isoformat() if isinstance(v, date) else v) for key, v in asdict(rules).items()}
-    rules_dict["countries"] = list(rules.countries)
-    return {
-        "preset": preset,
-        "k": k,
-        "as_of": as_of.isoformat() if as_of is not None else None,
-        "rules": rules_dict,
-        "random_state": random_state,
-        "stability_resamples": stability_resamples,
-    }
-
-
 def _assignment_rows(scored, clusters, labels: dict[int, str]) -> list[dict[str, Any]]:
     frame = scored.assign(cluster=clusters)
     frame["label"] = frame["cluster"].map(labels)
@@ -173,7 +136,7 @@ def compute_run(
     """
     created_at = _utcnow()
     rules = rules if rules is not None else default_rules(preset)
-    params = _params(preset, k, as_of, rules, random_state, stability_resamples)
+    params = run_params(preset, k, as_of, rules, random_state, stability_resamples)
     fingerprint = data_fingerprint(session=session)
     rfm = compute_rfm(session=session, as_of=as_of, rules=rules)
     seg = segment(
@@ -244,7 +207,7 @@ def record_failed_run(
     rules = rules if rules is not None else default_rules(preset)
     now = _utcnow()
     run = Run(name=name, created_at=now, finished_at=now, status=RUN_FAILED, error=error, preset=preset)
-    run.params = _params(preset, k, as_of, rules, random_state, stability_resamples)
+    run.params = run_params(preset, k, as_of, rules, random_state, stability_resamples)
     run.versions = library_versions()
     run.data_fingerprint = {}
     session.add(run)
