@@ -136,6 +136,11 @@ def neutralise(value: object) -> object:
     return value
 
 
+# Excel opens a UTF-8 CSV as UTF-8 only when it starts with a byte-order mark (else "Müller"
+# shows as "MÃ¼ller"): files and downloads get one; text written to stdout, for pipes, does not.
+SPREADSHEET_BOM = "\ufeff"
+
+
 def to_safe_csv(frame: pd.DataFrame) -> str:
     """CSV text: text cells neutralised, numbers left as numbers, timestamps as ISO text."""
     safe = frame.copy()

@@ -39,6 +39,11 @@ def list_runs(*, session: Session) -> list[dict[str, Any]]:
     return [_summary(run) for run in session.scalars(select(Run).order_by(Run.id.desc()))]
 
 
+def runs_named(*, session: Session, name: str) -> list[int]:
+    """Ids of the runs named ``name``, oldest first (a name refers to the newest of them)."""
+    return list(session.scalars(select(Run.id).where(Run.name == name).order_by(Run.id)))
+
+
 def resolve_run(*, session: Session, ref: str | int) -> int:
     """A run id from an id, ``latest`` or a run name (newest of that name).
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from analytics.compare import moved
 from analytics.export import (
     CSV_COLUMNS,
+    SPREADSHEET_BOM,
     Selection,
     campaign_list,
     match_countries,
@@ -119,4 +120,4 @@ def export_csv(listing: CampaignList, ids: list[str] | None) -> str:
         order = {cid: n for n, cid in enumerate(ids)}
         frame = frame[frame["customer_id"].isin(order)]
         frame = frame.iloc[frame["customer_id"].map(order).argsort(kind="stable")]
-    return to_safe_csv(frame.reset_index(drop=True))
+    return SPREADSHEET_BOM + to_safe_csv(frame.reset_index(drop=True))

@@ -160,7 +160,7 @@ def export_command(
         click.echo(text, nl=False)
     else:
         try:
-            Path(out).write_text(text, encoding="utf-8", newline="")
+            Path(out).write_text(text, encoding="utf-8-sig", newline="")  # with Excel's BOM
         except OSError as exc:  # permissions, a full disk, ...
             raise UserError(f"cannot write {out}: {exc.strerror or exc}") from exc
         click.echo(f"wrote {len(frame):,} customers of run {run_id} to {out}", err=True)

@@ -72,8 +72,10 @@ def print_ingest_summary(result: IngestResult, path: Path) -> None:
     click.echo(f"  stored               {result.rows_stored:>12,}")
     click.echo(f"  duplicates skipped   {result.duplicates:>12,}")
     click.echo(f"  rejected             {result.rejected:>12,}")
+    # Reasons as long as "unit price with the wrong decimal mark" widen the column for all.
+    width = max(20, *map(len, result.rejected_by_reason or [""]))
     for reason, count in result.rejected_by_reason.items():
-        click.echo(f"    {reason:<20} {count:>10,}")
+        click.echo(f"    {reason:<{width}} {count:>10,}")
     if set(result.rejected_by_reason) & set(AMBIGUOUS_NUMBERS.values()):
         click.echo(
             "  numbers like 1,234 or 1.234 read either way and no number in the file told its decimal "

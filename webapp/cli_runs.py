@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from analytics.backfill import backfill
 from analytics.cleaning import CleaningRules
-from analytics.run_history import RunNotFound, get_run, list_runs, resolve_run
+from analytics.run_history import RunNotFound, get_run, list_runs, resolve_run, runs_named
 from analytics.runs import RunFailed, RunRefused, default_rules, execute_run
 from analytics.segmentation import DEFAULT_RESAMPLES, MAX_K, PRESETS
 from webapp.cli_common import (
@@ -143,7 +143,12 @@ def run_command(db_url, as_json, preset, k, include_non_product, returns, resamp
         raise UserError(str(exc)) from exc
     with Session(engine) as session:
         run = get_run(session=session, run_id=run_id)
+        earlier = [i for i in runs_named(session=session, name=name) if i != run_id] if name else []
     print_json(run_json(run)) if as_json else print_run(run, settings.currency)
+    if earlier:
+        # Names are handles that move to the newest run (backfill reuses its month names).
+        ids = ", ".join(map(str, earlier))
+        click.echo(f"note: run {ids} had the name {name!r} too; it now means run {run_id}", err=True)
 
 
 @click.command("runs")

@@ -11,20 +11,13 @@ from flask import Flask, Response, abort, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from analytics.export import SPREADSHEET_BOM, neutralise
 from db.queries_batches import iter_rejected_rows
 from webapp.browser_values import as_int
 from webapp.runtime import app_engine
 
 REJECTED_PATH = "/download/rejected-rows.csv"
 REJECTED_COLUMNS = ["batch_id", "row_number", "reason", "detail", "raw"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading quote; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def parse_batch_arg(raw: str | None) -> int | None:
@@ -38,6 +31,7 @@ def parse_batch_arg(raw: str | None) -> int | None:
 
 
 def _rejected_csv(engine: Engine, batch_id: int | None) -> Iterator[str]:
+    yield SPREADSHEET_BOM
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(REJECTED_COLUMNS)
@@ -46,7 +40,7 @@ def _rejected_csv(engine: Engine, batch_id: int | None) -> Iterator[str]:
             raw = json.dumps(row["raw"], ensure_ascii=False, sort_keys=True)
             writer.writerow(
                 [
-                    spreadsheet_safe(v)
+                    neutralise(v)  # the campaign exports' rule
                     for v in (row["batch_id"], row["row_number"], row["reason"], row["detail"], raw)
                 ]
             )

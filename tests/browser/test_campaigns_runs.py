@@ -82,7 +82,8 @@ def test_export_downloads_exactly_the_rows_shown(page, sample_server, download_d
     before = {p.name for p in download_dir.iterdir()}
     page.find_element(By.ID, "campaigns-export").click()
     path = _wait_for_download(download_dir, before)
-    with open(path, newline="", encoding="utf-8") as fh:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfcustomer_id,")  # Excel reads it as UTF-8
+    with open(path, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["customer_id"] for r in rows] == shown
     assert all(float(r["monetary"]) >= 500 and int(r["recency_days"]) < 60 for r in rows)

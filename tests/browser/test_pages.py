@@ -1,5 +1,6 @@
 """Pages load in a real browser without console errors; uploads run the real ingestion."""
 
+import re
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
@@ -31,6 +32,7 @@ def test_data_page_shows_batches_and_rejected_rows(page, open_server):
     wait_text(page, "#data-batches-grid", "sample.csv")
     grid = page.find_element(By.ID, "data-rejected-grid").text
     assert "invalid quantity" in grid and "HYPERLINK" in grid
+    assert re.search(r"\b\d{2,3} B\b", page.find_element(By.ID, "data-batches-grid").text)  # not "0 MB"
     assert "invalid quantity: 1" in page.find_element(By.ID, "data-rejected-reasons").text
     assert severe_console_errors(page) == []
     assert external_requests(page, open_server) == []

@@ -118,17 +118,18 @@ def test_export_is_the_shown_rows_in_the_shown_order(page, engine):
     sent, note = page.export_shown(1, *filters, shown)
     assert note is None
     assert sent["filename"] == f"campaign-run-{second}.csv" and sent["type"] == "text/csv"
-    table = list(csv.reader(io.StringIO(sent["content"])))
+    assert sent["content"].startswith("\ufeffcustomer_id,")  # the BOM Excel needs for UTF-8
+    table = list(csv.reader(io.StringIO(sent["content"].removeprefix("\ufeff"))))
     assert table[0] == CSV_COLUMNS
     assert [r[0] for r in table[1:]] == ["c03", "c02", "c11"]
     assert table[3][1] == "'" + FORMULA_COUNTRY  # the CLI's spreadsheet safety
     # Same text as `segments export` writes for those customers.
     listing = build_list(engine=engine, query=campaign_query(run=second, countries=["United Kingdom"]))
     frame = listing.frame.set_index("customer_id").loc[["c03", "c02"]].reset_index()
-    assert sent["content"].splitlines()[:3] == to_safe_csv(frame).splitlines()
+    assert sent["content"].splitlines()[:3] == ("\ufeff" + to_safe_csv(frame)).splitlines()
     # Without the grid's rows (no filtering in the browser) the whole list goes out.
     whole = page.export_shown(1, *filters, None)[0]
-    assert len(list(csv.reader(io.StringIO(whole["content"])))) == 1 + 9
+    assert len(list(csv.reader(io.StringIO(whole["content"].removeprefix("\ufeff"))))) == 1 + 9
     assert page.export_shown(None, *filters, shown) == (page.no_update, page.no_update)
 
 
@@ -233,6 +234,6 @@ def test_the_currency_reaches_the_page_but_not_the_csv(make_app, engine, currenc
         assert ("Minimum spend (" in str(layout)) == (currency is not None)
         sent, note = campaigns.export_shown(1, second, ["cluster:High value"], [], None, None, None, None, None, None, None)
     assert note is None
-    rows = list(csv.DictReader(io.StringIO(sent["content"])))
+    rows = list(csv.DictReader(io.StringIO(sent["content"].removeprefix("\ufeff"))))
     assert rows and all(float(r["monetary"]) > 0 for r in rows)  # plain numbers, whatever the setting
     assert "£" not in sent["content"] and "CHF" not in sent["content"]

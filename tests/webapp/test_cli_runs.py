@@ -155,7 +155,8 @@ def test_compare_and_export(engine, db_url, tmp_path):
     out = tmp_path / "at_risk.csv"
     done = invoke("export", "--run", str(late), "--segment", "At risk", "--db", db_url, "--out", str(out))
     assert done.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfcustomer_id,")  # the BOM Excel needs for UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [r["customer_id"] for r in rows] == [f"c{i}" for i in range(10, 16)]
     assert rows[0]["country"] == "'=cmd|' /C calc'!A0"  # neutralised
     assert rows[0]["segment"] == "At risk" and rows[0]["action"].startswith("Win-back")
@@ -166,6 +167,7 @@ def test_compare_and_export(engine, db_url, tmp_path):
         "--recency-max", "5", "--min-monetary", "10000", "--country", "United Kingdom",
         "--db", db_url, "--out", "-",
     )  # fmt: skip
+    assert filtered.output.startswith("customer_id,")  # no BOM in a pipe
     ids = [r["customer_id"] for r in csv.DictReader(io.StringIO(filtered.output))]
     assert ids == ["c01", "c02", "c03"]  # recency 4, 3, 2 days; spent 10,200 .. 10,600
 
@@ -233,3 +235,14 @@ def test_backfill_one_run_per_month_end(engine, db_url):
         "2011-11-01 00:00:00",
         "2011-12-01 00:00:00",
     ]
+
+
+def test_reusing_a_run_name_says_which_run_it_now_means(engine, db_url):
+    load_store(engine)
+    first = run_json(db_url, "--preset", "reference", "--k", "3", "--name", "ref")["run_id"]
+    again = invoke("run", "--db", db_url, "--preset", "reference", "--k", "3", "--resamples", "2", "--name", "ref")
+    assert again.exit_code == 0
+    second = json.loads(invoke("show", "ref", "--db", db_url, "--json").stdout)["run_id"]
+    assert second > first
+    assert again.stderr == f"note: run {first} had the name 'ref' too; it now means run {second}\n"
+    assert "note:" not in invoke("run", "--db", db_url, "--resamples", "2", "--name", "other").stderr

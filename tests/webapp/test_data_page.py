@@ -134,7 +134,7 @@ def test_batch_rows_formats_size_and_time():
         "rows_stored": 4,
         "duplicates": 0,
         "rejected": 1,
-        "size_mb": 2.35,
+        "size_bytes": 2_345_678,  # shown as "2.3 MB" by the grid's formatter
         "finished_at": "2011-01-02 03:04",
     }
 

@@ -4,15 +4,6 @@ import io
 from sqlalchemy.orm import Session
 
 from db.ingest import ingest_file
-from webapp.downloads import spreadsheet_safe
-
-
-def test_spreadsheet_safe():
-    assert spreadsheet_safe("=1+1") == "'=1+1"
-    assert spreadsheet_safe("-2") == "'-2"
-    assert spreadsheet_safe("\tx") == "'\tx"
-    assert spreadsheet_safe("plain") == "plain"
-    assert spreadsheet_safe(-2) == -2
 
 
 def test_rejected_rows_csv(client, engine, tiny_csv):
@@ -23,9 +14,10 @@ def test_rejected_rows_csv(client, engine, tiny_csv):
     assert (
         response.headers["Content-Disposition"] == f'attachment; filename="rejected-rows-batch-{batch}.csv"'
     )
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert response.data.startswith(b"\xef\xbb\xbfbatch_id,")  # UTF-8 with the BOM Excel needs
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == ["batch_id", "row_number", "reason", "detail", "raw"]
     assert len(rows) == 2 and rows[1][0] == str(batch)
     assert rows[1][4].startswith("{") and '"Description": "=HYPERLINK(1)"' in rows[1][4]
     assert client.get("/download/rejected-rows.csv?batch=x").status_code == 400
-    assert client.get("/download/rejected-rows.csv?batch=999").get_data(as_text=True).count("\n") == 1
+    assert client.get("/download/rejected-rows.csv?batch=999").data.decode("utf-8-sig").count("\n") == 1

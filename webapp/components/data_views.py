@@ -11,6 +11,13 @@ from dash import html
 
 from webapp.components.grids import column, number_column
 
+# Bytes as people read them (a 6-line file is "412 B", not "0 MB"); sorting uses the bytes.
+FILE_SIZE = {
+    "function": "params.value == null ? '' : params.value < 1e3 ? params.value + ' B' : "
+    "params.value < 1e6 ? d3.format(',.1f')(params.value / 1e3) + ' KB' : "
+    "d3.format(',.1f')(params.value / 1e6) + ' MB'"
+}
+
 BATCH_COLUMNS = [
     number_column("id", "Batch", maxWidth=100, ident=True),
     column("source_name", "File"),
@@ -19,7 +26,7 @@ BATCH_COLUMNS = [
     number_column("rows_stored", "Stored"),
     number_column("duplicates", "Duplicates"),
     number_column("rejected", "Rejected"),
-    number_column("size_mb", "Size (MB)"),
+    number_column("size_bytes", "Size", valueFormatter=FILE_SIZE),
     column("finished_at", "Loaded at"),
 ]
 
@@ -43,7 +50,7 @@ def batch_rows(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 k: b[k]
                 for k in ("id", "source_name", "status", "rows_read", "rows_stored", "duplicates", "rejected")
             },
-            "size_mb": round((b["size_bytes"] or 0) / 1_000_000, 2),
+            "size_bytes": b["size_bytes"] or 0,
             "finished_at": _when(b["finished_at"]),
         }
         for b in batches
