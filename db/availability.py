@@ -20,6 +20,7 @@ PING_TIMEOUT_SECONDS = 3  # libpq counts whole seconds (and takes at least 2)
 # SQLite errors that say nothing about the SQL: another writer holds the file, or the file
 # cannot be opened, read or written right now.
 _SQLITE_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
+_PG_LOCK_NOT_AVAILABLE = "55P03"
 _SQLITE_UNAVAILABLE = ("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_PROTOCOL")
 
 
@@ -35,8 +36,10 @@ def outage_cause(exc: BaseException) -> Cause | None:
         if name.startswith(_SQLITE_BUSY):
             return "busy"
         return "unavailable" if name.startswith(_SQLITE_UNAVAILABLE) else None
+    if getattr(orig, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE:  # lock_timeout: a writer holds it
+        return "busy"
     # psycopg: OperationalError and InterfaceError are all about the connection or the server's
-    # state (refused, shut down, too many clients, lock or statement timeouts), never the SQL.
+    # state (refused, shut down, too many clients, statement timeouts), never the SQL.
     return "unavailable"
 
 

@@ -34,19 +34,25 @@ class Removed:
     sharers: list[int]  # later batches that skipped lines as already stored (maybe this one's)
 
 
-def _hold_out_writers(session: Session) -> None:
+def _hold_out_writers(session: Session, wait_seconds: int | None) -> None:
     """Postgres: wait for running imports and keep new ones waiting until this commits.
 
     An import that found a line already stored (in this batch) and skipped it must not commit
     after the line is gone. SQLite has one writer at a time already (BEGIN IMMEDIATE).
+    ``wait_seconds``: give up (an OperationalError, LockNotAvailable) rather than wait longer.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE transactions IN SHARE ROW EXCLUSIVE MODE"))
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    if wait_seconds is not None:
+        # SET takes no bound parameters; set_config does, and is_local=true scopes it like SET LOCAL.
+        ms = str(int(wait_seconds) * 1000)
+        session.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": ms})
+    session.execute(text("LOCK TABLE transactions IN SHARE ROW EXCLUSIVE MODE"))
 
 
-def remove_batch(*, session: Session, batch_id: int) -> Removed:
+def remove_batch(*, session: Session, batch_id: int, wait_seconds: int | None = None) -> Removed:
     """Delete batch ``batch_id`` in the caller's transaction; the trend rollup is rebuilt."""
-    _hold_out_writers(session)
+    _hold_out_writers(session, wait_seconds)
     name = session.scalar(select(ImportBatch.source_name).where(ImportBatch.id == batch_id))
     if name is None:
         raise BatchNotFound(f"no import batch {batch_id}")

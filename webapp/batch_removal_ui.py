@@ -6,17 +6,25 @@ the dialog names what goes (lines, rejected rows, later imports that shared line
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from db.availability import describe, outage_cause
 from db.batch_removal import BatchNotFound, lines_and_rows, remove_batch
 from db.queries_batches import list_batches
-from db.session import for_writing
+from db.session import SQLITE_BUSY_TIMEOUT_MS, for_writing
 from webapp.browser_values import as_int
+from webapp.db_unavailable import MESSAGES
 from webapp.runtime import app_engine
+
+log = logging.getLogger(__name__)
+# How long a removal waits for a running import, as SQLite's busy timeout makes it wait there.
+WAIT_SECONDS = SQLITE_BUSY_TIMEOUT_MS // 1000
 
 
 def removal_controls() -> html.Div:
@@ -120,9 +128,20 @@ def register_callbacks() -> None:
             return no_update, False, no_update, no_update
         try:
             with Session(for_writing(app_engine())) as s, s.begin():
-                removed = remove_batch(session=s, batch_id=batch_id)
+                removed = remove_batch(session=s, batch_id=batch_id, wait_seconds=WAIT_SECONDS)
         except BatchNotFound:
             return _gone(batch_id), False, no_update, None
+        except (OperationalError, InterfaceError) as exc:
+            cause = outage_cause(exc)
+            if cause is None:
+                raise  # a bug: a server error
+            log.warning("removing batch %s: database %s: %s", batch_id, cause, describe(exc))
+            return (
+                dbc.Alert(f"Batch #{batch_id} was not removed. {MESSAGES[cause]}", color="warning"),
+                False,
+                no_update,
+                no_update,
+            )
         text = (
             f"Batch #{removed.batch_id} ({removed.source_name}) removed: "
             f"{lines_and_rows(removed.lines, removed.rejected)}."

@@ -64,3 +64,18 @@ def test_ping(db_url):
     assert ping(db_url) is None
     failure = ping(CLOSED_PORT_URL)
     assert failure is not None and "Connection refused" in failure and "\n" not in failure
+
+
+def test_a_postgres_lock_timeout_is_busy(postgres_url):
+    """A writer (an import) holds the table: a statement that gives up waiting is "busy"."""
+    engine = create_db_engine(postgres_url)
+    try:
+        with engine.connect() as holder, holder.begin():
+            holder.execute(text("LOCK TABLE transactions IN EXCLUSIVE MODE"))
+            with engine.connect() as waiter, waiter.begin():
+                waiter.execute(text("SET LOCAL lock_timeout = '100ms'"))
+                with pytest.raises(DBAPIError) as info:
+                    waiter.execute(text("LOCK TABLE transactions IN SHARE ROW EXCLUSIVE MODE"))
+        assert outage_cause(info.value) == "busy"
+    finally:
+        engine.dispose()

@@ -117,3 +117,37 @@ def test_upload_with_the_database_down_says_unavailable(make_app):
     outcome, refresh = data.upload_file(lambda _p: None, {**TINY_UPLOAD, "filename": "tiny.csv"}, 0)
     assert outcome.id == "data-upload-error" and refresh is data.no_update
     assert data.MESSAGES["unavailable"] in str(outcome.children)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_removing_a_batch_during_an_import_says_busy_and_keeps_it(
+    backend, request, tmp_path, make_app, monkeypatch
+):
+    """The Data page's removal gives up after its wait (SQLite's busy timeout, Postgres's
+    lock_timeout) with the busy message, and the batch stays."""
+    from tests.webapp.test_callback_inputs import _post
+    from tests.webapp.test_data_page import _removal_callbacks
+
+    url = request.getfixturevalue(f"{backend}_url")
+    monkeypatch.setattr("db.session.SQLITE_BUSY_TIMEOUT_MS", 1000)
+    monkeypatch.setattr("webapp.batch_removal_ui.WAIT_SECONDS", 1)
+    engine = create_db_engine(url)
+    first = tmp_path / "first.csv"
+    first.write_text(TINY_CSV)
+    with Session(engine) as s, s.begin():
+        from db.ingest import ingest_file
+
+        ingest_file(first, session=s)
+    client = make_app(url).server.test_client()
+    _ask, remove = _removal_callbacks(client)
+    values = {"data-remove-confirm.n_clicks": 1, "data-remove-batch.value": 1, "data-refresh.data": 0}
+    with HeldImport(engine, late_customer_csv(tmp_path)):
+        response = _post(client, remove, values)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    alert = response.get_json()["response"]["data-remove-result"]["children"]["props"]
+    assert alert["children"] == (
+        "Batch #1 was not removed. The database is busy (an import is running); please try again in a minute."
+    )
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(ImportBatch)) == 2  # kept, and the import's
+    engine.dispose()
