@@ -52,7 +52,11 @@ def _text(raw: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
 
 
-_DERIVED_WHO = 49  # a derived invoice number: customer part, "-", 14 digits: at most 64
+# A derived invoice number (the file has none): the 14-digit timestamp, "-", the customer id, as
+# in 20110305100000-C1. It starts with a digit, so however customer ids are spelled it never
+# reads as a cancellation ("C..." in the cleaning rules); a return line's number is "C" and the
+# sale's number, as cancellations are in the UCI data. At most 1 + 14 + 1 + 48 = 64 characters.
+_DERIVED_WHO = 48
 
 
 def _short_customer(customer: str) -> str:
@@ -60,7 +64,19 @@ def _short_customer(customer: str) -> str:
     start and ends in a digest of the whole."""
     if len(customer) <= _DERIVED_WHO:
         return customer
-    return customer[:32] + "~" + hashlib.sha256(customer.encode()).hexdigest()[:16]
+    return customer[:31] + "~" + hashlib.sha256(customer.encode()).hexdigest()[:16]
+
+
+def _derived_invoices(customer: pa.Array, when: pa.Array, returned: np.ndarray) -> pa.Array:
+    """Invoice numbers for lines without one: the same lines get the same numbers on every import
+    (the duplicate digest includes them), sales never start with "C", returns always do."""
+    who = pc.fill_null(customer, "anon")
+    if pc.any(pc.greater(pc.utf8_length(who), _DERIVED_WHO)).as_py():
+        who = pa.array([_short_customer(c) for c in who.to_pylist()], pa.string())
+    sale = pc.binary_join_element_wise(pc.strftime(when, "%Y%m%d%H%M%S"), who, "-")
+    if not returned.any():
+        return sale
+    return pc.if_else(pa.array(returned), pc.binary_join_element_wise("C", sale, ""), sale)
 
 
 def _printable(value: object) -> str:
@@ -158,6 +174,11 @@ def convert(
     if price_field == "unit_price":
         price = value
     else:
+        if "quantity" not in fields:
+            # One item per line; a negative total is a refund of it: a return line (-1 at a
+            # positive price), as the analytics count returns. With a quantity column the signs
+            # stay as the file wrote them, as a unit price column's do.
+            quantity = np.where(value < 0, -1.0, 1.0)
         rej.add(quantity == 0, "zero quantity with line total", name(price_field), raw_p)
         with np.errstate(divide="ignore", invalid="ignore"):
             price = value / np.where(quantity == 0, np.nan, quantity)
@@ -180,12 +201,8 @@ def convert(
     out["customer_id"] = customer
     invoice = _text(col("invoice_no")) if "invoice_no" in fields else null_text
     if invoice.null_count:
-        # No invoice number: one per customer and timestamp, the same on every import.
-        who = pc.fill_null(customer, "anon")
-        if pc.any(pc.greater(pc.utf8_length(who), _DERIVED_WHO)).as_py():
-            who = pa.array([_short_customer(c) for c in who.to_pylist()], pa.string())
-        derived = pc.binary_join_element_wise(who, pc.strftime(when_arrow, "%Y%m%d%H%M%S"), "-")
-        invoice = pc.coalesce(invoice, derived)
+        # No invoice number: one per timestamp and customer (and one for their returns).
+        invoice = pc.coalesce(invoice, _derived_invoices(customer, when_arrow, quantity < 0))
     out["invoice_no"] = invoice
 
     for field, limit in LIMITS.items():

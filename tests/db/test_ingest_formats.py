@@ -182,8 +182,8 @@ def test_mapping_with_line_total_and_derived_fields(db_url, tmp_path):
     lines = {t.stock_code: t for t in transactions(db_url)}
     first, second = lines["X1"], lines["X2"]
     assert (first.quantity, first.unit_price, first.country) == (1, Decimal("19.80"), None)
-    assert first.invoice_no == "C-7-20110304101500"
-    assert second.invoice_no == "anon-20110304101500" and second.customer_id is None
+    assert first.invoice_no == "20110304101500-C-7"
+    assert second.invoice_no == "20110304101500-anon" and second.customer_id is None
 
 
 def test_line_total_divided_by_quantity(db_url, tmp_path):
@@ -351,14 +351,14 @@ def test_xlsx_with_blank_rows_above_the_header(db_url, tmp_path):
 
 
 def test_derived_invoice_numbers_fit_and_stay_apart_with_long_customer_ids(db_url, tmp_path):
-    alice, bob = "x" * 49 + "-alice", "x" * 49 + "-bob"  # the same first 49 characters
+    alice, bob = "x" * 48 + "-alice", "x" * 48 + "-bob"  # the same first 48 characters
     rows = [["2011-03-04 10:15", "3", alice], ["2011-03-04 10:15", "3", bob], ["2011-03-04 10:15", "3", "c1"]]
     path = write_csv(tmp_path / "t.csv", rows, header=["InvoiceDate", "UnitPrice", "CustomerID"])
     assert _load(db_url, path)["rows_stored"] == 3
     numbers = {t.customer_id: t.invoice_no for t in transactions(db_url)}
-    assert numbers["c1"] == "c1-20110304101500"
+    assert numbers["c1"] == "20110304101500-c1"
     assert len({numbers[alice], numbers[bob]}) == 2
-    assert all(len(n) <= 64 and n.startswith("x" * 32 + "~") for n in (numbers[alice], numbers[bob]))
+    assert all(len(n) <= 63 and n.startswith("20110304101500-" + "x" * 31 + "~") for n in (numbers[alice], numbers[bob]))
 
 
 def test_old_mac_line_ends_and_spreadsheet_blank_rows(db_url, tmp_path):
