@@ -130,9 +130,18 @@ def _describe_db_error(exc: SQLAlchemyError) -> str:
     return f"database error: {text}"
 
 
-class Interrupted(BaseException):
+class Interrupted(SystemExit):
     """SIGTERM arrived. Not an Exception, so nothing on the way swallows it; unwinding rolls the
-    transaction back and removes a new database's staging file."""
+    transaction back and removes a new database's staging file.
+
+    A SystemExit because psycopg treats those (and KeyboardInterrupt) as interruptions: raised
+    while it waits on the server (a COPY), it cancels the statement and leaves the connection
+    usable for the rollback; any other exception left it "busy" and the rollback failed. Its code
+    is 143, should it ever escape ``run_main``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(SIGTERM_EXIT)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
