@@ -3,7 +3,9 @@
 Each cluster's median recency, frequency and monetary is turned into a population percentile
 (recency reversed: 1 = most recent). Clusters are then matched one-to-one to label prototypes
 (points in that percentile cube) by the Hungarian algorithm on squared distance, so a run never
-has two segments with the same label, and the same data always gets the same labels.
+has two segments with the same label, and the same data always gets the same labels. The best
+recent cluster is pinned to "High value"; "best" is its standing (z-scores of its medians, F and M
+on a log scale), since percentiles saturate at the top and cannot tell big spenders from huge ones.
 """
 
 from __future__ import annotations
@@ -78,16 +80,41 @@ def profile_clusters(rfm: pd.DataFrame, clusters: np.ndarray) -> pd.DataFrame:
     return profile.reset_index()
 
 
-def _pin_high_value(cost: np.ndarray, positions: np.ndarray) -> None:
-    """The best active cluster (highest mean percentile) is always "High value".
+def standing(profiles: pd.DataFrame, rfm: pd.DataFrame) -> np.ndarray:
+    """How good each cluster's median customer is, in population standard deviations.
+
+    The mean of three z-scores against the whole population: recency in days (reversed, fewer
+    is better), frequency and monetary on a log scale (they are heavy-tailed). Unlike the
+    percentiles it does not saturate at the top: a cluster of a few customers with 400,000 each
+    stands far above one with 47,000 each, though both sit at the 99th percentile.
+    """
+    columns = {
+        "recency": (lambda x: -x),
+        "frequency": (lambda x: np.log1p(np.clip(x, 0, None))),
+        "monetary": (lambda x: np.log1p(np.clip(x, 0, None))),
+    }
+    z = []
+    for col, transform in columns.items():
+        population = transform(rfm[col].to_numpy(dtype=float))
+        spread = population.std() or 1.0
+        z.append((transform(profiles[f"median_{col}"].to_numpy(dtype=float)) - population.mean()) / spread)
+    return np.mean(z, axis=0)
+
+
+def _pin_high_value(cost: np.ndarray, positions: np.ndarray, standings: np.ndarray) -> None:
+    """The best active cluster (highest standing) is always "High value".
 
     Without the pin, a run whose top cluster sits a little below the corner would call it
-    "Promising" and leave "High value" unused, because nothing else is closer to it.
+    "Promising" and leave "High value" unused, because nothing else is closer to it. "Best" is
+    decided on the standing, not the mean percentile: the top clusters all sit near percentile
+    1 in frequency and spend, and the percentiles then only told them apart by a few days of
+    recency, naming a cluster of 7 customers with 47,000 each "High value" above one whose
+    customer spent 400,000.
     """
     active = np.flatnonzero(positions[:, 0] >= ACTIVE_FROM)
     if not len(active):
         return
-    best = active[np.argmax(positions[active].mean(axis=1))]
+    best = active[np.argmax(standings[active])]
     high_value = 0  # PROTOTYPES[0]
     cost[:, high_value] += GATE_PENALTY
     cost[best, :] += GATE_PENALTY
@@ -111,7 +138,7 @@ def label_profiles(profiles: pd.DataFrame, rfm: pd.DataFrame) -> pd.DataFrame:
     gates = np.array([p.gate for p in PROTOTYPES])[None, :]
     cost += GATE_PENALTY * ((gates == "lapsed") & (recent > LAPSED_BELOW))
     cost += GATE_PENALTY * ((gates == "active") & (recent < ACTIVE_FROM))
-    _pin_high_value(cost, positions)
+    _pin_high_value(cost, positions, standing(profiles, rfm))
     # Columns: the labels, then their numbered spares.
     rows, cols = linear_sum_assignment(np.hstack([cost, cost + SPARE_PENALTY]))
     chosen = dict(zip(rows.tolist(), cols.tolist(), strict=True))

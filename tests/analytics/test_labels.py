@@ -135,3 +135,28 @@ def test_too_many_clusters_to_label():
     frame = pd.DataFrame({"recency": range(11), "frequency": range(11), "monetary": range(11)})
     with pytest.raises(ValueError, match="at most 10 segments"):
         label_segments(frame, np.arange(11))
+
+
+def test_the_biggest_spenders_are_high_value_though_the_percentiles_saturate():
+    """A demo reference run named one customer with 400,000 (16% of revenue) "Promising"."""
+    rng = np.random.default_rng(0)
+    groups = [  # size, recency, frequency, monetary
+        (300, (10, 80), (1, 6), (300, 2_000)),
+        (100, (180, 370), (1, 2), (50, 800)),
+        (7, (2, 7), (50, 70), (40_000, 55_000)),
+    ]
+    parts = [
+        pd.DataFrame(
+            {"recency": rng.integers(*r, n), "frequency": rng.integers(*f, n), "monetary": rng.uniform(*m, n)}
+        )
+        for n, r, f, m in groups
+    ]
+    parts.append(pd.DataFrame({"recency": [14], "frequency": [93], "monetary": [400_000.0]}))
+    frame = pd.concat(parts, ignore_index=True)
+    clusters = np.repeat(np.arange(4), [300, 100, 7, 1])
+    labelled = label_segments(frame, clusters)
+    # Both top clusters sit at the 99th percentile of frequency and spend, so the mean percentile
+    # was decided by recency (5 days against 14) and named the 7 smaller spenders "High value".
+    assert labelled["spend_pct"].iloc[2] > 0.98 and labelled["spend_pct"].iloc[3] > 0.99
+    assert labelled["recent_pct"].iloc[2] > labelled["recent_pct"].iloc[3]
+    assert labelled["label"].tolist() == ["Steady mid-value", "At risk", "Promising", "High value"]

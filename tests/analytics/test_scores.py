@@ -24,22 +24,48 @@ def test_ten_distinct_values_make_even_quintiles():
 
 
 def test_ties_share_a_score_whatever_the_order():
-    # Mid-rank share (below + equal / 2) / 8: 1,1,1,1 -> 2/8 -> 1 + floor(1.25) = 2;
-    # 2,2 -> 5/8 -> 1 + floor(3.125) = 4; 5 -> 6.5/8 -> 5; 9 -> 7.5/8 -> 5.
+    # Sorted 1,1,1,1 | 2,2 | 5 | 9 of 8; a group scores the quintile overlapping it most.
+    # 1s span [0, 4/8): quintiles 1 and 2 hold 1/5 each, 3 holds 1/10 -> the outer one, 1.
+    # 2s span [4/8, 6/8): quintile 4 holds 3/20, quintile 3 1/10 -> 4.
+    # 5 spans [6/8, 7/8): quintile 5 holds 1/20 (4 holds 1/20 too) -> the outer one, 5. 9 -> 5.
     values = pd.Series([2, 1, 9, 1, 5, 1, 2, 1])
-    assert list(quintile_score(values)) == [4, 2, 5, 2, 5, 2, 4, 2]
+    assert list(quintile_score(values)) == [4, 1, 5, 1, 5, 1, 4, 1]
     shuffled = values.sample(frac=1, random_state=3)
-    assert quintile_score(shuffled).sort_index().tolist() == [4, 2, 5, 2, 5, 2, 4, 2]
+    assert quintile_score(shuffled).sort_index().tolist() == [4, 1, 5, 1, 5, 1, 4, 1]
 
 
 def test_a_tied_best_group_is_not_scored_below_the_rest():
     """95 customers who all bought yesterday scored R1 ("Hibernating"), the lowest."""
     recency = pd.Series([0] * 95)
-    assert set(quintile_score(recency, higher_is_better=False)) == {3}
-    # Half the customers tied at the best recency, the rest spread out behind them.
+    assert set(quintile_score(recency, higher_is_better=False)) == {3}  # nothing to rank
+    # Half the customers tied at the best recency, the rest spread out behind them: the tied
+    # group fills quintiles 4 and 5 and takes the top one.
     recency = pd.Series([0] * 50 + list(range(10, 60)))
     scores = quintile_score(recency, higher_is_better=False)
-    assert set(scores[:50]) == {4} and scores[50:].max() <= 3
+    assert set(scores[:50]) == {5}
+    assert scores[50:].value_counts().sort_index().to_dict() == {1: 20, 2: 20, 3: 10}
+
+
+def test_a_tied_worst_group_scores_1_even_above_40_percent():
+    """41% one-order customers span percentiles 0-41%: their mid-rank (20.5%) scored F2, F1 was empty."""
+    frequency = pd.Series([1] * 41 + [2] * 19 + [3] * 12 + [4] * 8 + list(range(5, 25)))
+    scores = quintile_score(frequency)
+    assert set(scores[frequency == 1]) == {1}
+    # 2s span [41%, 60%), all inside quintile 3; F2 stays empty next to the big tied group.
+    assert set(scores[frequency == 2]) == {3}
+    assert scores.value_counts().sort_index().to_dict() == {1: 41, 3: 19, 4: 20, 5: 20}
+    # A majority of one-order customers still scores 1 (and the rest, the best group, 5).
+    assert quintile_score(pd.Series([1] * 70 + [2] * 30)).value_counts().to_dict() == {1: 70, 5: 30}
+
+
+def test_the_rule_is_symmetric_and_keeps_order():
+    values = pd.Series([3, 1, 1, 7, 7, 7, 2, 9, 1, 4, 4, 8])
+    up = quintile_score(values)
+    assert (quintile_score(values, higher_is_better=False) == 6 - up).all()
+    assert (quintile_score(-values) == 6 - up).all()
+    ordered = values.sort_values(kind="stable").index
+    assert up[ordered].is_monotonic_increasing
+    assert set(up[values == 1]) == {1} and set(up[values == 9]) == {5}
 
 
 @pytest.mark.parametrize("values", [[7.0], [3, 3, 3], [], [1, 2]])
@@ -48,9 +74,9 @@ def test_small_and_flat_populations(values):
     assert len(scores) == len(values)
     assert scores.between(1, 5).all()
     if len(set(values)) == 1:
-        assert set(scores) == {3}  # one tied group: the middle
+        assert set(scores) == {3}  # one tied group: nothing to rank, the middle
     if values == [1, 2]:
-        assert list(scores) == [2, 4]  # 1 -> 0.5/2 -> 1 + floor(1.25); 2 -> 1.5/2 -> 1 + floor(3.75)
+        assert list(scores) == [1, 5]  # the worst and the best group
 
 
 def test_scores_and_segments_on_a_hand_made_frame():
@@ -64,8 +90,8 @@ def test_scores_and_segments_on_a_hand_made_frame():
     by_id = scored.set_index("customer_id")
     # recency ascending: 1,2 -> R5; 3,4 -> R4; 5,30 -> R3; 90,150 -> R2; 200,300 -> R1.
     assert by_id["r_score"].tolist() == [5, 5, 4, 4, 3, 1, 1, 3, 2, 2]
-    # frequency sorted 1,1,2,3,4,6,8,12,20,25; score = 1 + floor(5 * (below + equal / 2) / 10):
-    # 1 -> 1; 2, 3 -> 2; 4, 6 -> 3; 8, 12 -> 4; 20, 25 -> 5.
+    # frequency sorted 1,1,2,3,4,6,8,12,20,25: each value spans a tenth, the 1s a fifth, so the
+    # quintile holding most of each: 1 -> 1; 2, 3 -> 2; 4, 6 -> 3; 8, 12 -> 4; 20, 25 -> 5.
     assert by_id["f_score"].tolist() == [5, 1, 2, 4, 4, 2, 5, 3, 1, 3]
     assert by_id.loc["c00", "rfm_score"] == "555"
     assert by_id["rfm_segment"].to_dict() == {
