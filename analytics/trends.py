@@ -75,12 +75,16 @@ def sales_by_country(
 
 
 def purchase_frequency(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) -> pd.DataFrame:
-    """bucket (invoices per customer: "1", ..., "6-10", "51+"), customers; empty buckets kept."""
+    """bucket (invoices per customer: "1", ..., "6-10", "51+"), customers; empty buckets kept.
+
+    With net returns a "0" bucket comes first: customers who only returned goods in the period.
+    """
+    buckets = q.frequency_buckets(rules)
     counts = dict(session.execute(q.frequency_histogram(rules, rollup=_rollup(session, rules))).all())
     return pd.DataFrame(
         {
-            "bucket": [label for label, _low, _high in q.FREQUENCY_BUCKETS],
-            "customers": [int(counts.get(i, 0)) for i in range(len(q.FREQUENCY_BUCKETS))],
+            "bucket": [label for label, _low, _high in buckets],
+            "customers": [int(counts.get(i, 0)) for i in range(len(buckets))],
         }
     )
 
@@ -102,7 +106,8 @@ def basket_size(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) -> 
 
 
 def customer_revenue(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) -> pd.DataFrame:
-    """customer_id, orders, revenue: one row per customer with a kept sale."""
+    """customer_id, orders, revenue: one row per customer with a kept line (with net returns,
+    one who only returned goods has 0 orders and a negative revenue)."""
     rows = session.execute(q.revenue_per_customer(rules, rollup=_rollup(session, rules))).all()
     frame = pd.DataFrame(rows, columns=["customer_id", "orders", "revenue"])
     frame["orders"] = frame["orders"].astype("int64")
@@ -139,6 +144,8 @@ def kpis(
 ) -> dict[str, Any]:
     """Headline figures: revenue, orders, customers, basket and revenue per customer, dates.
 
+    Only lines with a customer id count (as in RFM); ``without_customer_revenue`` and
+    ``without_customer_lines`` are what the same rules leave out for lack of one.
     ``per_customer``: customer_revenue() of the same rules, when the caller has it already.
     """
     revenue, orders, customers, items, sales, first, last = session.execute(
@@ -146,11 +153,12 @@ def kpis(
     ).one()
     if per_customer is None:
         per_customer = customer_revenue(session=session, rules=rules)
-    # Mean and median of the same per-customer revenues: with net returns, the returns of
-    # customers who bought nothing in the window are in the total but belong to no customer.
+    # Mean and median of the same per-customer revenues whose sum is the revenue (with net
+    # returns, customers who only returned goods in the window are among them).
     mean = float(per_customer["revenue"].mean()) if len(per_customer) else 0.0
     median = float(per_customer["revenue"].median()) if len(per_customer) else 0.0
     orders, customers = int(orders or 0), int(customers or 0)
+    anonymous_revenue, anonymous_lines = session.execute(q.without_customer(rules)).one()
     return {
         "revenue": money(revenue),
         "orders": orders,
@@ -162,4 +170,6 @@ def kpis(
         "revenue_per_customer_median": round(median, 4),
         "first_date": pd.Timestamp(first).to_pydatetime() if first is not None else None,
         "last_date": pd.Timestamp(last).to_pydatetime() if last is not None else None,
+        "without_customer_revenue": money(anonymous_revenue),
+        "without_customer_lines": int(anonymous_lines or 0),
     }

@@ -112,15 +112,30 @@ def revenue_units(t=Transaction.__table__) -> ColumnElement[int]:
     return cast(t.c.quantity, BigInteger) * price_units
 
 
-def line_filters(rules: CleaningRules, *, before: datetime | None = None, t=Transaction.__table__):
+def has_customer(t=Transaction.__table__) -> ColumnElement[bool]:
+    """A line with a customer id: the only lines any analysis counts (RFM needs a customer)."""
+    return and_(t.c.customer_id.is_not(None), t.c.customer_id != "")
+
+
+def line_filters(
+    rules: CleaningRules,
+    *,
+    before: datetime | None = None,
+    t=Transaction.__table__,
+    customer: bool = True,
+):
     """WHERE clauses selecting the lines an analysis uses (purchases, and returns if netted).
+
+    ``customer=False`` selects the lines the rules would keep but for their missing customer id
+    (what an analysis leaves out for that reason alone; see ``without_customer``).
 
     ``db.rollup._clean`` applies the default rules to an import's lines in Arrow, so that the
     rollup need not re-read the table; change both together (tests/db/test_rollup.py checks
     that they agree).
     """
     kept = or_(is_purchase(t), is_return(t)) if rules.returns == "net" else is_purchase(t)
-    clauses = [t.c.customer_id.is_not(None), t.c.customer_id != "", kept]
+    anonymous = or_(t.c.customer_id.is_(None), t.c.customer_id == "")
+    clauses = [has_customer(t) if customer else anonymous, kept]
     if not rules.include_non_product:
         clauses.append(not_(is_non_product(t)))
     if rules.start is not None:

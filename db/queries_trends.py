@@ -1,14 +1,19 @@
 """Trend aggregates over the cleaned lines, as Core statements (SQLite and Postgres alike).
 
-Revenue sums every kept line (so returns subtract with ``returns="net"``); orders, customers,
-items and baskets count sale lines only. Money comes back in MONEY_SCALE integer units.
+Revenue sums every kept line (so returns subtract with ``returns="net"``); orders, items and
+baskets count sale lines only. Customers are everybody with a kept line, so with net returns a
+customer who only returned goods in the period counts too (net revenue <= 0, no orders) and the
+customer figures add up to the revenue. Lines without a customer id are never kept (RFM needs a
+customer); ``without_customer`` says how much that leaves out. Money comes back in MONEY_SCALE
+integer units.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Integer, Select, case, func, literal, select
 
-from db.queries_cleaning import CleaningRules, clean_lines, on_sales
+from db.models import Transaction
+from db.queries_cleaning import CleaningRules, clean_lines, line_filters, on_sales, revenue_units
 from db.rollup import rollup_lines
 from db.sql_dates import month_key
 
@@ -24,6 +29,13 @@ FREQUENCY_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("21-50", 21, 50),
     ("51+", 51, None),
 )
+# With net returns a customer may have returns and no purchase in the period: listed first.
+NO_ORDER_BUCKET: tuple[str, int, int | None] = ("0", 0, 0)
+
+
+def frequency_buckets(rules: CleaningRules) -> tuple[tuple[str, int, int | None], ...]:
+    """FREQUENCY_BUCKETS, led by NO_ORDER_BUCKET when returns are netted."""
+    return (NO_ORDER_BUCKET, *FREQUENCY_BUCKETS) if rules.returns == "net" else FREQUENCY_BUCKETS
 
 
 def _lines(rules: CleaningRules, rollup: bool = False):  # noqa: ANN202 - a Subquery
@@ -38,7 +50,7 @@ def kpis(rules: CleaningRules, *, rollup: bool = False) -> Select:
     return select(
         func.sum(lines.c.revenue).label("revenue"),
         func.count(on_sales(lines, lines.c.invoice_no, rules).distinct()).label("orders"),
-        func.count(on_sales(lines, lines.c.customer_id, rules).distinct()).label("customers"),
+        func.count(lines.c.customer_id.distinct()).label("customers"),
         func.sum(case((sales, lines.c.quantity), else_=literal(0))).label("items"),
         func.sum(case((sales, lines.c.revenue), else_=literal(0))).label("sales_revenue"),
         func.min(lines.c.invoice_date).label("first_date"),
@@ -55,7 +67,7 @@ def sales_by_month(rules: CleaningRules, *, rollup: bool = False) -> Select:
             month,
             func.sum(lines.c.revenue).label("revenue"),
             func.count(on_sales(lines, lines.c.invoice_no, rules).distinct()).label("orders"),
-            func.count(on_sales(lines, lines.c.customer_id, rules).distinct()).label("customers"),
+            func.count(lines.c.customer_id.distinct()).label("customers"),
         )
         .group_by(month)
         .order_by(month)
@@ -71,7 +83,7 @@ def sales_by_country(rules: CleaningRules, *, rollup: bool = False) -> Select:
             lines.c.country,
             revenue,
             func.count(on_sales(lines, lines.c.invoice_no, rules).distinct()).label("orders"),
-            func.count(on_sales(lines, lines.c.customer_id, rules).distinct()).label("customers"),
+            func.count(lines.c.customer_id.distinct()).label("customers"),
         )
         .group_by(lines.c.country)
         .order_by(revenue.desc(), lines.c.country)
@@ -87,20 +99,19 @@ def _per_customer(rules: CleaningRules, rollup: bool = False):  # noqa: ANN202 -
             func.sum(lines.c.revenue).label("revenue"),
         )
         .group_by(lines.c.customer_id)
-        .having(func.max(lines.c.purchase) == 1)  # returns alone do not make a customer
         .subquery("per_customer")
     )
 
 
 def frequency_histogram(rules: CleaningRules, *, rollup: bool = False) -> Select:
-    """Customers per FREQUENCY_BUCKETS index (buckets with nobody are absent)."""
+    """Customers per ``frequency_buckets(rules)`` index (buckets with nobody are absent)."""
     per_customer = _per_customer(rules, rollup)
     whens = [
         (
             per_customer.c.orders <= high if high is not None else per_customer.c.orders >= low,
             literal(index, Integer),
         )
-        for index, (_label, low, high) in enumerate(FREQUENCY_BUCKETS)
+        for index, (_label, low, high) in enumerate(frequency_buckets(rules))
     ]
     # Bucketed in a subquery: grouping by a CASE with bound parameters fails on Postgres.
     bucketed = select(case(*whens).label("bucket")).subquery("bucketed")
@@ -137,3 +148,22 @@ def basket_size(rules: CleaningRules, *, rollup: bool = False) -> Select:
         func.max(per_invoice.c.n_items).label("max_items"),
         func.max(per_invoice.c.basket_value).label("max_value"),
     )
+
+
+def without_customer(rules: CleaningRules) -> Select:
+    """One row: revenue and lines the rules would keep but for a missing customer id.
+
+    Always read from the lines (the rollup holds only lines with a customer); the customer id
+    index finds them.
+    """
+    t = Transaction.__table__
+    return select(
+        func.coalesce(func.sum(revenue_units(t)), 0).label("revenue"),
+        func.count().label("lines"),
+    ).where(*line_filters(rules, customer=False, t=t))
+
+
+def known_countries() -> Select:
+    """Every country spelled in the stored lines (with or without a customer id)."""
+    t = Transaction.__table__
+    return select(t.c.country).where(t.c.country.is_not(None)).distinct()

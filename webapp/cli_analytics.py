@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +12,9 @@ import click
 from sqlalchemy.orm import Session
 
 from analytics.cleaning import CleaningRules
+from analytics.export import match_countries
 from analytics.trends_report import trends_report
+from db.queries_trends import known_countries
 from webapp.cli_common import (
     DATE,
     UserError,
@@ -29,7 +33,12 @@ def cleaning_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--from", "start", type=DATE, metavar="DATE", help="First day included (YYYY-MM-DD)."),
         click.option("--to", "end", type=DATE, metavar="DATE", help="Last day included (YYYY-MM-DD)."),
-        click.option("--country", "countries", multiple=True, help="Only this country (repeatable)."),
+        click.option(
+            "--country",
+            "countries",
+            multiple=True,
+            help="Only this country (repeatable; any case; an unknown one is refused).",
+        ),
         click.option(
             "--include-non-product",
             is_flag=True,
@@ -40,7 +49,10 @@ def cleaning_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(["exclude", "net"]),
             default="exclude",
             show_default=True,
-            help="Drop cancellations, or subtract them from revenue.",
+            help=(
+                "Drop cancellations, or subtract them from revenue (net: a customer who only "
+                "returned goods in the period counts too, with 0 orders and negative revenue)."
+            ),
         ),
     ]
     for option in reversed(options):
@@ -68,6 +80,36 @@ def rules_from_options(
         raise UserError(str(exc)) from exc
 
 
+def resolve_countries(session: Session, countries: Iterable[str]) -> tuple[str, ...]:
+    """Each ``--country`` in the stored spelling (any case matches, as in `segments export`);
+    an unknown one is refused, since its empty report would look like an answer."""
+    countries = tuple(countries)
+    if not countries:
+        return ()
+    known = sorted(str(c) for c in session.scalars(known_countries()))
+    matched, unknown = match_countries(countries, known)
+    if unknown:
+        name = unknown[0]
+        by_case = {c.casefold(): c for c in known}
+        close = difflib.get_close_matches(name.casefold(), list(by_case), n=3, cutoff=0.75)
+        if close:
+            hint = "did you mean " + " or ".join(repr(by_case[c]) for c in close) + "?"
+        elif known:
+            hint = f"the data has {len(known)} countries: " + ", ".join(known[:12])
+            hint += ", ..." if len(known) > 12 else ""
+        else:
+            hint = "the database holds no countries"
+        raise UserError(f"--country {name!r}: no transaction is from there; {hint}")
+    return matched
+
+
+def _chosen(rules: dict[str, Any]) -> str:
+    """Which filters were set, as ' in the chosen dates and countries' ('' for none)."""
+    dates = rules.get("start") is not None or rules.get("end") is not None
+    parts = [name for name, on in (("dates", dates), ("countries", bool(rules.get("countries")))) if on]
+    return f" in the chosen {' and '.join(parts)}" if parts else ""
+
+
 def _print_report(report: dict[str, Any], currency: str | None = None) -> None:
     k = report["kpis"]
 
@@ -76,11 +118,18 @@ def _print_report(report: dict[str, Any], currency: str | None = None) -> None:
 
     extra = len(unit_prefix(currency))  # the money columns widen by the unit ("£", "CHF ")
     wide, pad = 13 + extra, " " * extra
-    if not k["orders"]:
-        click.echo("no transactions match these filters")
+    anonymous = k["without_customer_lines"]
+    left_out = f"{_money(k['without_customer_revenue'])} in {anonymous:,} line{'s' * (anonymous != 1)}"
+    if not k["orders"] and not k["customers"]:
+        without = f"; {left_out} without a customer id left out" if anonymous else ""
+        click.echo(f"no sales with a customer id{_chosen(report['rules'])}{without}")
         return
     click.echo(f"period          {k['first_date']:%Y-%m-%d} .. {k['last_date']:%Y-%m-%d}")
     click.echo(f"revenue         {_money(k['revenue'])}")
+    click.echo(
+        f"no customer id  {left_out + ' left out' if anonymous else 'none'}"
+        " (only sales with a customer id count, as in RFM)"
+    )
     click.echo(f"orders          {k['orders']:,}")
     click.echo(f"customers       {k['customers']:,}")
     click.echo(
@@ -117,11 +166,17 @@ def _print_report(report: dict[str, Any], currency: str | None = None) -> None:
 @json_option
 @handle_db_errors
 def trends_command(db_url: str | None, as_json: bool, top: int, **rule_options: Any) -> None:
-    """Sales by month and country, orders per customer, basket size, revenue per customer."""
+    """Sales by month and country, orders per customer, basket size, revenue per customer.
+
+    Only sales with a customer id count, as in the RFM analysis (the reference cleaning rules);
+    the output says how much revenue of the period without a customer id is left out
+    (--json: kpis.without_customer_revenue and without_customer_lines).
+    """
     rules = rules_from_options(**rule_options)
     settings = load_settings(db_url)
     engine = open_database(settings)
     with Session(engine) as session, session.begin():
+        rules = replace(rules, countries=resolve_countries(session, rules.countries))
         report = trends_report(session=session, rules=rules, top=top)
     if as_json:
         print_json(report)  # plain numbers: no unit in machine output

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from analytics import trends
+from analytics.export import match_countries
 from db.queries_cleaning import CleaningRules
 from webapp.cache import cached, data_version
 from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
@@ -98,9 +99,20 @@ def _flight(key: str) -> threading.Lock:
         return _flights.setdefault(key, threading.Lock())
 
 
+def spelled(filters: OverviewFilters) -> OverviewFilters:
+    """The filters with the country in its stored spelling (``?country=france`` means France),
+    as `segments trends` and `segments export` match it; one with no sales is kept as given."""
+    if filters.country is None:
+        return filters
+    by_country = overview_piece("by_country", OverviewFilters())[0]
+    matched, _unknown = match_countries((filters.country,), by_country["country"])
+    return replace(filters, country=matched[0]) if matched else filters
+
+
 def overview_piece(piece: str, filters: OverviewFilters) -> tuple[Any, str]:
     """(result of one PIECES aggregate for the filters, data version it was computed for)."""
     compute = PIECES[piece]
+    filters = spelled(filters)
     params = filters.params()
     with Session(app_engine()) as s:
         version = data_version(session=s)
@@ -153,6 +165,7 @@ VIEWS: dict[str, Callable[[Any, OverviewFilters], Any]] = {
 
 def overview_view(piece: str, filters: OverviewFilters) -> Any:
     """The figure of one piece for the filters (a plotly figure as a dict), cached."""
+    filters = spelled(filters)
     with Session(app_engine()) as s:
         version = data_version(session=s)
     params = filters.params()
@@ -170,10 +183,15 @@ def has_data(version: str) -> bool:
 
 
 def country_options(by_country: Any, selected: str | None = None) -> list[dict[str, str]]:
-    """Every country with sales, plus the selected one (a shared URL may name one without)."""
+    """Every country with sales, plus the selected one (a shared URL may name one without).
+
+    A selection in another case (``france``) keeps its value on the country it means."""
     names = {c for c in by_country["country"] if c != trends.UNKNOWN_COUNTRY}
-    names = sorted(names | {selected}) if selected else sorted(names)
-    return [{"label": name, "value": name} for name in names]
+    same = {name.casefold(): name for name in names}
+    if selected and selected.casefold() not in same:
+        names.add(selected)
+    value = {same[selected.casefold()]: selected} if selected and selected.casefold() in same else {}
+    return [{"label": name, "value": value.get(name, name)} for name in sorted(names)]
 
 
 def date_bounds(by_month: Any) -> tuple[str | None, str | None]:

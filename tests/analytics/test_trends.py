@@ -64,8 +64,8 @@ def test_sales_by_month_fills_empty_months_of_the_range(session):
 def test_sales_by_month_net_of_returns(session):
     frame = trends.sales_by_month(session=session, rules=CleaningRules(returns="net"))
     # March loses the return C536003 (-1.70); February the return of 12349 (-5.00), who has
-    # no sale: revenue moves, orders and customers do not.
-    assert _records(frame)[1:3] == [("2011-02", 5.55, 2, 1), ("2011-03", 15.98, 3, 3)]
+    # no sale: revenue moves, orders do not, and 12349 is one of February's customers.
+    assert _records(frame)[1:3] == [("2011-02", 5.55, 2, 2), ("2011-03", 15.98, 3, 3)]
 
 
 def test_sales_by_country_top_and_other(session):
@@ -116,21 +116,66 @@ def test_revenue_per_customer_and_kpis(session):
         "revenue_per_customer_median": 11.50,
         "first_date": datetime(2011, 1, 10, 10, 0),
         "last_date": datetime(2011, 4, 1, 15, 0),
+        # 536011: 5 x 3.00 in March, no customer id: left out, and said so.
+        "without_customer_revenue": 15.0,
+        "without_customer_lines": 1,
     }
 
 
 def test_net_kpis_and_empty_selection(session):
     net = trends.kpis(session=session, rules=CleaningRules(returns="net"))
-    # Both returns subtract (-1.70, -5.00); baskets and customers count sales only.
-    assert (net["revenue"], net["orders"], net["customers"]) == (124.53, 7, 3)
+    # Both returns subtract (-1.70, -5.00); baskets count sales only. 12349 only returned goods
+    # (-5.00): a customer with no order, so the customer figures add up to the revenue.
+    assert (net["revenue"], net["orders"], net["customers"]) == (124.53, 7, 4)
     assert net["avg_basket_value"] == round(131.23 / 7, 4)
-    # Per customer: the mean of the same revenues as the median and the histogram. 12349's
-    # return (no sale) is in the revenue but belongs to none of the 3 customers.
-    assert net["revenue_per_customer_mean"] == round((11.50 - 1.70 + 118.05 + 1.68) / 3, 4)
+    # 12345: 11.50 - 1.70 = 9.80, 12346: 118.05, 12347: 1.68, 12349: -5.00.
+    assert net["revenue_per_customer_mean"] == round(124.53 / 4, 4) == 31.1325
+    assert net["revenue_per_customer_median"] == round((1.68 + 9.80) / 2, 4) == 5.74
     per_customer = trends.revenue_per_customer(session=session, rules=CleaningRules(returns="net"))
-    assert per_customer["revenue"].sum() == pytest.approx(129.53)
+    assert per_customer["revenue"].sum() == pytest.approx(124.53)
+    assert per_customer["customers"].tolist() == [3, 1, 0, 0, 0, 0, 0, 0]  # -5.00 in "0-100"
+    rows = trends.customer_revenue(session=session, rules=CleaningRules(returns="net"))
+    assert _records(rows) == [
+        ("12345", 2, 9.80),
+        ("12346", 4, 118.05),
+        ("12347", 1, 1.68),
+        ("12349", 0, -5.0),
+    ]
+    frequency = trends.purchase_frequency(session=session, rules=CleaningRules(returns="net"))
+    assert frequency["bucket"].tolist()[:3] == ["0", "1", "2"]  # "0": returns only
+    assert frequency["customers"].tolist()[:5] == [1, 1, 1, 0, 1]
+    assert frequency["customers"].sum() == net["customers"]
     empty = trends.kpis(session=session, rules=JAPAN)
     assert (empty["revenue"], empty["orders"], empty["revenue_per_customer_median"]) == (0.0, 0, 0.0)
     assert trends.sales_by_month(session=session, rules=JAPAN).empty
     assert trends.basket_size(session=session, rules=JAPAN)["invoices"][0] == 0
     assert trends.sales_by_country(session=session, rules=JAPAN).empty
+
+
+# Lines without a customer id (None or ""), which every trend leaves out, and what that adds up to.
+ANONYMOUS = (
+    ("600001", "X1", 2, "2011-05-01 10:00", "1.50", None, "France"),  # 3.00
+    ("600002", "X1", 1, "2011-05-02 10:00", "4.00", "", "France"),  # 4.00, empty id
+    ("C600003", "X1", -1, "2011-05-03 10:00", "1.50", None, "France"),  # return: -1.50 if netted
+    ("600004", "POST", 1, "2011-05-04 10:00", "18.00", None, "France"),  # postage: 18.00 if kept
+    ("600005", "X1", 1, "2011-06-01 10:00", "2.00", None, "Spain"),  # 2.00
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "revenue", "lines"),
+    [
+        (CleaningRules(), 9.00, 3),
+        (CleaningRules(returns="net"), 7.50, 4),
+        (CleaningRules(include_non_product=True), 27.00, 4),
+        (CleaningRules(countries=("France",)), 7.00, 2),
+        (CleaningRules(end=date(2011, 5, 31)), 7.00, 2),
+        (CleaningRules(start=date(2011, 7, 1)), 0.0, 0),
+    ],
+)
+def test_sales_without_a_customer_are_counted_apart(engine, rules, revenue, lines):
+    insert_lines(engine=engine, lines=ANONYMOUS)
+    with Session(engine) as session:
+        kpis = trends.kpis(session=session, rules=rules)
+    assert (kpis["orders"], kpis["customers"], kpis["revenue"]) == (0, 0, 0.0)
+    assert (kpis["without_customer_revenue"], kpis["without_customer_lines"]) == (revenue, lines)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
+from tests.analytics.test_trends import ANONYMOUS
 from tests.transaction_factory import insert_lines
 from webapp.cli import cli
 
@@ -56,7 +58,7 @@ def test_trends_rejects_bad_input(engine, db_url):
     far = CliRunner().invoke(cli, ["trends", "--db", db_url, "--to", "9999-12-31"])  # was an overflow
     assert far.exit_code == 2 and "outside the years 1900-2100" in far.output
     empty = _run("trends", "--db", db_url)
-    assert empty.exit_code == 0 and "no transactions" in empty.output
+    assert empty.exit_code == 0 and empty.output == "no sales with a customer id\n"
 
 
 def test_trends_text_shows_the_currency_only_when_set(engine, db_url):
@@ -91,4 +93,64 @@ def test_a_bad_currency_is_refused_in_one_line(db_url):
     assert result.exit_code == 2
     assert result.output == (
         "error: SEGMENTS_CURRENCY must be a three-letter ISO 4217 code like GBP, EUR or USD, not 'pounds'\n"
+    )
+
+
+def test_trends_says_what_sales_without_a_customer_it_leaves_out(engine, db_url):
+    insert_lines(engine=engine)
+    text = _run("trends", "--db", db_url).output  # 536011, 5 x 3.00, has no customer id
+    assert "no customer id  15.00 in 1 line left out (only sales with a customer id count" in text
+    report = json.loads(_run("trends", "--db", db_url, "--json").output)
+    assert (report["kpis"]["without_customer_revenue"], report["kpis"]["without_customer_lines"]) == (15.0, 1)
+    germany = _run("trends", "--db", db_url, "--country", "Germany").output
+    assert "no customer id  none (" in germany
+    help_text = " ".join(_run("trends", "--help").output.split())
+    assert "Only sales with a customer id count, as in the RFM analysis" in help_text
+
+
+def test_trends_on_anonymous_sales_only_says_so(engine, db_url):
+    insert_lines(engine=engine, lines=ANONYMOUS)
+    # Was "no transactions match these filters", with no filter set.
+    result = _run("trends", "--db", db_url)
+    assert result.exit_code == 0
+    assert result.output == "no sales with a customer id; 9.00 in 3 lines without a customer id left out\n"
+    france = _run("trends", "--db", db_url, "--country", "France", "--to", "2011-05-31").output
+    assert france == (
+        "no sales with a customer id in the chosen dates and countries; "
+        "7.00 in 2 lines without a customer id left out\n"
+    )
+    spain = _run("trends", "--db", db_url, "--from", "2011-07-01").output
+    assert spain == "no sales with a customer id in the chosen dates\n"
+
+
+def test_trends_net_returns_per_customer_figures_add_up(engine, db_url):
+    insert_lines(engine=engine)
+    report = json.loads(_run("trends", "--db", db_url, "--json", "--returns", "net").output)
+    k = report["kpis"]
+    # 12345: 11.50 - 1.70, 12346: 118.05, 12347: 1.68, and 12349 who only returned 5.00.
+    assert (k["revenue"], k["customers"]) == (124.53, 4)
+    assert k["revenue_per_customer_mean"] == round(k["revenue"] / k["customers"], 4) == 31.1325
+    assert sum(b["customers"] for b in report["revenue_per_customer"]) == 4
+    assert sum(b["revenue"] for b in report["revenue_per_customer"]) == pytest.approx(124.53)
+    assert [(b["bucket"], b["customers"]) for b in report["purchase_frequency"][:2]] == [("0", 1), ("1", 1)]
+    # The default mode is unchanged: 3 customers, 131.23, no "0" orders bucket.
+    default = json.loads(_run("trends", "--db", db_url, "--json").output)
+    k = default["kpis"]
+    assert (k["revenue"], k["customers"], k["revenue_per_customer_mean"]) == (131.23, 3, round(131.23 / 3, 4))
+    assert default["purchase_frequency"][0] == {"bucket": "1", "customers": 1}
+
+
+def test_trends_country_any_case_and_unknown_refused(engine, db_url):
+    insert_lines(engine=engine)
+    lower = json.loads(_run("trends", "--db", db_url, "--json", "--country", "france").output)
+    assert lower["rules"]["countries"] == ["France"]  # the stored spelling, as export does
+    assert (lower["kpis"]["revenue"], lower["kpis"]["orders"]) == (10.55, 2)  # 6.30 + 4.25
+    typo = CliRunner().invoke(cli, ["trends", "--db", db_url, "--country", "Frnace"])
+    assert typo.exit_code == 2
+    assert typo.output == "error: --country 'Frnace': no transaction is from there; did you mean 'France'?\n"
+    narnia = CliRunner().invoke(cli, ["trends", "--db", db_url, "--country", "France", "--country", "Narnia"])
+    assert narnia.exit_code == 2
+    assert narnia.output == (
+        "error: --country 'Narnia': no transaction is from there; "
+        "the data has 3 countries: France, Germany, United Kingdom\n"
     )

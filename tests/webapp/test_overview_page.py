@@ -28,7 +28,8 @@ def loaded(app, engine, tiny_csv):
     return app
 
 
-def kpi_texts(row) -> dict[str, str]:
+def kpi_texts(shown) -> dict[str, str]:
+    row = shown.children[0]  # the cards; then the note on sales without a customer id
     return {
         card.children.children.children[1].id: card.children.children.children[1].children
         for card in row.children
@@ -249,3 +250,31 @@ def test_kpis_with_a_currency_through_the_callback_endpoint(make_app, engine, ti
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
     assert "¥11.10" in json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_kpis_say_what_sales_without_a_customer_leave_out(loaded):
+    from webapp.pages import home
+
+    # 536368 (2 x 1.00, France) has no customer id: not in the figures, but said under them.
+    note = home.show_kpis(None, None, None).children[1]
+    assert note.id == "overview-customer-note"
+    assert note.children == (
+        "Figures count sales with a customer id, as the segmentation does; "
+        "2.00 in 1 line without one left out."
+    )
+    uk = home.show_kpis(None, None, "United Kingdom").children[1].children
+    assert uk.endswith("; no sales without one here.")
+
+
+def test_country_in_any_case_means_the_stored_one(loaded):
+    from webapp.pages import home
+
+    # ?country=france matches France, as `segments trends --country france` and export do.
+    france = kpi_texts(home.show_kpis(None, None, "france"))
+    assert (france["overview-kpi-revenue"], france["overview-kpi-orders"]) == ("11.10", "1")
+    assert list(home.show_by_country(None, None, "FRANCE")["data"][0]["y"]) == ["France"]
+    options = home.show_choices("overview-country", "france")[0]
+    assert options == [
+        {"label": "France", "value": "france"},
+        {"label": "United Kingdom", "value": "United Kingdom"},
+    ]

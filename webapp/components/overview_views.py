@@ -42,6 +42,19 @@ def kpi_cards(kpis: dict[str, Any], currency: str | None = None) -> dbc.Row:
     return dbc.Row(cols)
 
 
+def customer_note(kpis: dict[str, Any], currency: str | None = None) -> html.Small:
+    """Under the cards: the figures count sales with a customer id (as the RFM analysis does),
+    and what the same filters leave out for lack of one."""
+    lines = int(kpis.get("without_customer_lines", 0))
+    text = "Figures count sales with a customer id, as the segmentation does"
+    if lines:
+        amount = format_money(kpis["without_customer_revenue"], currency)
+        text += f"; {amount} in {lines:,} line{'s' * (lines != 1)} without one left out."
+    else:
+        text += "; no sales without one here."
+    return html.Small(text, className="text-muted d-block mb-3", id="overview-customer-note")
+
+
 def filter_query(start: str | None, end: str | None, country: str | None) -> str:
     """The ``?start=..&end=..&country=..`` that reproduces a selection ("" when none)."""
     pairs = [(k, v) for k, v in (("start", start), ("end", end), ("country", country)) if v]

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from webapp.components.figures import empty_figure, graph
-from webapp.components.overview_views import kpi_cards
+from webapp.components.overview_views import customer_note, kpi_cards
 from webapp.components.trend_figures import loading_figure
 from webapp.overview_data import (
     OverviewFilters,
@@ -157,7 +157,8 @@ def show_kpis(start, end, country):
     if filters.reversed:  # no figures for a range other than the one on screen
         return dbc.Alert(REVERSED_RANGE, color="warning", id="overview-range-problem")
     kpis, _version = overview_piece("kpis", filters)
-    return kpi_cards(kpis, current_settings().currency)
+    currency = current_settings().currency
+    return html.Div([kpi_cards(kpis, currency), customer_note(kpis, currency)])
 
 
 def _figure(piece: str, start, end, country):  # noqa: ANN001, ANN202 - browser values
