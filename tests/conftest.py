@@ -129,3 +129,11 @@ def real_data() -> Path:
             pytest.fail(f"real data file missing at {REAL_DATA}")
         pytest.skip(f"real data file not present at {REAL_DATA}")
     return REAL_DATA
+
+
+def pytest_sessionfinish(session, exitstatus):  # noqa: ARG001 - pytest's hook signature
+    """Free Arrow readers held in reference cycles (failed imports' tracebacks) while Arrow is
+    whole: left to the interpreter's final collection they can abort the process (see run_main)."""
+    import gc
+
+    gc.collect()
