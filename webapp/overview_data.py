@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from analytics import trends
 from db.queries_cleaning import CleaningRules
+from webapp.browser_values import as_texts
 from webapp.cache import cached, data_version
 from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
 from webapp.runtime import app_engine, current_settings
 
 EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
-MAX_COUNTRY_LENGTH = 128
 TOP_COUNTRIES = 10
 
 
@@ -32,7 +32,7 @@ TOP_COUNTRIES = 10
 class OverviewFilters:
     start: date | None = None
     end: date | None = None
-    country: str | None = None
+    countries: tuple[str, ...] = ()  # none: every country
 
     @property
     def reversed(self) -> bool:
@@ -40,15 +40,14 @@ class OverviewFilters:
         return bool(self.start and self.end and self.start > self.end)
 
     def rules(self) -> CleaningRules:
-        return CleaningRules(
-            start=self.start, end=self.end, countries=(self.country,) if self.country else ()
-        )
+        return CleaningRules(start=self.start, end=self.end, countries=self.countries)
 
     def params(self) -> dict[str, str | None]:
         return {
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
-            "country": self.country,
+            # One country keeps the key it had before several could be chosen (cache keys).
+            "country": self.countries[0] if len(self.countries) == 1 else list(self.countries) or None,
         }
 
 
@@ -65,10 +64,10 @@ def parse_day(value: object) -> date | None:
 
 def parse_filters(start: object, end: object, country: object) -> OverviewFilters:
     """Validated filters. A start after the end is kept as given (see ``reversed``): dropping
-    either day would show figures for a range other than the one on screen."""
+    either day would show figures for a range other than the one on screen. ``country`` is one
+    name or a list of them (``?country=France&country=Germany``, the multi-select's value)."""
     first, last = parse_day(start), parse_day(end)
-    name = country.strip() if isinstance(country, str) else ""
-    return OverviewFilters(first, last, name if 0 < len(name) <= MAX_COUNTRY_LENGTH else None)
+    return OverviewFilters(first, last, as_texts(country))
 
 
 def _by_country(s: Session, rules: CleaningRules) -> Any:
@@ -169,10 +168,9 @@ def has_data(version: str) -> bool:
     return not version.startswith("0:")
 
 
-def country_options(by_country: Any, selected: str | None = None) -> list[dict[str, str]]:
-    """Every country with sales, plus the selected one (a shared URL may name one without)."""
-    names = {c for c in by_country["country"] if c != trends.UNKNOWN_COUNTRY}
-    names = sorted(names | {selected}) if selected else sorted(names)
+def country_options(by_country: Any, selected: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """Every country with sales, plus the selected ones (a shared URL may name one without)."""
+    names = sorted({c for c in by_country["country"] if c != trends.UNKNOWN_COUNTRY} | set(selected))
     return [{"label": name, "value": name} for name in names]
 
 

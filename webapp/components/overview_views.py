@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,7 +43,10 @@ def kpi_cards(kpis: dict[str, Any], currency: str | None = None) -> dbc.Row:
     return dbc.Row(cols)
 
 
-def filter_query(start: str | None, end: str | None, country: str | None) -> str:
-    """The ``?start=..&end=..&country=..`` that reproduces a selection ("" when none)."""
-    pairs = [(k, v) for k, v in (("start", start), ("end", end), ("country", country)) if v]
+def filter_query(start: str | None, end: str | None, country: str | Sequence[str] | None) -> str:
+    """The ``?start=..&end=..&country=..`` that reproduces a selection ("" when none); several
+    countries repeat the key (``country=France&country=Germany``)."""
+    countries = [country] if isinstance(country, str) else list(country or [])
+    pairs = [(k, v) for k, v in (("start", start), ("end", end)) if v]
+    pairs += [("country", c) for c in countries if c]
     return "?" + urlencode(pairs) if pairs else ""
