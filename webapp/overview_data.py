@@ -18,14 +18,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from analytics import trends
-from analytics.export import match_countries
 from db.queries_cleaning import CleaningRules
+from webapp.browser_values import as_texts
 from webapp.cache import cached, data_version
 from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
 from webapp.runtime import app_engine, current_settings
 
 EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
-MAX_COUNTRY_LENGTH = 128
 TOP_COUNTRIES = 10
 
 
@@ -33,7 +32,7 @@ TOP_COUNTRIES = 10
 class OverviewFilters:
     start: date | None = None
     end: date | None = None
-    country: str | None = None
+    countries: tuple[str, ...] = ()  # none: every country
 
     @property
     def reversed(self) -> bool:
@@ -41,15 +40,14 @@ class OverviewFilters:
         return bool(self.start and self.end and self.start > self.end)
 
     def rules(self) -> CleaningRules:
-        return CleaningRules(
-            start=self.start, end=self.end, countries=(self.country,) if self.country else ()
-        )
+        return CleaningRules(start=self.start, end=self.end, countries=self.countries)
 
     def params(self) -> dict[str, str | None]:
         return {
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
-            "country": self.country,
+            # One country keeps the key it had before several could be chosen (cache keys).
+            "country": self.countries[0] if len(self.countries) == 1 else list(self.countries) or None,
         }
 
 
@@ -66,10 +64,10 @@ def parse_day(value: object) -> date | None:
 
 def parse_filters(start: object, end: object, country: object) -> OverviewFilters:
     """Validated filters. A start after the end is kept as given (see ``reversed``): dropping
-    either day would show figures for a range other than the one on screen."""
+    either day would show figures for a range other than the one on screen. ``country`` is one
+    name or a list of them (``?country=France&country=Germany``, the multi-select's value)."""
     first, last = parse_day(start), parse_day(end)
-    name = country.strip() if isinstance(country, str) else ""
-    return OverviewFilters(first, last, name if 0 < len(name) <= MAX_COUNTRY_LENGTH else None)
+    return OverviewFilters(first, last, as_texts(country))
 
 
 def _by_country(s: Session, rules: CleaningRules) -> Any:
@@ -100,13 +98,14 @@ def _flight(key: str) -> threading.Lock:
 
 
 def spelled(filters: OverviewFilters) -> OverviewFilters:
-    """The filters with the country in its stored spelling (``?country=france`` means France),
-    as `segments trends` and `segments export` match it; one with no sales is kept as given."""
-    if filters.country is None:
+    """The filters with the countries in their stored spelling (``?country=france`` means
+    France), as `segments trends` and `segments export` match them; one with no sales is kept."""
+    if not filters.countries:
         return filters
     by_country = overview_piece("by_country", OverviewFilters())[0]
-    matched, _unknown = match_countries((filters.country,), by_country["country"])
-    return replace(filters, country=matched[0]) if matched else filters
+    stored = {str(c).casefold(): str(c) for c in by_country["country"]}
+    countries = tuple(dict.fromkeys(stored.get(c.casefold(), c) for c in filters.countries))
+    return replace(filters, countries=countries)
 
 
 def overview_piece(piece: str, filters: OverviewFilters) -> tuple[Any, str]:
@@ -182,15 +181,18 @@ def has_data(version: str) -> bool:
     return not version.startswith("0:")
 
 
-def country_options(by_country: Any, selected: str | None = None) -> list[dict[str, str]]:
-    """Every country with sales, plus the selected one (a shared URL may name one without).
+def country_options(by_country: Any, selected: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """Every country with sales, plus the selected ones (a shared URL may name one without).
 
     A selection in another case (``france``) keeps its value on the country it means."""
     names = {c for c in by_country["country"] if c != trends.UNKNOWN_COUNTRY}
     same = {name.casefold(): name for name in names}
-    if selected and selected.casefold() not in same:
-        names.add(selected)
-    value = {same[selected.casefold()]: selected} if selected and selected.casefold() in same else {}
+    value: dict[str, str] = {}
+    for chosen in selected:
+        if chosen.casefold() in same:
+            value[same[chosen.casefold()]] = chosen
+        else:
+            names.add(chosen)
     return [{"label": name, "value": value.get(name, name)} for name in sorted(names)]
 
 

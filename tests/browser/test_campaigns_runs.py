@@ -2,6 +2,7 @@
 
 import csv
 import time
+from urllib.parse import quote, quote_plus
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -122,6 +123,38 @@ def test_campaign_filters_that_cannot_apply_list_nobody_and_say_why(page, sample
     page.get(sample_server + "/campaigns?run=999")
     wait_text(page, "#campaigns-unknown-run", "Run 999 does not exist")
     wait_text(page, "#campaigns-run", "#999 (not found)")  # not "Latest finished run"
+    assert severe_console_errors(page) == []
+
+
+def test_a_links_short_segment_name_selects_the_clusters_option(page, sample_server):
+    """Was: "?segment=<label>" (the CLI's form) showed "<label> (unknown)" however long one
+    waited, while the list showed that cluster's customers."""
+    page.get(sample_server + "/campaigns?run=3")
+    wait_text(page, "#campaigns-count", "revenue at stake")
+    page.find_element(By.ID, "campaigns-segments").click()
+    options = WebDriverWait(page, WAIT).until(
+        lambda d: [e.text for e in d.find_elements(By.XPATH, "//*[@role='option']") if "(cluster, " in e.text]
+    )
+    label, shown = options[0].split(" (cluster, ")[0], options[0]
+    page.get(f"{sample_server}/campaigns?run=3&segment={quote(label)}&segment=rfm:Champions")
+    wait_text(page, "#campaigns-segments", shown)
+    WebDriverWait(page, WAIT).until(lambda d: shown_count(d) > 0)
+    assert "(unknown)" not in page.find_element(By.ID, "campaigns-segments").text
+    # The address bar then holds the options' values (cluster:<label>), which reproduce the view.
+    WebDriverWait(page, WAIT).until(EC.url_contains("segment=" + quote_plus(f"cluster:{label}")))
+    assert severe_console_errors(page) == []
+
+
+def test_clearing_the_run_asks_for_one_and_drops_it_from_the_url(page, sample_server):
+    page.get(sample_server + "/campaigns?run=2")
+    WebDriverWait(page, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#campaigns-grid .ag-row"))
+    page.find_element(By.CSS_SELECTOR, "#campaigns-run .dash-dropdown-clear").click()
+    wait_text(page, "#campaigns-choose-run", "Choose a run")
+    # Was: "0 customers, revenue at stake 0.00", no word, and ?run=2 kept for a reload.
+    WebDriverWait(page, WAIT).until(lambda d: "run=" not in d.current_url)
+    assert page.find_element(By.ID, "campaigns-count").text == ""
+    assert not page.find_element(By.ID, "campaigns-export").is_enabled()
+    assert page.execute_script(SHOWN_IDS, "campaigns-grid") == []
     assert severe_console_errors(page) == []
 
 

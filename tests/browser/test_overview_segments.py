@@ -39,13 +39,32 @@ def test_overview_filters_change_the_numbers_and_the_url(page, open_server):
     page.get(open_server + "/?country=France")
     wait_text(page, "#overview-kpi-revenue", "11.10")
     assert page.find_element(By.ID, "overview-kpi-customers").text == "1"
-    page.find_element(By.ID, "overview-country").click()
-    option = "//label[@role='option'][.//input[@value='United Kingdom']]"
-    WebDriverWait(page, WAIT).until(EC.element_to_be_clickable((By.XPATH, option))).click()
+    page.find_element(By.ID, "overview-country").click()  # several countries can be chosen
+    option = "//label[@role='option'][.//input[@value='{}']]"
+    WebDriverWait(page, WAIT).until(
+        EC.element_to_be_clickable((By.XPATH, option.format("United Kingdom")))
+    ).click()
+    wait_text(page, "#overview-kpi-revenue", "46.74")
+    WebDriverWait(page, WAIT).until(EC.url_contains("country=France&country=United+Kingdom"))
+    page.find_element(By.XPATH, option.format("France")).click()  # France off: the UK alone
     wait_text(page, "#overview-kpi-revenue", "35.64")
-    WebDriverWait(page, WAIT).until(EC.url_contains("country=United+Kingdom"))
+    WebDriverWait(page, WAIT).until(lambda d: d.current_url.endswith("/?country=United+Kingdom"))
     page.refresh()  # the URL alone reproduces the view
     wait_text(page, "#overview-kpi-revenue", "35.64")
+    assert severe_console_errors(page) == []
+
+
+def test_overview_several_countries_in_the_url_are_chosen_and_shown(page, open_server):
+    """Was: "?country=France&country=United Kingdom" showed "All countries" and every
+    country's figures while the address bar kept both."""
+    page.get(open_server + "/?end=2010-12-31&country=France&country=United%20Kingdom&country=Atlantis")
+    wait_text(page, "#overview-country", "3 selected")
+    wait_text(page, "#overview-kpi-revenue", "46.74")  # France 11.10 + UK 35.64
+    assert page.find_element(By.ID, "overview-kpi-customers").text == "2"
+    page.get(open_server + "/?end=2010-12-31&country=France&country=Atlantis")
+    wait_text(page, "#overview-country", "2 selected")
+    wait_text(page, "#overview-kpi-revenue", "11.10")  # not everyone's 46.74
+    assert "country=France&country=Atlantis" in page.current_url
     assert severe_console_errors(page) == []
 
 

@@ -8,6 +8,7 @@ import pytest
 from analytics.export import CSV_COLUMNS, to_safe_csv
 from tests.webapp.conftest import create_user, login
 from tests.webapp.run_store import FORMULA_COUNTRY, customers, make_two_runs
+from tests.webapp.test_callback_inputs import _post
 from webapp.campaign_data import NO_RUNS, assignments, build_list
 from webapp.campaign_inputs import campaign_query
 
@@ -24,9 +25,13 @@ def ids(rows):
     return [r["customer_id"] for r in rows]
 
 
-def show(page, run=None, segments=None, countries=None, min_spend=None, rmin=None, rmax=None, **moving):
+def show(
+    page, run=None, segments=None, countries=None, min_spend=None, rmin=None, rmax=None, options=(), **moving
+):
+    """``show_list`` with these filters; ``options``: the Run box's options (none: not loaded yet)."""
     values = (run, segments or [], countries or [], min_spend, rmin, rmax)
-    return page.show_list(*values, moving.get("since"), moving.get("moved_from"), moving.get("moved_to"))
+    moved = (moving.get("since"), moving.get("moved_from"), moving.get("moved_to"))
+    return page.show_list(*values, *moved, list(options))
 
 
 def test_fresh_database_says_what_to_do(page, engine):
@@ -232,8 +237,73 @@ def test_the_currency_reaches_the_page_but_not_the_csv(make_app, engine, currenc
         spend = next(c for c in layout["campaigns-grid"].columnDefs if c["field"] == "monetary")
         assert spend["headerName"] == ("Spend" if currency is None else f"Spend ({currency})")
         assert ("Minimum spend (" in str(layout)) == (currency is not None)
-        sent, note = campaigns.export_shown(1, second, ["cluster:High value"], [], None, None, None, None, None, None, None)
+        sent, note = campaigns.export_shown(
+            1, second, ["cluster:High value"], [], None, None, None, None, None, None, None
+        )
     assert note is None
     rows = list(csv.DictReader(io.StringIO(sent["content"].removeprefix("\ufeff"))))
     assert rows and all(float(r["monetary"]) > 0 for r in rows)  # plain numbers, whatever the setting
     assert "£" not in sent["content"] and "CHF" not in sent["content"]
+
+
+def test_a_links_segment_names_select_the_options_they_name(page, engine):
+    """Was: "?segment=At risk" (the CLI's form) showed "At risk (unknown)" beside the option
+    "At risk (cluster, N)" while the list showed the cluster's customers."""
+    _first, second = make_two_runs(engine)
+    init = {
+        "segments": ["At risk", "rfm:Champions", "High value", "cluster:High value", "Champions", "Nope"],
+        "countries": ["france"],
+    }
+    seg_opts, segs, country_opts, countries, _to, _tv = page.load_choices(second, init, [], [], None, [])
+    assert segs == ["cluster:At risk", "rfm:Champions", "cluster:High value", "Nope"]
+    assert [o["label"] for o in seg_opts if "unknown" in o["label"]] == ["Nope (unknown)"]  # only it
+    assert countries == ["France"] and not [o for o in country_opts if "unknown" in o["label"]]
+    assert set(segs) - {"Nope"} <= {o["value"] for o in seg_opts}
+    # The list and the URL then use the options' values; the short form lists the same customers.
+    rows, message, query, _x = show(page, run=second, segments=segs[:1])
+    assert message is None and query == f"?run={second}&segment=cluster%3AAt+risk"
+    assert ids(show(page, run=second, segments=["At risk"])[0]) == ids(rows)
+    # After the first load the browser's choices (option values) are kept as they are.
+    loaded = [{"label": "x", "value": "x"}]
+    assert page.load_choices(second, init, segs[:3], ["France"], None, loaded)[1] == segs[:3]
+
+
+def test_a_links_segment_is_matched_through_the_callback_endpoint(make_app, engine):
+    _first, second = make_two_runs(engine)
+    client = make_app().server.test_client()
+    dep = next(
+        d for d in client.get("/_dash-dependencies").get_json() if "campaigns-segments.value" in d["output"]
+    )
+    init = {"run": second, "segments": ["At risk", "rfm:Champions", "High value"], "countries": []}
+    response = _post(client, dep, {"campaigns-run.value": second, "campaigns-init.data": init})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    out = response.get_json()["response"]["campaigns-segments"]
+    assert out["value"] == ["cluster:At risk", "rfm:Champions", "cluster:High value"]
+    assert not [o for o in out["options"] if "unknown" in o["label"]]
+
+
+def test_clearing_the_run_asks_for_one_and_drops_it_from_the_url(page, engine):
+    _first, second = make_two_runs(engine)
+    options = page.load_runs({})[0]
+    # Was: an empty list ("0 customers") with no word, and the URL kept ?run=N for a reload.
+    rows, message, query, export_disabled = show(page, options=options)
+    assert rows == [] and export_disabled and message.id == "campaigns-choose-run"
+    assert "Choose a run" in message.children and query == ""  # the address bar loses ?run=N
+    assert show(page, min_spend=5, options=options)[2] == "?min_spend=5"  # other filters stay
+    # Before the runs are loaded (the first call) the URL is left alone: it holds the link's run.
+    assert show(page) == ([], None, page.no_update, True)
+
+
+def test_clearing_the_run_through_the_callback_endpoint(make_app, engine):
+    make_two_runs(engine)
+    client = make_app().server.test_client()
+    dep = next(
+        d for d in client.get("/_dash-dependencies").get_json() if "campaigns-grid.rowData" in d["output"]
+    )
+    response = _post(
+        client, dep, {"campaigns-run.options": [{"label": "#2", "value": 2}], "campaigns-segments.value": []}
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    out = response.get_json()["response"]
+    assert out["campaigns-query"]["data"] == "" and out["campaigns-export"]["disabled"] is True
+    assert out["campaigns-message"]["children"]["props"]["id"] == "campaigns-choose-run"

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from db.ingest import ingest_file
 from tests.webapp.plotly_arrays import values
+from tests.webapp.test_callback_inputs import _post
 from webapp.components.overview_views import filter_query
 from webapp.overview_data import OverviewFilters, parse_filters
 
@@ -109,7 +110,7 @@ def test_a_new_import_invalidates_the_cache(loaded, engine, tmp_path):
 
 def test_browser_values_are_validated():
     reversed_range = parse_filters("2011-02-01", "2011-01-01", "  France ")
-    assert reversed_range == OverviewFilters(date(2011, 2, 1), date(2011, 1, 1), "France")
+    assert reversed_range == OverviewFilters(date(2011, 2, 1), date(2011, 1, 1), ("France",))
     assert reversed_range.reversed and not parse_filters("2011-01-01", "2011-01-01", None).reversed
     assert parse_filters("yesterday", 20110101, "") == OverviewFilters()
     assert parse_filters("0001-01-01", "2011-13-40", "x" * 200) == OverviewFilters()
@@ -138,7 +139,7 @@ def test_layout_reads_the_shareable_query(app):
     page = home.layout(start="2011-01-01", end="2011-03-31", country="France")
     dates = page["overview-dates"]
     assert (dates.start_date, dates.end_date) == ("2011-01-01", "2011-03-31")
-    assert page["overview-country"].value == "France"
+    assert page["overview-country"].value == ["France"] and page["overview-country"].multi
     assert home.layout(start="nonsense")["overview-dates"].start_date is None
     assert filter_query("2011-01-01", None, "United Kingdom") == "?start=2011-01-01&country=United+Kingdom"
     assert filter_query(None, None, None) == ""
@@ -201,7 +202,9 @@ def test_money_shows_the_configured_currency(make_app, engine, tiny_csv):
 
         kpis = kpi_texts(home.show_kpis(None, None, None))
         assert kpis["overview-kpi-revenue"] == "£46.74" and kpis["overview-kpi-avg-basket-value"] == "£23.37"
-        assert kpis["overview-kpi-orders"] == "2" and kpis["overview-kpi-avg-basket-items"] == "9.0"  # not money
+        assert (
+            kpis["overview-kpi-orders"] == "2" and kpis["overview-kpi-avg-basket-items"] == "9.0"
+        )  # not money
         month = home.show_by_month(None, None, None)
         assert month["layout"]["yaxis"]["title"]["text"] == "Revenue (GBP)"
         assert month["data"][0]["hovertemplate"].startswith("%{x}: £%{y:,.0f}")
@@ -278,3 +281,32 @@ def test_country_in_any_case_means_the_stored_one(loaded):
         {"label": "France", "value": "france"},
         {"label": "United Kingdom", "value": "United Kingdom"},
     ]
+
+
+def test_several_countries_from_the_url_are_chosen_and_filter_the_figures(loaded):
+    """Was: "?country=France&country=Germany" showed "All countries" and everyone's figures
+    while the address bar kept both countries."""
+    from webapp.pages import home
+
+    page = home.layout(country=["France", "Germany", "France", " "])  # Dash: a repeated key is a list
+    assert page["overview-country"].multi and page["overview-country"].value == ["France", "Germany"]
+    assert parse_filters(None, None, ["France", "United Kingdom"]).countries == ("France", "United Kingdom")
+    assert parse_filters(None, None, [["a"], {"x": 1}, 3]) == OverviewFilters()  # browser values checked
+    both = ["France", "United Kingdom"]
+    assert kpi_texts(home.show_kpis(None, None, both))["overview-kpi-revenue"] == "46.74"
+    assert kpi_texts(home.show_kpis(None, None, ["France", "Germany"]))["overview-kpi-revenue"] == "11.10"
+    assert list(home.show_by_country(None, None, ["France"])["data"][0]["y"]) == ["France"]
+    options = home.show_choices("overview-country", ["Germany", "France"])[0]  # Germany kept: on screen
+    assert [o["value"] for o in options] == ["France", "Germany", "United Kingdom"]
+    assert filter_query(None, None, both) == "?country=France&country=United+Kingdom"
+
+
+def test_several_countries_through_the_callback_endpoint(loaded):
+    client = loaded.server.test_client()
+    dep = next(
+        d for d in client.get("/_dash-dependencies").get_json() if d["output"] == "overview-kpis.children"
+    )
+    response = _post(client, dep, {"overview-country.value": ["France", "United Kingdom"]})
+    assert response.status_code == 200 and "46.74" in response.get_data(as_text=True)
+    response = _post(client, dep, {"overview-country.value": ["France"]})
+    assert response.status_code == 200 and "11.10" in response.get_data(as_text=True)

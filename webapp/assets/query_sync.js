@@ -3,10 +3,13 @@
 window.segmentsSyncQuery = function (values) {
   const params = new URLSearchParams();
   Object.keys(values).forEach(function (key) {
-    const value = values[key];
-    if (value !== null && value !== undefined && value !== "") {
-      params.set(key, String(value).slice(0, key === "start" || key === "end" ? 10 : 200));
-    }
+    // A list (a multi-select's value) repeats the key: country=France&country=Germany.
+    const items = Array.isArray(values[key]) ? values[key] : [values[key]];
+    items.forEach(function (value) {
+      if (value !== null && value !== undefined && value !== "") {
+        params.append(key, String(value).slice(0, key === "start" || key === "end" ? 10 : 200));
+      }
+    });
   });
   const query = params.toString();
   const url = window.location.pathname + (query ? "?" + query : "");

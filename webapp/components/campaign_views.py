@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from dash import html
 
+from analytics.export import match_countries
 from analytics.segment_map import SEGMENT_GRID
 from webapp.components.grids import column, number_column
 from webapp.money import with_unit
@@ -52,6 +53,40 @@ def segment_options(labels: dict[str, int]) -> list[dict[str, str]]:
     return clusters + named
 
 
+def segment_values(values: list[str], labels: dict[str, int] | list[str]) -> list[str]:
+    """Chosen segments as the values of ``segment_options``: a link's bare name ("High value",
+    the CLI's ``--segment`` form) becomes "cluster:High value" when it is a cluster label of the
+    run, else "rfm:<name>" when it is a named RFM segment (the order of
+    ``analytics.export.split_segments``). Anything else is kept as given (shown as unknown)."""
+    out: list[str] = []
+    for value in values:
+        kind, _, rest = value.partition(":")
+        if (kind == "cluster" and rest in labels) or (kind == "rfm" and rest in SEGMENT_GRID):
+            chosen = value
+        elif value in labels:
+            chosen = f"cluster:{value}"
+        elif value in SEGMENT_GRID:
+            chosen = f"rfm:{value}"
+        else:
+            chosen = value
+        if chosen not in out:
+            out.append(chosen)
+    return out
+
+
+def country_values(values: list[str], options: list[dict[str, Any]]) -> list[str]:
+    """Chosen countries in the options' spelling (a link's "france" is "France", as the list
+    matches it); a country no option has is kept as given (shown as unknown)."""
+    known = [o["value"] for o in options]
+    out: list[str] = []
+    for value in values:
+        matched, _unknown = match_countries([value], known)
+        chosen = matched[0] if matched else value
+        if chosen not in out:
+            out.append(chosen)
+    return out
+
+
 def label_options(labels: list[str] | dict[str, int]) -> list[dict[str, str]]:
     return [{"label": label, "value": label} for label in labels]
 
@@ -82,6 +117,14 @@ function(rows, unit) {
     return [rows.length.toLocaleString("en-US") + " " + noun + ", revenue at stake " + money, ids];
 }
 """
+
+
+# The count line when no run is chosen: empty (the list says to choose a run), not "0 customers".
+SHOWN_SUMMARY_FOR_RUN_JS = (
+    "function(rows, run, unit) {"
+    " if (run === null || run === undefined || run === '') { return ['', []]; }"
+    f" return ({SHOWN_SUMMARY_JS.strip()})(rows, unit); }}"
+)
 
 
 def with_unknown(values: list[str], options: list[dict[str, Any]]) -> list[dict[str, Any]]:

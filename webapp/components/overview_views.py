@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -55,7 +56,10 @@ def customer_note(kpis: dict[str, Any], currency: str | None = None) -> html.Sma
     return html.Small(text, className="text-muted d-block mb-3", id="overview-customer-note")
 
 
-def filter_query(start: str | None, end: str | None, country: str | None) -> str:
-    """The ``?start=..&end=..&country=..`` that reproduces a selection ("" when none)."""
-    pairs = [(k, v) for k, v in (("start", start), ("end", end), ("country", country)) if v]
+def filter_query(start: str | None, end: str | None, country: str | Sequence[str] | None) -> str:
+    """The ``?start=..&end=..&country=..`` that reproduces a selection ("" when none); several
+    countries repeat the key (``country=France&country=Germany``)."""
+    countries = [country] if isinstance(country, str) else list(country or [])
+    pairs = [(k, v) for k, v in (("start", start), ("end", end)) if v]
+    pairs += [("country", c) for c in countries if c]
     return "?" + urlencode(pairs) if pairs else ""

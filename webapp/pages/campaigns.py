@@ -22,12 +22,14 @@ from webapp.campaign_data import (
 from webapp.campaign_inputs import CampaignQuery, campaign_query, filter_problems, from_url
 from webapp.components.campaign_form import campaign_form, campaign_list_card
 from webapp.components.campaign_views import (
-    SHOWN_SUMMARY_JS,
+    SHOWN_SUMMARY_FOR_RUN_JS,
     country_options,
+    country_values,
     grid_rows,
     label_options,
     problems_notice,
     segment_options,
+    segment_values,
     with_code,
     with_unknown,
 )
@@ -137,6 +139,8 @@ def load_choices(run, init, segments, countries, moved_to, loaded):
     else:  # first load: the choices come from the URL
         segments, countries, moved_to = list(q.segments), list(q.countries), q.moved_to
     to_value = moved_to if moved_to in labels else None
+    segments = segment_values(segments, labels)  # a link's "At risk" is the option "cluster:At risk"
+    countries = country_values(countries, countries_opts)  # and its "france" is "France"
     # Unknown segments and countries stay chosen (marked) so the list refuses them visibly.
     return (
         with_unknown(segments, seg_opts),
@@ -169,6 +173,11 @@ def load_moved_from(since, current, init):
     return label_options(labels), wanted if wanted in labels else None
 
 
+CHOOSE_RUN = html.Div(
+    "Choose a run to see its target list.", className="alert alert-info", id="campaigns-choose-run"
+)
+
+
 def _query(*values: object) -> CampaignQuery:
     """The FILTERS' values, in order, checked."""
     return campaign_query(**dict(zip(CampaignQuery.__dataclass_fields__, values, strict=True)))
@@ -184,24 +193,30 @@ def _problems(*values: object) -> list[str]:
     Output("campaigns-query", "data"),
     Output("campaigns-export", "disabled"),
     *FILTERS,
+    State("campaigns-run", "options"),
 )
 def show_list(*values):
+    *values, run_options = values
     q = _query(*values)
     problems = _problems(*values)
     if problems:  # nobody rather than a list broader than the filters on screen
         return [], problems_notice(problems), no_update, True
     if q.run is None:
-        return [], None, no_update, True
+        if not run_options:  # runs not loaded yet (or none: the page says so): URL left as it is
+            return [], None, no_update, True
+        # Run box cleared: say so, and take the old run out of the URL (a reload would bring it back).
+        return [], CHOOSE_RUN, q.query_string(), True
     listing = build_list(engine=app_engine(), query=q)
     message = listing.message and html.Div(with_code(listing.message), className="alert alert-warning")
     return grid_rows(listing.frame), message, q.query_string(), bool(listing.message)
 
 
 clientside_callback(
-    SHOWN_SUMMARY_JS,
+    SHOWN_SUMMARY_FOR_RUN_JS,
     Output("campaigns-count", "children"),
     Output("campaigns-shown", "data"),
     Input("campaigns-grid", "virtualRowData"),
+    Input("campaigns-run", "value"),
     State("campaigns-unit", "data"),
 )
 

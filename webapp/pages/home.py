@@ -29,11 +29,14 @@ FILTERS = [
 ]
 
 
-def layout(start: str | None = None, end: str | None = None, country: str | None = None, **_query: str):
-    """No database work here: the filters come from the query string, data from the callbacks."""
+def layout(
+    start: str | None = None, end: str | None = None, country: str | list[str] | None = None, **_query: str
+):
+    """No database work here: the filters come from the query string, data from the callbacks.
+    ``?country=France&country=Germany`` (Dash passes a repeated key as a list) picks both."""
     filters = parse_filters(start, end, country)
     params = filters.params()
-    selected = [{"label": filters.country, "value": filters.country}] if filters.country else []
+    selected = [{"label": name, "value": name} for name in filters.countries]
     controls = dbc.Row(
         [
             dbc.Col(
@@ -52,7 +55,8 @@ def layout(start: str | None = None, end: str | None = None, country: str | None
                 dcc.Dropdown(
                     id="overview-country",
                     options=selected,
-                    value=filters.country,
+                    value=list(filters.countries),
+                    multi=True,
                     placeholder="All countries",
                 ),
                 md=3,
@@ -144,7 +148,7 @@ def show_choices(_trigger: str, selected):
     if not has_data(version):
         return [], next_steps({"batches": 0}), {"display": "none"}, None, None, None
     first, last = date_bounds(overview_piece("by_month", OverviewFilters())[0])
-    options = country_options(by_country, parse_filters(None, None, selected).country)
+    options = country_options(by_country, parse_filters(None, None, selected).countries)
     return options, None, {}, first, last, last
 
 

@@ -10,9 +10,11 @@ import pytest
 from analytics.export import CSV_COLUMNS
 from analytics.segment_map import SEGMENT_GRID
 from webapp.components.campaign_views import (
+    SHOWN_SUMMARY_FOR_RUN_JS,
     SHOWN_SUMMARY_JS,
     grid_rows,
     segment_options,
+    segment_values,
     with_code,
     with_unknown,
 )
@@ -83,3 +85,46 @@ def test_the_shown_rows_total_has_the_unit_of_the_page():
     assert _summary(rows, "CHF ")[0] == "2 customers, revenue at stake CHF 1,234.75"
     assert _summary([{"customer_id": "c", "monetary": -3.2}], "€")[0] == "1 customer, revenue at stake -€3.20"
     assert _summary([], None)[0] == "0 customers, revenue at stake 0.00"  # no unit stored: none shown
+
+
+def _run_summary(rows, run, unit) -> list:
+    """SHOWN_SUMMARY_FOR_RUN_JS (the page's count callback) run by Node."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    args = ", ".join(json.dumps(v) for v in (rows, run, unit))
+    script = f"const f = {SHOWN_SUMMARY_FOR_RUN_JS};\nconsole.log(JSON.stringify(f({args})));"
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(out.stdout)
+
+
+def test_no_count_without_a_run():
+    """With the Run box cleared the page asks for a run; no "0 customers, revenue at stake 0.00"."""
+    assert _run_summary([], None, "£") == ["", []]
+    rows = [{"customer_id": "a", "monetary": 2.5}]
+    assert _run_summary(rows, 3, "£") == ["1 customer, revenue at stake £2.50", ["a"]]
+
+
+def test_segment_values_match_the_options():
+    labels = {"At risk": 4, "Promising": 2}
+    chosen = [
+        "At risk",
+        "Promising",
+        "rfm:Promising",
+        "Champions",
+        "cluster:At risk",
+        "cluster:Champions",
+        "x",
+    ]
+    # A bare name is the run's cluster label first (as on the command line), else an RFM segment;
+    # prefixed or unknown names are kept as given (an unknown one is then marked, not dropped).
+    assert segment_values(chosen, labels) == [
+        "cluster:At risk",
+        "cluster:Promising",
+        "rfm:Promising",
+        "rfm:Champions",
+        "cluster:Champions",
+        "x",
+    ]
+    values = {o["value"] for o in segment_options(labels)}
+    assert set(segment_values(["At risk", "Champions"], labels)) <= values
