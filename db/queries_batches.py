@@ -25,22 +25,30 @@ def store_counts(*, session: Session) -> dict[str, int]:
     return {"batches": int(batches), "transactions": int(lines), "customers": int(customers)}
 
 
+_BATCH_COLUMNS = (
+    ImportBatch.id,
+    ImportBatch.source_name,
+    ImportBatch.status,
+    ImportBatch.size_bytes,
+    ImportBatch.rows_read,
+    ImportBatch.rows_stored,
+    ImportBatch.duplicates,
+    ImportBatch.rejected,
+    ImportBatch.started_at,
+    ImportBatch.finished_at,
+)
+
+
 def list_batches(*, session: Session) -> list[dict[str, Any]]:
     """Every import batch, newest first, with the counts recorded at load time."""
-    cols = (
-        ImportBatch.id,
-        ImportBatch.source_name,
-        ImportBatch.status,
-        ImportBatch.size_bytes,
-        ImportBatch.rows_read,
-        ImportBatch.rows_stored,
-        ImportBatch.duplicates,
-        ImportBatch.rejected,
-        ImportBatch.started_at,
-        ImportBatch.finished_at,
-    )
-    rows = session.execute(select(*cols).order_by(ImportBatch.id.desc())).mappings()
+    rows = session.execute(select(*_BATCH_COLUMNS).order_by(ImportBatch.id.desc())).mappings()
     return [dict(r) for r in rows]
+
+
+def find_batch(*, session: Session, batch_id: int) -> dict[str, Any] | None:
+    """One batch as ``list_batches`` gives it, or None."""
+    row = session.execute(select(*_BATCH_COLUMNS).where(ImportBatch.id == batch_id)).mappings().first()
+    return dict(row) if row is not None else None
 
 
 def rejected_reason_counts(*, session: Session, batch_id: int | None = None) -> list[dict[str, Any]]:

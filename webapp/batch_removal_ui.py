@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.availability import describe, outage_cause
 from db.batch_removal import BatchNotFound, lines_and_rows, remove_batch
-from db.queries_batches import list_batches
+from db.queries_batches import find_batch
 from db.session import SQLITE_BUSY_TIMEOUT_MS, for_writing
 from webapp.browser_values import as_int
 from webapp.db_unavailable import MESSAGES
@@ -70,7 +70,7 @@ def removal_controls() -> html.Div:
 
 def _batch(batch_id: int) -> dict[str, Any] | None:
     with Session(app_engine()) as s:
-        return next((b for b in list_batches(session=s) if b["id"] == batch_id), None)
+        return find_batch(session=s, batch_id=batch_id)
 
 
 def question(batch: dict[str, Any]) -> str:

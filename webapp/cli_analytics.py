@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -12,7 +11,6 @@ import click
 from sqlalchemy.orm import Session
 
 from analytics.cleaning import CleaningRules
-from analytics.export import match_countries
 from analytics.trends_report import trends_report
 from db.queries_trends import known_countries
 from webapp.cli_common import (
@@ -25,6 +23,7 @@ from webapp.cli_common import (
     open_database,
     print_json,
 )
+from webapp.cli_countries import matched_countries
 from webapp.money import format_money, unit_prefix, with_unit
 
 
@@ -81,26 +80,12 @@ def rules_from_options(
 
 
 def resolve_countries(session: Session, countries: Iterable[str]) -> tuple[str, ...]:
-    """Each ``--country`` in the stored spelling (any case matches, as in `segments export`);
-    an unknown one is refused, since its empty report would look like an answer."""
+    """Each ``--country`` in the stored spelling (any case matches, as in `segments export`)."""
     countries = tuple(countries)
     if not countries:
         return ()
-    known = sorted(str(c) for c in session.scalars(known_countries()))
-    matched, unknown = match_countries(countries, known)
-    if unknown:
-        name = unknown[0]
-        by_case = {c.casefold(): c for c in known}
-        close = difflib.get_close_matches(name.casefold(), list(by_case), n=3, cutoff=0.75)
-        if close:
-            hint = "did you mean " + " or ".join(repr(by_case[c]) for c in close) + "?"
-        elif known:
-            hint = f"the data has {len(known)} countries: " + ", ".join(known[:12])
-            hint += ", ..." if len(known) > 12 else ""
-        else:
-            hint = "the database holds no countries"
-        raise UserError(f"--country {name!r}: no transaction is from there; {hint}")
-    return matched
+    known = session.scalars(known_countries())
+    return matched_countries(countries, known, where="no transaction is from there")
 
 
 def _chosen(rules: dict[str, Any]) -> str:

@@ -8,7 +8,8 @@ import click
 from sqlalchemy.orm import Session
 
 from db.batch_removal import BatchNotFound, lines_and_rows, remove_batch
-from db.queries_batches import list_batches
+from db.queries_batches import find_batch, list_batches
+from webapp.browser_values import MAX_INT
 from webapp.cli_common import (
     UserError,
     db_option,
@@ -69,7 +70,7 @@ def _confirm(batch: dict, yes: bool) -> None:
 
 
 @batches_group.command("remove")
-@click.argument("batch_id", type=click.IntRange(min=1), metavar="BATCH")
+@click.argument("batch_id", type=click.IntRange(min=1, max=MAX_INT), metavar="BATCH")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @db_option
 @json_option
@@ -84,7 +85,7 @@ def batches_remove(batch_id: int, yes: bool, db_url: str | None, as_json: bool) 
     settings = load_settings(db_url)
     engine = open_database(settings)
     with Session(engine) as s:
-        batch = next((b for b in list_batches(session=s) if b["id"] == batch_id), None)
+        batch = find_batch(session=s, batch_id=batch_id)
     if batch is None:
         raise UserError(f"no import batch {batch_id} (see 'segments batches list')")
     _confirm(batch, yes)

@@ -9,7 +9,7 @@ import click
 from sqlalchemy.orm import Session
 
 from analytics.compare import compare_assignments, moved
-from analytics.export import Selection, campaign_list, match_countries, split_segments, to_safe_csv
+from analytics.export import Selection, campaign_list, split_segments, to_safe_csv
 from analytics.run_history import RunNotFound, get_run, resolve_run, run_assignments
 from webapp.cli_common import (
     UserError,
@@ -20,6 +20,7 @@ from webapp.cli_common import (
     open_database,
     print_json,
 )
+from webapp.cli_countries import matched_countries
 
 
 def _finished_run(session: Session, ref: str) -> int:
@@ -82,12 +83,7 @@ def _known_countries(countries: tuple[str, ...], assignments, run_id: int) -> tu
     """The run's spelling of each ``--country`` (any case); an unknown one is refused, since it
     would give an empty list that looks like an answer."""
     known = assignments["country"].dropna().unique()
-    matched, unknown = match_countries(countries, known)
-    if unknown:
-        examples = ", ".join(sorted(map(str, known))[:12])
-        where = f"no customer of run {run_id} is from there"
-        raise UserError(f"--country {unknown[0]!r}: {where}; e.g. {examples}")
-    return matched
+    return matched_countries(countries, known, where=f"no customer of run {run_id} is from there")
 
 
 @click.command("export")

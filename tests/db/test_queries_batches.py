@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ImportBatch, RejectedRow, Transaction
 from db.queries_batches import (
+    find_batch,
     iter_rejected_rows,
     list_batches,
     rejected_reason_counts,
@@ -71,6 +72,9 @@ def test_counts_and_batches(engine):
         batches = list_batches(session=s)
     assert [b["id"] for b in batches] == [2, 1]
     assert batches[0]["size_bytes"] == 200 and batches[1]["source_name"] == "f1.csv"
+    with Session(engine) as s:
+        assert find_batch(session=s, batch_id=1) == batches[1]
+        assert find_batch(session=s, batch_id=3) is None
 
 
 def test_rejected_rows_paging_and_reasons(engine):

@@ -152,5 +152,5 @@ def test_trends_country_any_case_and_unknown_refused(engine, db_url):
     assert narnia.exit_code == 2
     assert narnia.output == (
         "error: --country 'Narnia': no transaction is from there; "
-        "the data has 3 countries: France, Germany, United Kingdom\n"
+        "3 known: France, Germany, United Kingdom\n"
     )

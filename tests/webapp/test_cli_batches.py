@@ -79,7 +79,9 @@ def test_an_unknown_batch_is_one_line(db_url, loaded):
         2,
         "error: no import batch 7 (see 'segments batches list')\n",
     )
-    assert CliRunner().invoke(cli, ["batches", "remove", "0", "--db", db_url]).exit_code == 2
+    for bad in ("0", "99999999999"):  # below 1, beyond the integer column
+        refused = CliRunner().invoke(cli, ["batches", "remove", bad, "--db", db_url, "--yes"])
+        assert refused.exit_code == 2 and refused.output.startswith("error: segments batches remove:"), bad
 
 
 def test_list_on_an_empty_database(db_url):

@@ -202,7 +202,7 @@ def test_compare_and_export(engine, db_url, tmp_path):
 
     # Filters that could only give an empty list that looks like an answer are refused.
     refusals = {
-        ("--country", "Atlantis"): f"--country 'Atlantis': no customer of run {late} is from there; e.g.",
+        ("--country", "Atlantis"): f"--country 'Atlantis': no customer of run {late} is from there; ",
         ("--recency-min", "100", "--recency-max", "10"): "--recency-min 100 is above --recency-max 10",
         ("--min-monetary", "nan"): "--min-monetary must be a number, not nan",
         ("--min-monetary", "1e999"): "--min-monetary must be a number, not inf",

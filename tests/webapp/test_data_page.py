@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from db.ingest import ingest_file
+from tests.db.helpers import counts
 from tests.webapp.test_callback_inputs import _post
 from webapp.components.data_views import batch_rows, upload_outcome
 
@@ -170,7 +171,7 @@ def _removal_callbacks(client):
     return ask, remove
 
 
-def test_removing_a_batch_asks_then_removes_it_and_refreshes(client, engine, tiny_csv):
+def test_removing_a_batch_asks_then_removes_it_and_refreshes(client, engine, db_url, tiny_csv):
     with Session(engine) as s, s.begin():
         batch = ingest_file(tiny_csv, session=s).batch_id
     ask, remove = _removal_callbacks(client)
@@ -185,7 +186,7 @@ def test_removing_a_batch_asks_then_removes_it_and_refreshes(client, engine, tin
     assert done["data-refresh"]["data"] == 5 and done["data-remove-batch"]["value"] is None
     alert = done["data-remove-result"]["children"]["props"]
     assert alert["children"] == f"Batch #{batch} (tiny.csv) removed: 4 lines and 1 rejected row."
-    assert counts_of(engine) == (0, 0, 0)
+    assert counts(db_url) == {"import_batches": 0, "transactions": 0, "rejected_rows": 0}
     # Removed meanwhile (another tab): said so, nothing else happens.
     again = _post(client, ask, chosen).get_json()["response"]
     assert again["data-remove-dialog"]["is_open"] is False
@@ -195,7 +196,7 @@ def test_removing_a_batch_asks_then_removes_it_and_refreshes(client, engine, tin
     )
 
 
-def test_removal_ignores_malformed_batch_values(client, engine, tiny_csv):
+def test_removal_ignores_malformed_batch_values(client, engine, db_url, tiny_csv):
     with Session(engine) as s, s.begin():
         ingest_file(tiny_csv, session=s)
     _ask, remove = _removal_callbacks(client)
@@ -203,15 +204,5 @@ def test_removal_ignores_malformed_batch_values(client, engine, tiny_csv):
         values = {"data-remove-confirm.n_clicks": 1, "data-remove-batch.value": bad, "data-refresh.data": 0}
         response = _post(client, remove, values)
         assert response.status_code in (200, 204), bad
-    assert counts_of(engine) == (1, 4, 1)
+    assert counts(db_url) == {"import_batches": 1, "transactions": 4, "rejected_rows": 1}
 
-
-def counts_of(engine) -> tuple[int, int, int]:
-    from sqlalchemy import func, select
-
-    from db.models import ImportBatch, RejectedRow, Transaction
-
-    with Session(engine) as s:
-        return tuple(
-            s.scalar(select(func.count()).select_from(m)) for m in (ImportBatch, Transaction, RejectedRow)
-        )

@@ -145,8 +145,8 @@ def test_layout_reads_the_shareable_query(app):
     assert filter_query(None, None, None) == ""
 
 
-def test_kpis_through_the_callback_endpoint(loaded):
-    client = loaded.server.test_client()
+def post_france_kpis(client):
+    """The KPI callback for France, as the browser sends it."""
     body = {
         "output": "overview-kpis.children",
         "outputs": {"id": "overview-kpis", "property": "children"},
@@ -158,7 +158,12 @@ def test_kpis_through_the_callback_endpoint(loaded):
         "changedPropIds": [],
         "state": [],
     }
-    response = client.post("/_dash-update-component", json=body)
+    return client.post("/_dash-update-component", json=body)
+
+
+def test_kpis_through_the_callback_endpoint(loaded):
+    client = loaded.server.test_client()
+    response = post_france_kpis(client)
     assert response.status_code == 200 and "11.10" in response.get_data(as_text=True)
 
 
@@ -239,18 +244,7 @@ def test_kpis_with_a_currency_through_the_callback_endpoint(make_app, engine, ti
     with Session(engine) as s, s.begin():
         ingest_file(tiny_csv, session=s)
     client = make_app(currency="JPY").server.test_client()
-    body = {
-        "output": "overview-kpis.children",
-        "outputs": {"id": "overview-kpis", "property": "children"},
-        "inputs": [
-            {"id": "overview-dates", "property": "start_date", "value": None},
-            {"id": "overview-dates", "property": "end_date", "value": None},
-            {"id": "overview-country", "property": "value", "value": "France"},
-        ],
-        "changedPropIds": [],
-        "state": [],
-    }
-    response = client.post("/_dash-update-component", json=body)
+    response = post_france_kpis(client)
     assert response.status_code == 200
     assert "¥11.10" in json.dumps(response.get_json(), ensure_ascii=False)
 
