@@ -16,11 +16,6 @@ from db.models import ImportBatch, RejectedRow, Transaction
 from db.rollup import rebuild
 
 
-def lines_and_rows(lines: int, rejected: int) -> str:
-    """"1 line and 2 rejected rows": what a batch holds, as the CLI and the Data page say it."""
-    return f"{lines:,} line{'s' * (lines != 1)} and {rejected:,} rejected row{'s' * (rejected != 1)}"
-
-
 class BatchNotFound(LookupError):
     pass
 

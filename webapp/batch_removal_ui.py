@@ -15,12 +15,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from db.availability import describe, outage_cause
-from db.batch_removal import BatchNotFound, lines_and_rows, remove_batch
+from db.batch_removal import BatchNotFound, remove_batch
 from db.queries_batches import find_batch
 from db.session import SQLITE_BUSY_TIMEOUT_MS, for_writing
 from webapp.browser_values import as_int
 from webapp.db_unavailable import MESSAGES
 from webapp.runtime import app_engine
+from webapp.wording import lines_and_rows
 
 log = logging.getLogger(__name__)
 # How long a removal waits for a running import, as SQLite's busy timeout makes it wait there.

@@ -25,6 +25,7 @@ from webapp.cli_common import (
 )
 from webapp.cli_countries import matched_countries
 from webapp.money import format_money, unit_prefix, with_unit
+from webapp.wording import counted
 
 
 def cleaning_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -104,7 +105,7 @@ def _print_report(report: dict[str, Any], currency: str | None = None) -> None:
     extra = len(unit_prefix(currency))  # the money columns widen by the unit ("£", "CHF ")
     wide, pad = 13 + extra, " " * extra
     anonymous = k["without_customer_lines"]
-    left_out = f"{_money(k['without_customer_revenue'])} in {anonymous:,} line{'s' * (anonymous != 1)}"
+    left_out = f"{_money(k['without_customer_revenue'])} in {counted(anonymous, 'line')}"
     if not k["orders"] and not k["customers"]:
         without = f"; {left_out} without a customer id left out" if anonymous else ""
         click.echo(f"no sales with a customer id{_chosen(report['rules'])}{without}")

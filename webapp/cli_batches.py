@@ -7,7 +7,7 @@ import sys
 import click
 from sqlalchemy.orm import Session
 
-from db.batch_removal import BatchNotFound, lines_and_rows, remove_batch
+from db.batch_removal import BatchNotFound, remove_batch
 from db.queries_batches import find_batch, list_batches
 from webapp.browser_values import MAX_INT
 from webapp.cli_common import (
@@ -20,6 +20,7 @@ from webapp.cli_common import (
     print_json,
     session_scope,
 )
+from webapp.wording import lines_and_rows
 
 
 @click.group("batches")

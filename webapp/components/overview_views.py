@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from webapp.money import format_money
+from webapp.wording import counted
 
 MONEY = "money"  # a format that is an amount of money: shown with the currency unit, if one is set
 
@@ -50,7 +51,7 @@ def customer_note(kpis: dict[str, Any], currency: str | None = None) -> html.Sma
     text = "Figures count sales with a customer id, as the segmentation does"
     if lines:
         amount = format_money(kpis["without_customer_revenue"], currency)
-        text += f"; {amount} in {lines:,} line{'s' * (lines != 1)} without one left out."
+        text += f"; {amount} in {counted(lines, 'line')} without one left out."
     else:
         text += "; no sales without one here."
     return html.Small(text, className="text-muted d-block mb-3", id="overview-customer-note")

@@ -27,6 +27,7 @@ from webapp.components.grids import data_grid
 from webapp.db_unavailable import MESSAGES
 from webapp.downloads import REJECTED_PATH
 from webapp.runtime import app_engine, current_settings
+from webapp.wording import counted
 
 dash.register_page(__name__, path="/data", name="Data", title="Data - Customer segments", order=50)
 
@@ -180,7 +181,7 @@ def show_rejected(batch_id, page, _refresh):
         )
         reasons = rejected_reason_counts(session=s, batch_id=batch_id)
     pages = max(1, -(-total // PAGE_SIZE))
-    count = f"{total:,} rejected row{'s' if total != 1 else ''}"
+    count = counted(total, "rejected row")
     href = REJECTED_PATH + (f"?batch={batch_id}" if batch_id else "")
     return rejected_grid_rows(rows), pages, min(page, pages), count, reasons_badges(reasons), href
 

@@ -1,0 +1,13 @@
+"""Counts as people read them, the same in the CLI's text and on the web pages."""
+
+from __future__ import annotations
+
+
+def counted(n: int, noun: str) -> str:
+    """"1 line", "2 lines", "12,345 rejected rows" (nouns here take a plain -s)."""
+    return f"{n:,} {noun}{'s' * (n != 1)}"
+
+
+def lines_and_rows(lines: int, rejected: int) -> str:
+    """"1 line and 2 rejected rows": what a batch holds."""
+    return f"{counted(lines, 'line')} and {counted(rejected, 'rejected row')}"
