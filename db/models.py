@@ -35,6 +35,9 @@ BATCH_LOADED = "loaded"
 
 class ImportBatch(Base):
     __tablename__ = "import_batches"
+    # Ids are never reused once a batch is removed (runs record the batch ids they read); Postgres'
+    # sequence already behaves so, SQLite needs AUTOINCREMENT.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_name: Mapped[str] = mapped_column(String(255))

@@ -142,3 +142,10 @@ def test_removal_waits_for_a_running_import_that_skipped_its_lines(engine, tmp_p
         remover.join(60)
     assert result["removed"].sharers == [2]  # it saw the import that committed before it
     assert [i for _b, i in _store(engine)["lines"]] == ["599102"]
+
+
+def test_a_removed_batch_id_is_never_given_to_the_next_import(engine, three):
+    """Runs record the batch ids they read: SQLite must not hand a removed newest id out again."""
+    _remove(engine, 3)
+    _ingest(engine, three[2])
+    assert _store(engine)["batches"] == [1, 2, 4]

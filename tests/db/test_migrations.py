@@ -70,3 +70,43 @@ def test_0005_keys_transactions_by_date_and_digest_and_keeps_them(empty_db_url):
         assert _lines(conn) == before
         assert conn.scalar(text("SELECT count(DISTINCT id) FROM transactions")) == 2
     engine.dispose()
+
+
+def test_0007_keeps_batches_and_their_rejected_rows_and_stops_reusing_ids(empty_db_url):
+    engine = create_db_engine(empty_db_url)
+    upgrade(engine, "0006")
+    batch = (
+        "INSERT INTO import_batches (id, source_name, sha256, size_bytes, rows_read, rows_stored, "
+        "duplicates, rejected, status, options, started_at) "
+        "VALUES (:id, 'a.csv', :sha, 1, 2, 1, 0, 1, 'loaded', '{}', '2026-01-01 00:00:00')"
+    )
+    with engine.begin() as conn:
+        for id_ in (1, 2):
+            conn.execute(text(batch), {"id": id_, "sha": f"sha{id_}"})
+        conn.execute(
+            text(
+                "INSERT INTO rejected_rows (batch_id, row_number, reason, raw) "
+                "VALUES (2, 3, 'bad quantity', '{}')"
+            )
+        )
+    upgrade(engine)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT id, sha256 FROM import_batches ORDER BY id")).all() == [
+            (1, "sha1"), (2, "sha2")
+        ]
+        assert conn.execute(text("SELECT batch_id FROM rejected_rows")).scalars().all() == [2]
+        conn.execute(text("DELETE FROM rejected_rows"))
+        conn.execute(text("DELETE FROM import_batches WHERE id = 2"))
+    if engine.dialect.name == "sqlite":  # (Postgres' sequence never reused ids: nothing changed)
+        with engine.begin() as conn:
+            conn.execute(text(batch.replace("(id, ", "(").replace("(:id, ", "(")), {"sha": "sha3"})
+            assert conn.scalar(text("SELECT id FROM import_batches WHERE sha256 = 'sha3'")) == 3
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # the reference still holds
+        conn.execute(
+            text("INSERT INTO rejected_rows (batch_id, row_number, reason, raw) VALUES (9, 1, 'x', '{}')")
+        )
+    _downgrade(engine, "0006")
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT id FROM import_batches ORDER BY id")).scalars().all()
+    assert kept == ([1, 3] if engine.dialect.name == "sqlite" else [1])
+    engine.dispose()
