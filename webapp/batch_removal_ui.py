@@ -149,6 +149,9 @@ def register_callbacks() -> None:
         )
         if removed.sharers:
             ids = ", ".join(f"#{i}" for i in removed.sharers)
-            text += f" Later batches {ids} skipped lines already stored: those shared with it are gone too."
+            text += (
+                f" Later batches {ids} skipped lines as already stored: any they shared with it are "
+                "gone too (remove and re-import those batches to restore them)."
+            )
         alert = dbc.Alert(text, color="success", id="data-remove-done", dismissable=True)
         return alert, False, (as_int(refresh) or 0) + 1, None

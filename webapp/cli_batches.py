@@ -113,6 +113,6 @@ def batches_remove(batch_id: int, yes: bool, db_url: str | None, as_json: bool) 
     if removed.sharers:
         ids = ", ".join(map(str, removed.sharers))
         click.echo(
-            f"note: later batches {ids} skipped lines already stored; those they shared with batch "
-            f"{removed.batch_id} are gone too (remove and re-import them to restore)"
+            f"note: later batches {ids} skipped lines as already stored; if some were batch "
+            f"{removed.batch_id}'s, they are gone too (to restore them, remove and re-import those batches)"
         )
