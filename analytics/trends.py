@@ -116,17 +116,24 @@ def customer_revenue(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES
 
 
 def revenue_distribution(per_customer: pd.DataFrame) -> pd.DataFrame:
-    """bucket, low, high, customers, revenue over REVENUE_EDGES (net revenue <= 0 in the first)."""
-    edges = np.array(REVENUE_EDGES, dtype="float64")
-    index = np.clip(np.searchsorted(edges, per_customer["revenue"].to_numpy(), side="right") - 1, 0, None)
+    """bucket, low, high, customers, revenue over REVENUE_EDGES; with net returns, customers who
+    returned more than they bought get a first bucket "<0" (low None) of their own."""
+    revenue = per_customer["revenue"].to_numpy()
+    lows: list[float | None] = list(REVENUE_EDGES)
+    if (revenue < 0).any():
+        lows.insert(0, None)
+    edges = np.array([-np.inf if lo is None else lo for lo in lows], dtype="float64")
+    index = np.clip(np.searchsorted(edges, revenue, side="right") - 1, 0, None)
     grouped = per_customer.groupby(index)["revenue"].agg(["size", "sum"])
-    highs = [*REVENUE_EDGES[1:], None]
-    pairs = zip(REVENUE_EDGES, highs, strict=True)
-    labels = [f"{lo:g}-{hi:g}" if hi is not None else f"{lo:g}+" for lo, hi in pairs]
+    highs = [*lows[1:], None]
+    labels = [
+        "<0" if lo is None else f"{lo:g}-{hi:g}" if hi is not None else f"{lo:g}+"
+        for lo, hi in zip(lows, highs, strict=True)
+    ]
     return pd.DataFrame(
         {
             "bucket": labels,
-            "low": list(REVENUE_EDGES),
+            "low": lows,
             "high": highs,
             "customers": [int(grouped["size"].get(i, 0)) for i in range(len(edges))],
             "revenue": [round(float(grouped["sum"].get(i, 0.0)), 4) for i in range(len(edges))],

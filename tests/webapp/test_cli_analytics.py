@@ -131,6 +131,10 @@ def test_trends_net_returns_per_customer_figures_add_up(engine, db_url):
     assert (k["revenue"], k["customers"]) == (124.53, 4)
     assert k["revenue_per_customer_mean"] == round(k["revenue"] / k["customers"], 4) == 31.1325
     assert sum(b["customers"] for b in report["revenue_per_customer"]) == 4
+    # 12349's -5.00 has a bucket of its own, not "0-100"; the default report has none.
+    assert [(b["bucket"], b["low"], b["customers"]) for b in report["revenue_per_customer"][:2]] == [
+        ("<0", None, 1), ("0-100", 0, 2)
+    ]
     assert sum(b["revenue"] for b in report["revenue_per_customer"]) == pytest.approx(124.53)
     assert [(b["bucket"], b["customers"]) for b in report["purchase_frequency"][:2]] == [("0", 1), ("1", 1)]
     # The default mode is unchanged: 3 customers, 131.23, no "0" orders bucket.
@@ -138,6 +142,7 @@ def test_trends_net_returns_per_customer_figures_add_up(engine, db_url):
     k = default["kpis"]
     assert (k["revenue"], k["customers"], k["revenue_per_customer_mean"]) == (131.23, 3, round(131.23 / 3, 4))
     assert default["purchase_frequency"][0] == {"bucket": "1", "customers": 1}
+    assert default["revenue_per_customer"][0]["bucket"] == "0-100"
 
 
 def test_trends_country_any_case_and_unknown_refused(engine, db_url):
