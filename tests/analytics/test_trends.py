@@ -133,7 +133,7 @@ def test_net_kpis_and_empty_selection(session):
     assert net["revenue_per_customer_median"] == round((1.68 + 9.80) / 2, 4) == 5.74
     per_customer = trends.revenue_per_customer(session=session, rules=CleaningRules(returns="net"))
     assert per_customer["revenue"].sum() == pytest.approx(124.53)
-    assert per_customer["customers"].tolist() == [3, 1, 0, 0, 0, 0, 0, 0]  # -5.00 in "0-100"
+    assert per_customer["customers"].tolist() == [1, 2, 1, 0, 0, 0, 0, 0, 0]  # -5.00 in "<0"
     rows = trends.customer_revenue(session=session, rules=CleaningRules(returns="net"))
     assert _records(rows) == [
         ("12345", 2, 9.80),
