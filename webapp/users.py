@@ -11,7 +11,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from db.models import LoginSession, User
@@ -41,6 +41,8 @@ def validate_username(name: str) -> str:
 def validate_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise UserAdminError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if not password.strip():
+        raise UserAdminError("password must not be only spaces")
     return password
 
 
@@ -51,8 +53,10 @@ def hash_password(password: str) -> str:
 def add_user(*, session: Session, username: str, password: str) -> User:
     validate_username(username)
     validate_password(password)
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise UserAdminError(f"user {username!r} already exists")
+    # "Bob" next to "bob" is a typo waiting to lock someone out: names differ in more than case.
+    taken = session.scalar(select(User.username).where(func.lower(User.username) == username.lower()))
+    if taken is not None:
+        raise UserAdminError(f"user {taken!r} already exists")
     user = User(
         username=username,
         password_hash=hash_password(password),

@@ -42,6 +42,7 @@ def test_add_authenticate_remove(engine):
         ("", "password-1", "user name must be"),
         ("x" * 65, "password-1", "user name must be"),
         ("alice", "short", "at least 8 characters"),
+        ("alice", " " * 12, "not be only spaces"),
     ],
 )
 def test_invalid_users_refused(engine, name, password, message):
@@ -54,5 +55,7 @@ def test_duplicate_and_unknown_refused(engine):
         add_user(session=s, username="alice", password="password-1")
     with Session(engine) as s, s.begin(), pytest.raises(UserAdminError, match="already exists"):
         add_user(session=s, username="alice", password="password-2")
+    with Session(engine) as s, s.begin(), pytest.raises(UserAdminError, match="user 'alice' already exists"):
+        add_user(session=s, username="Alice", password="password-2")
     with Session(engine) as s, s.begin(), pytest.raises(UserAdminError, match="no user named 'zed'"):
         remove_user(session=s, username="zed")
