@@ -16,6 +16,7 @@ CSV_COLUMNS = [
     "frequency",
     "monetary",
     "rfm_score",
+    "rfm_segment",
     "segment",
     "action",
     "last_purchase",
@@ -91,8 +92,9 @@ def campaign_list(
     """CSV_COLUMNS rows for the selected customers, by customer id.
 
     ``assignments`` is a run's per-customer frame; ``actions`` maps cluster label -> action.
-    A customer picked by its cluster label is listed under that label; one picked only by
-    its RFM segment is listed under the RFM segment name, with that segment's action.
+    ``segment`` is always the customer's cluster label and ``rfm_segment`` its named R x F
+    segment (one name can be both, e.g. "Promising"). ``action`` is that of what the customer
+    was listed by: the cluster label's, or the RFM segment's for one picked only by it.
     """
     a = assignments
     # Money to the cent, as shown in the app: the filter, the grid and the CSV see one value.
@@ -120,7 +122,8 @@ def campaign_list(
             "frequency": rows["frequency"].astype("int64"),
             "monetary": money[keep],
             "rfm_score": rows["rfm_score"],
-            "segment": rows["label"].where(as_label, rows["rfm_segment"]),
+            "rfm_segment": rows["rfm_segment"],
+            "segment": rows["label"],
             "action": rows["label"].map(actions).where(as_label, rows["rfm_segment"].map(RFM_ACTIONS)),
             "last_purchase": pd.to_datetime(rows["last_purchase"]),
         },

@@ -39,6 +39,7 @@ def test_select_by_label_and_filters():
     assert list(out.columns) == CSV_COLUMNS
     assert out["customer_id"].tolist() == ["c2", "c4"]
     assert out["segment"].tolist() == ["At risk"] * 2 and out["action"].tolist() == ["Win back"] * 2
+    assert out["rfm_segment"].tolist() == ["Hibernating"] * 2
     assert out["recency_days"].tolist() == [284, 190]
     one = campaign_list(a, Selection(labels=("At risk",), recency_max=200), actions=ACTIONS)
     assert one["customer_id"].tolist() == ["c4"]
@@ -50,13 +51,52 @@ def test_select_by_label_and_filters():
     assert moved["customer_id"].tolist() == ["c3"]
 
 
-def test_select_by_rfm_segment_uses_its_name_and_action():
+def test_select_by_rfm_segment_uses_its_action_and_keeps_both_names():
     out = campaign_list(
         assignments(), Selection(labels=("High value",), rfm_segments=("Hibernating",)), actions=ACTIONS
     )
     assert out["customer_id"].tolist() == ["c1", "c2", "c4"]
-    assert out["segment"].tolist() == ["High value", "Hibernating", "Hibernating"]
+    assert out["segment"].tolist() == ["High value", "At risk", "At risk"]  # always the cluster label
+    assert out["rfm_segment"].tolist() == ["Champions", "Hibernating", "Hibernating"]
     assert out["action"].tolist() == ["VIP", RFM_ACTIONS["Hibernating"], RFM_ACTIONS["Hibernating"]]
+
+
+def test_a_name_that_is_a_label_and_an_rfm_segment_is_told_apart_in_the_csv():
+    """Was: one ``segment`` column held the cluster label or the RFM segment, whichever the
+    customer was selected by, so the RFM segment "Promising" read like the label "Promising"."""
+    a = pd.DataFrame(
+        {
+            "customer_id": ["p1", "p2", "p3", "p4"],
+            "country": ["France"] * 4,
+            "last_purchase": pd.to_datetime(["2011-12-01"] * 4),
+            "recency": [30, 20, 10, 200],
+            "frequency": [2, 3, 4, 1],
+            "monetary": [50.0, 60.0, 70.0, 5.0],
+            "rfm_score": ["322", "433", "433", "111"],
+            "rfm_segment": ["Need Attention", "Promising", "Promising", "Hibernating"],
+            "cluster": [0, 1, 0, 2],
+            "label": ["Promising", "At risk", "Promising", "At risk"],
+        }
+    )
+    labels, rfm = split_segments(["cluster:Promising", "rfm:Promising"], run_labels=ACTIONS)
+    out = campaign_list(a, Selection(labels, rfm), actions=ACTIONS)
+    rows = list(csv.DictReader(io.StringIO(to_safe_csv(out))))
+    assert [r["customer_id"] for r in rows] == ["p1", "p2", "p3"]
+    # p2 is listed by its RFM segment only: its cluster label is still "At risk".
+    assert [r["segment"] for r in rows] == ["Promising", "At risk", "Promising"]
+    assert [r["rfm_segment"] for r in rows] == ["Need Attention", "Promising", "Promising"]
+    assert [r["action"] for r in rows] == ["Upsell", RFM_ACTIONS["Promising"], "Upsell"]
+    # The QA case: an RFM segment and another cluster label, as `segments export` is given them.
+    labels, rfm = split_segments(["rfm:Promising", "At risk"], run_labels=ACTIONS)
+    out = campaign_list(a, Selection(labels, rfm), actions=ACTIONS)
+    rows = list(csv.DictReader(io.StringIO(to_safe_csv(out))))
+    assert [(r["customer_id"], r["segment"], r["rfm_segment"]) for r in rows] == [
+        ("p2", "At risk", "Promising"),
+        ("p3", "Promising", "Promising"),
+        ("p4", "At risk", "Hibernating"),
+    ]
+    # p3 is listed by its RFM segment only (its label was not asked for): that segment's action.
+    assert [r["action"] for r in rows] == ["Win back", RFM_ACTIONS["Promising"], "Win back"]
 
 
 def test_split_segments():
@@ -84,6 +124,16 @@ def test_csv_neutralises_formulas_but_keeps_numbers():
     assert by_id["c1"]["monetary"] == "10200.0" and by_id["c1"]["recency_days"] == "4"
     assert by_id["c1"]["last_purchase"] == "2011-12-05 12:30:00"
     assert by_id["c2"]["country"] == "United Kingdom"
+    assert by_id["c2"]["rfm_segment"] == "Hibernating" and by_id["c2"]["segment"] == "At risk"
+    # Names come from the run's stored rows: the RFM segment's text is neutralised as well.
+    odd = assignments().assign(rfm_segment=["=1+1", "-x", "@y", "plain"], label=["+z"] * 4)
+    odd_rows = list(csv.DictReader(io.StringIO(to_safe_csv(campaign_list(odd, Selection(), actions={})))))
+    assert [(r["rfm_segment"], r["segment"]) for r in odd_rows] == [
+        ("'-x", "'+z"),
+        ("'@y", "'+z"),
+        ("'=1+1", "'+z"),
+        ("plain", "'+z"),
+    ]
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

@@ -8,6 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from analytics.export import CSV_COLUMNS
 from tests.browser.conftest import external_requests, severe_console_errors
 
 WAIT = 60
@@ -16,6 +17,10 @@ const api = dash_ag_grid.getApi(arguments[0]);
 const ids = [];
 api.forEachNodeAfterFilterAndSort(node => ids.push(node.data.customer_id));
 return ids;
+"""
+
+GRID_HEADERS = """
+return dash_ag_grid.getApi(arguments[0]).getColumns().map(c => [c.getColId(), c.getColDef().headerName]);
 """
 
 TRACE_TYPES = """
@@ -42,6 +47,10 @@ def test_campaigns_page_shows_the_list(page, sample_server):
     WebDriverWait(page, WAIT).until(
         lambda d: shown_count(d) == len(d.execute_script(SHOWN_IDS, "campaigns-grid")) > 50
     )
+    # The CSV's columns, in its order; the cluster label and the RFM segment side by side.
+    headers = page.execute_script(GRID_HEADERS, "campaigns-grid")
+    assert [field for field, _title in headers] == CSV_COLUMNS
+    assert ["rfm_segment", "RFM segment"] in headers and ["segment", "Segment"] in headers
     assert severe_console_errors(page) == []
     assert external_requests(page, sample_server) == []
 
@@ -86,6 +95,7 @@ def test_export_downloads_exactly_the_rows_shown(page, sample_server, download_d
     assert path.read_bytes().startswith(b"\xef\xbb\xbfcustomer_id,")  # Excel reads it as UTF-8
     with open(path, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == CSV_COLUMNS
     assert [r["customer_id"] for r in rows] == shown
     assert all(float(r["monetary"]) >= 500 and int(r["recency_days"]) < 60 for r in rows)
     spends = [float(r["monetary"]) for r in rows]

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from analytics.export import CSV_COLUMNS, to_safe_csv
+from analytics.export import CSV_COLUMNS, RFM_ACTIONS, to_safe_csv
 from tests.webapp.conftest import create_user, login
 from tests.webapp.run_store import FORMULA_COUNTRY, customers, make_two_runs
 from tests.webapp.test_callback_inputs import _post
@@ -88,7 +88,14 @@ def test_list_filters_with_known_answers(page, engine):
     assert ids(rows) == customers(7, 8, 9) and [r["recency_days"] for r in rows] == [66, 65, 64]
     rows, _m, _q, _x = show(page, run=second, segments=["rfm:Champions", "cluster:At risk"])
     assert ids(rows) == customers(1, 2, 3, 10, 11, 12, 13, 14, 15)
-    assert {r["segment"] for r in rows} == {"Champions", "At risk"}
+    # "Segment" is the cluster label even for c01-c03, listed by their RFM segment (and its action).
+    assert [(r["segment"], r["rfm_segment"]) for r in rows[:4]] == [
+        ("High value", "Champions"),
+        ("High value", "Champions"),
+        ("High value", "Champions"),
+        ("At risk", "Hibernating"),
+    ]
+    assert rows[0]["action"] == RFM_ACTIONS["Champions"] and rows[3]["action"].startswith("Win-back")
     assert round(sum(r["monetary"] for r in rows), 2) == 31_260.75  # 3 x ~10,400 + 6 x ~10.1
 
 

@@ -9,6 +9,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from analytics.export import CSV_COLUMNS, RFM_ACTIONS
 from tests.analytics.run_fixtures import load_store
 from webapp.cli import cli
 
@@ -160,6 +161,7 @@ def test_compare_and_export(engine, db_url, tmp_path):
     assert [r["customer_id"] for r in rows] == [f"c{i}" for i in range(10, 16)]
     assert rows[0]["country"] == "'=cmd|' /C calc'!A0"  # neutralised
     assert rows[0]["segment"] == "At risk" and rows[0]["action"].startswith("Win-back")
+    assert rows[0]["rfm_segment"] == "Hibernating" and list(rows[0]) == CSV_COLUMNS
     assert rows[0]["recency_days"] == "283" and rows[0]["monetary"] == "10.1"
 
     filtered = invoke(
@@ -170,6 +172,17 @@ def test_compare_and_export(engine, db_url, tmp_path):
     assert filtered.output.startswith("customer_id,")  # no BOM in a pipe
     ids = [r["customer_id"] for r in csv.DictReader(io.StringIO(filtered.output))]
     assert ids == ["c01", "c02", "c03"]  # recency 4, 3, 2 days; spent 10,200 .. 10,600
+
+    # Listed by an RFM segment or by a cluster label: `segment` is the cluster label either way.
+    both = invoke(
+        "export", "--run", str(late), "--segment", "rfm:Champions", "--segment", "At risk",
+        "--db", db_url, "--out", "-",
+    )  # fmt: skip
+    kinds = {(r["segment"], r["rfm_segment"], r["action"]) for r in csv.DictReader(io.StringIO(both.output))}
+    assert kinds == {
+        ("High value", "Champions", RFM_ACTIONS["Champions"]),
+        ("At risk", "Hibernating", rows[0]["action"]),
+    }
 
     # --moved-from/--moved-to/--since lists exactly the customers of that cell of the matrix.
     matrix = result["matrix"]

@@ -14,8 +14,9 @@ from webapp.money import with_unit
 
 
 def grid_columns(currency: str | None = None) -> list[dict[str, Any]]:
-    """The target list's columns; the spend column's title names the currency, if one is set
-    (its cells stay numbers, as in the CSV)."""
+    """The target list's columns, those of the CSV in its order; the spend column's title names
+    the currency, if one is set (its cells stay numbers, as in the CSV). "Segment" is the
+    customer's cluster label, "RFM segment" its named R x F cell: one name can be both."""
     spend_format = {"function": "d3.format(',.2f')(params.value)"}
     return [
         column("customer_id", "Customer", maxWidth=130),
@@ -24,6 +25,7 @@ def grid_columns(currency: str | None = None) -> list[dict[str, Any]]:
         number_column("frequency", "Orders"),
         number_column("monetary", with_unit("Spend", currency), valueFormatter=spend_format),
         column("rfm_score", "RFM", maxWidth=100),
+        column("rfm_segment", "RFM segment"),
         column("segment", "Segment"),
         column("action", "Suggested action", flex=2),
         column("last_purchase", "Last purchase"),

@@ -12,6 +12,7 @@ from analytics.segment_map import SEGMENT_GRID
 from webapp.components.campaign_views import (
     SHOWN_SUMMARY_FOR_RUN_JS,
     SHOWN_SUMMARY_JS,
+    grid_columns,
     grid_rows,
     segment_options,
     segment_values,
@@ -29,6 +30,7 @@ def test_grid_rows_have_the_csv_columns_and_text_timestamps():
             "frequency": [20],
             "monetary": [10200.01],  # campaign_list rounds to the cent; the grid keeps it
             "rfm_score": ["555"],
+            "rfm_segment": ["Champions"],
             "segment": ["High value"],
             "action": ["VIP"],
             "last_purchase": pd.to_datetime(["2011-12-05 12:30"]),
@@ -43,12 +45,19 @@ def test_grid_rows_have_the_csv_columns_and_text_timestamps():
             "frequency": 20,
             "monetary": 10200.01,
             "rfm_score": "555",
+            "rfm_segment": "Champions",
             "segment": "High value",
             "action": "VIP",
             "last_purchase": "2011-12-05 12:30:00",
         }
     ]
     assert grid_rows(pd.DataFrame(columns=CSV_COLUMNS)) == []
+
+
+def test_grid_shows_the_csv_columns_in_order_with_the_rfm_segment():
+    assert [c["field"] for c in grid_columns("GBP")] == CSV_COLUMNS
+    headers = {c["field"]: c["headerName"] for c in grid_columns()}
+    assert headers["rfm_segment"] == "RFM segment" and headers["segment"] == "Segment"
 
 
 def test_segment_options_list_cluster_labels_then_rfm_segments():
