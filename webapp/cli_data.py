@@ -65,7 +65,14 @@ def db_current(db_url: str | None) -> None:
 
 def print_ingest_summary(result: IngestResult, path: Path) -> None:
     if result.status == STATUS_ALREADY:
-        click.echo(f"{path}: already imported as batch {result.batch_id}; nothing added")
+        if not result.options_differ:
+            click.echo(f"{path}: already imported as batch {result.batch_id}; nothing added")
+            return
+        click.echo(
+            f"{path}: already imported as batch {result.batch_id} with other options "
+            f"({', '.join(result.changed_options)}); nothing added: to load it with these, "
+            f"'segments batches remove {result.batch_id}' and import again"
+        )
         return
     click.echo(f"{path}: imported as batch {result.batch_id} in {result.seconds:.1f} s")
     click.echo(f"  rows read            {result.rows_read:>12,}")

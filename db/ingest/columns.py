@@ -48,7 +48,10 @@ def normalise_header(name: str) -> str:
 
 
 def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
-    """``FIELD=COLUMN`` strings from --map into a dict, refusing unknown fields."""
+    """``FIELD=COLUMN`` strings from --map into a dict, refusing unknown and repeated fields.
+
+    One field takes one column; one column may feed several fields (a lone "Product" column
+    as both stock code and description)."""
     mapping: dict[str, str] = {}
     for pair in pairs:
         field, sep, column = pair.partition("=")
@@ -57,6 +60,9 @@ def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
             raise IngestError(f"--map {pair!r}: expected FIELD=COLUMN")
         if field not in FIELDS:
             raise IngestError(f"--map {pair!r}: unknown field {field!r}; fields: {', '.join(FIELDS)}")
+        if field in mapping:
+            earlier = f"{field}={mapping[field]}"
+            raise IngestError(f"--map {pair!r}: field {field!r} given twice (also as {earlier})")
         mapping[field] = column
     return mapping
 

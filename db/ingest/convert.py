@@ -107,7 +107,8 @@ def _drop_empty(chunk: Chunk, width: int) -> Chunk:
         filled |= _mask(pc.not_equal(chunk.table.column(i), ""))
     if filled.all():
         return chunk
-    return Chunk(chunk.table.filter(pa.array(filled)), chunk.rows[filled])
+    fields = None if chunk.fields is None else chunk.fields[filled]
+    return Chunk(chunk.table.filter(pa.array(filled)), chunk.rows[filled], fields)
 
 # Quarantine reasons of numbers the file never says how to read ("1,234" with no telling cell).
 AMBIGUOUS_NUMBERS = {f: f"ambiguous {f.replace('_', ' ')}" for f in ("quantity", "unit_price", "line_total")}
@@ -135,6 +136,11 @@ def convert(
         for i in range(width, table.num_columns):
             too_many |= _mask(pc.not_equal(table.column(i), ""))
         rej.add(too_many, "too many fields", "row", pa.array(["extra fields"] * n))
+    if chunk.fields is not None:  # a cut-off line: what its missing cells held is unknown
+        # Unnamed columns closing the header ("...,Country,,") may be left out of a row.
+        named = max((i + 1 for i, h in enumerate(header) if h), default=width)
+        found = pa.array([f"{k} of {named} fields" for k in chunk.fields])
+        rej.add(chunk.fields < named, "too few fields", "row", found)
 
     raw_date = col("invoice_date")
     parsed = dates.parse(pd.Series(raw_date.to_pandas()))
@@ -232,7 +238,10 @@ def convert(
         {"reason": rej.reason[bad_idx], "detail": rej.detail[bad_idx]}, index=chunk.rows[bad_idx]
     )
     raw_cells = table.select(list(range(width))).take(pa.array(bad_idx)).to_pylist()
+    # A short row keeps the cells it had, not the padding.
+    found = [width] * len(bad_idx) if chunk.fields is None else chunk.fields[bad_idx].tolist()
     rejects["raw"] = [
-        {h: _printable(v) for h, v in zip(header, row.values(), strict=False)} for row in raw_cells
+        {h: _printable(v) for h, v in zip(header[:k], row.values(), strict=False)}
+        for row, k in zip(raw_cells, found, strict=True)
     ]
     return Converted(rows=rows, rejects=rejects)

@@ -22,6 +22,7 @@ from db.ingest.dates import DateFormat
 from db.ingest.errors import IngestError
 from db.ingest.numbers import COMMA, POINT, DecimalMark
 from db.ingest.prefetch import prefetch
+from db.ingest.reimport import changed_options
 from db.ingest.writers import writer_for
 from db.models import BATCH_LOADED, ImportBatch, RejectedRow
 from db.rollup import Delta
@@ -70,6 +71,9 @@ class IngestResult:
     rejected: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    # Already imported: the options given now would have loaded the file otherwise.
+    options_differ: bool = False
+    changed_options: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -229,9 +233,19 @@ def ingest_file(
     source = readers.open_source(path, encoding=options.encoding, delimiter=options.delimiter)
     if source.kind == "excel" and options.decimal_mark == COMMA:
         raise IngestError("--decimal-mark applies to text files: a workbook stores numbers as numbers")
-    existing = session.scalar(select(ImportBatch.id).where(ImportBatch.sha256 == source.sha256))
+    existing = session.execute(
+        select(ImportBatch.id, ImportBatch.options).where(ImportBatch.sha256 == source.sha256)
+    ).one_or_none()
     if existing is not None:
-        return IngestResult(existing, STATUS_ALREADY, name, seconds=time.perf_counter() - started)
+        changed = changed_options(existing.options or {}, source, options)
+        return IngestResult(
+            existing.id,
+            STATUS_ALREADY,
+            name,
+            seconds=round(time.perf_counter() - started, 3),
+            options_differ=bool(changed),
+            changed_options=changed,
+        )
 
     batch = ImportBatch(
         source_name=name[:255],

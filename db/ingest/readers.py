@@ -233,6 +233,9 @@ class Chunk:
 
     table: pa.Table  # string columns, header width; spare ones only for rows with extra fields
     rows: np.ndarray  # int64 row numbers, one per table row
+    # CSV rows with fewer fields than the header (padded with empty cells): how many they had.
+    # None for chunks of regular rows.
+    fields: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -254,8 +257,9 @@ def _text_table(rows: list[list[str]], width: int) -> pa.Table:
 class _OddRows:
     """Rows whose field count differs from the header's, which Arrow hands over one by one.
 
-    Short rows are padded (their missing fields are empty); long rows keep their extra fields
-    in spare columns so that they are quarantined as "too many fields".
+    Long rows keep their extra fields in spare columns so that they are quarantined as "too
+    many fields"; short rows (cut off: fewer delimiters than the header) are padded with empty
+    cells and keep their field count, so that they are quarantined as "too few fields".
     """
 
     def __init__(self, width: int, delimiter: str, first_row: int = 2) -> None:
@@ -277,7 +281,9 @@ class _OddRows:
             return None
         width = max(self.width, *(len(f) for _, f in self.pending))
         cells = [f + [""] * (width - len(f)) for _, f in self.pending]
-        chunk = Chunk(_text_table(cells, width), np.array([n for n, _ in self.pending], dtype=np.int64))
+        numbers = np.array([n for n, _ in self.pending], dtype=np.int64)
+        fields = np.array([len(f) for _, f in self.pending], dtype=np.int64)
+        chunk = Chunk(_text_table(cells, width), numbers, fields)
         self.pending = []
         return chunk
 
@@ -432,6 +438,8 @@ class SheetRows:
     header: tuple[str, ...]
     rows: Iterator[list[str]]  # the data rows, as text
     first_row: int  # the sheet row number of the first data row
+    sheet: str = ""  # the sheet's name
+    first_sheet: bool = True  # whether it is the workbook's first (what no --sheet reads)
 
 
 def excel_rows(source: Source, sheet: str | None) -> SheetRows:
@@ -451,7 +459,8 @@ def excel_rows(source: Source, sheet: str | None) -> SheetRows:
     for number, header in enumerate(rows, start=1):
         if any(_cell_text(c).strip() for c in header):
             cells = tuple(_cell_text(c).strip() for c in header)
-            return SheetRows(cells, ([_cell_text(c) for c in row] for row in rows), number + 1)
+            data = ([_cell_text(c) for c in row] for row in rows)
+            return SheetRows(cells, data, number + 1, ws.name, ws.name == names[0])
     raise IngestError(f"sheet {ws.name!r} is empty")
 
 

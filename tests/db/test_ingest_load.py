@@ -6,7 +6,9 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
-from tests.db.helpers import counts, invoke, transactions, write_csv
+import pytest
+
+from tests.db.helpers import UCI_HEADER, counts, invoke, transactions, write_csv
 
 ROWS = [
     ["536365", "85123A", "WHITE HANGING HEART T-LIGHT HOLDER", "6", "12/1/2010 8:26", "2.55", "17850", "United Kingdom"],
@@ -143,10 +145,10 @@ def test_odd_rows_keep_their_row_numbers(db_url, tmp_path):
         "\n"  # row 4: blank
         "3,C,BOWL,2,2011-01-06 10:00,2.5,101,UK,x,y,z,1,2,3,4,5,6,7,8,9,10\n"  # row 5: 13 extra fields
         "4,D,JUG,x,2011-01-06 10:00,2.5,101,UK\n"  # row 6: bad quantity
-        "5,E,MUG,1,2011-01-07 10:00,3,102\n"  # row 7: short, country missing: loads
+        "5,E,MUG,1,2011-01-07 10:00,3,102\n"  # row 7: short, cut off before the country
     )
     summary = json.loads(invoke("ingest", path, "--db", db_url, "--json").output)
-    assert (summary["rows_read"], summary["rows_stored"], summary["rejected"]) == (5, 2, 3)
+    assert (summary["rows_read"], summary["rows_stored"], summary["rejected"]) == (5, 1, 4)
     from sqlalchemy import select
 
     from db.models import RejectedRow, Transaction
@@ -158,9 +160,59 @@ def test_odd_rows_keep_their_row_numbers(db_url, tmp_path):
         stored = conn.execute(select(Transaction.description, Transaction.country).order_by("invoice_no")).all()
     engine.dispose()
     assert [tuple(r) for r in rejected] == [
-        (3, "invalid unit price"), (5, "too many fields"), (6, "invalid quantity"),
+        (3, "too few fields"), (5, "too many fields"), (6, "invalid quantity"), (7, "too few fields"),
     ]  # fmt: skip
-    assert [tuple(r) for r in stored] == [("CUP\nWITH HANDLE", "UK"), ("MUG", None)]
+    assert [tuple(r) for r in stored] == [("CUP\nWITH HANDLE", "UK")]
+
+
+def test_rows_cut_short_are_rejected_with_what_they_had(db_url, tmp_path):
+    """A CSV line with fewer fields than the header is cut off: quarantined like a long one, not
+    stored with its last fields empty. Unnamed columns closing the header may be left out."""
+    from sqlalchemy import select
+
+    from db.models import RejectedRow
+    from db.session import create_db_engine
+
+    path = tmp_path / "cut.csv"
+    path.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country,,\n"
+        "1,A,x,1,2011-01-01 10:00,1.00,C1,UK,,\n"
+        "2,A,x,1,2011-01-01 10:00,1.00,C2,UK,,,extra\n"
+        "3,A,x,1,2011-01-01 10:00,1.00\n"  # row 4: cut off before the customer
+        "4,A,x,1,2011-01-01 10:00,1.00,C4,UK\n"  # row 5: only the unnamed columns left out
+    )
+    summary = json.loads(invoke("ingest", path, "--db", db_url, "--json").output)
+    assert summary["rejected_by_reason"] == {"too few fields": 1, "too many fields": 1}
+    assert (summary["rows_read"], summary["rows_stored"]) == (4, 2)
+    assert sorted((t.invoice_no, t.customer_id, t.country) for t in transactions(db_url)) == [
+        ("1", "C1", "UK"), ("4", "C4", "UK"),
+    ]  # fmt: skip
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:
+        cut = conn.execute(select(RejectedRow).where(RejectedRow.reason == "too few fields")).one()
+    engine.dispose()
+    assert (cut.row_number, cut.detail) == (4, "row=6 of 8 fields")
+    # The cells it had, and no padding: a missing cell is not an empty one.
+    assert cut.raw == {
+        "InvoiceNo": "3", "StockCode": "A", "Description": "x", "Quantity": "1",
+        "InvoiceDate": "2011-01-01 10:00", "UnitPrice": "1.00",
+    }  # fmt: skip
+
+
+def test_sheet_rows_without_their_last_cells_load(db_url, tmp_path):
+    """In a workbook a missing cell is an empty one, not a cut-off line."""
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    workbook.active.append(UCI_HEADER)
+    workbook.active.append(["1", "A", "x", 1, datetime(2011, 1, 1, 10), 1.0, "C1", "UK"])
+    workbook.active.append(["3", "A", "x", 1, datetime(2011, 1, 1, 10), 1.0])
+    path = tmp_path / "short.xlsx"
+    workbook.save(path)
+    summary = json.loads(invoke("ingest", path, "--db", db_url, "--json").output)
+    assert (summary["rows_stored"], summary["rejected"]) == (2, 0)
+    assert sorted((t.invoice_no, t.customer_id, t.country) for t in transactions(db_url)) == [
+        ("1", "C1", "UK"), ("3", None, None),
+    ]  # fmt: skip
 
 
 def test_row_numbers_stay_right_across_chunks(db_url, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.db.helpers import UCI_HEADER, counts, invoke, write_csv
+from tests.db.helpers import UCI_HEADER, counts, invoke, transactions, write_csv
 
 LINE = ["536365", "85123A", "HEART", "6", "12/1/2010 8:26", "2.55", "17850", "United Kingdom"]
 
@@ -97,6 +97,26 @@ def test_bad_mapping_is_refused(tmp_path, db_url):
     result = _segments("ingest", path, "--db", db_url, "--map", "unit_price=Cost")
     assert result.returncode == 2 and "no column 'Cost'" in result.stderr
     assert "columns found: " + ", ".join(UCI_HEADER) in result.stderr
+
+
+def test_a_field_mapped_twice_is_refused(tmp_path, db_url):
+    """Last one won: countries were loaded as customer ids. One column may feed two fields."""
+    line = [*LINE[:4], "12/13/2010 8:26", *LINE[5:]]
+    assert invoke("ingest", write_csv(tmp_path / "before.csv", [line]), "--db", db_url).exit_code == 0
+    before = counts(db_url)
+    path = write_csv(tmp_path / "tiny.csv", [[*line[:3], "7", *line[4:]]])
+    twice = ("--map", "customer_id=CustomerID", "--map", "Customer_ID=Country")
+    result = _segments("ingest", path, "--db", db_url, *twice)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"error: {path}: --map 'Customer_ID=Country': field 'customer_id' given twice "
+        "(also as customer_id=CustomerID)\n"
+    )
+    assert counts(db_url) == before
+    shared = ("--map", "stock_code=Description", "--map", "description=Description")
+    assert _segments("ingest", path, "--db", db_url, *shared).returncode == 0
+    (line,) = [t for t in transactions(db_url) if t.quantity == 7]
+    assert (line.stock_code, line.description, line.customer_id) == ("HEART", "HEART", "17850")
 
 
 def test_refused_file_leaves_no_new_database_file(tmp_path):

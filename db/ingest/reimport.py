@@ -1,0 +1,66 @@
+"""A file imported before: whether the options given now would have loaded it otherwise."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from db.ingest import readers
+from db.ingest.columns import resolve_columns
+from db.ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    from db.ingest.load import IngestOptions
+
+
+def _codec(name: str) -> str:
+    found = codecs.lookup(name).name
+    return "utf-8" if found == "utf-8-sig" else found  # a byte order mark reads the same
+
+
+def _reading(
+    stored: Mapping[str, Any], source: readers.Source, options: IngestOptions
+) -> tuple[list[str], tuple[str, ...] | None]:
+    """The options that read the file's text otherwise (encoding, delimiter, sheet), and the
+    header as the given ones read it (None: no such sheet)."""
+    if source.kind == "excel":
+        try:
+            sheet = readers.excel_rows(source, options.sheet)
+        except IngestError:
+            return ["--sheet"], None
+        was = stored.get("sheet", sheet.sheet)
+        same = was == sheet.sheet or (was is None and sheet.first_sheet)
+        return ([] if same else ["--sheet"]), sheet.header
+    changed = []
+    was = stored.get("encoding")
+    if options.encoding is not None and was is not None and _codec(options.encoding) != _codec(was):
+        changed.append("--encoding")
+    if options.delimiter is not None and stored.get("delimiter", options.delimiter) != options.delimiter:
+        changed.append("--delimiter")
+    return changed, source.header
+
+
+def changed_options(stored: Mapping[str, Any], source: readers.Source, options: IngestOptions) -> list[str]:
+    """The options (as the CLI spells them) under which ``source`` would load otherwise than
+    the batch holding it did, as its stored options record it.
+
+    Options left out are detected as they were, from the same bytes; the columns are resolved
+    again (aliases and --map), so a --map given before and left out now counts too. What the
+    record lacks counts as the same.
+    """
+    reading, header = _reading(stored, source, options)
+    changed = list(reading)
+    for key, flag in (("date_format", "--date-format"), ("decimal_mark", "--decimal-mark")):
+        wanted = getattr(options, key)
+        if wanted is not None and key in stored and stored[key] != wanted:
+            changed.append(flag)
+    if reading or header is None or "columns" not in stored:
+        return changed  # the header reads otherwise: its columns tell nothing more
+    try:
+        fields = resolve_columns(header, options.mapping)
+    except IngestError:  # these columns would refuse the file
+        return [*changed, "--map"]
+    if {f: header[i] for f, i in fields.items()} != stored["columns"]:
+        changed.append("--map")
+    return changed
