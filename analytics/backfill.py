@@ -35,13 +35,17 @@ def backfill(
 
     Runs are named "month end YYYY-MM". The range is cut to the span of the purchases the
     runs' cleaning rules keep (analytics.as_of: a month before the first one could only fail).
-    A failed month is recorded as a failed run and reported; the following months still run.
+    A month too early to segment as asked (too few customers for k) is refused and reported,
+    with no run stored; a failed month is recorded as a failed run and reported; the following
+    months still run.
     """
     if start is not None and end is not None and start > end:
         raise RunRefused(f"the start ({start}) is after the end ({end})")
     with Session(engine) as session:
         rules = run_rules(options)
-        check_run_request(session=session, as_of=None, name=None, rules=rules)  # no data, no purchases
+        preset, k = options.get("preset", "default"), options.get("k")
+        # No data, no purchases, or too few customers even with all the data.
+        check_run_request(session=session, as_of=None, name=None, rules=rules, preset=preset, k=k)
         first, last = purchase_span(session=session, rules=rules)
     start, end = max(start or first, first), min(end or last, last)
     results = []
@@ -50,6 +54,8 @@ def backfill(
         try:
             run_id = execute_run(engine=engine, as_of=cutoff, name=name, **options)
             results.append({"as_of": cutoff, "run_id": run_id, "status": "finished", "error": None})
+        except RunRefused as exc:
+            results.append({"as_of": cutoff, "run_id": None, "status": "refused", "error": str(exc)})
         except RunFailed as exc:
             results.append({"as_of": cutoff, "run_id": exc.run_id, "status": "failed", "error": exc.error})
     return results

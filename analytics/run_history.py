@@ -1,7 +1,8 @@
-"""Read stored runs: history, one run with its segments, its assignments as a DataFrame."""
+"""Read stored runs: history, the latest run, one run with its segments, its assignments."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -44,20 +45,57 @@ def runs_named(*, session: Session, name: str) -> list[int]:
     return list(session.scalars(select(Run.id).where(Run.name == name).order_by(Run.id)))
 
 
-def resolve_run(*, session: Session, ref: str | int) -> int:
-    """A run id from an id, ``latest`` or a run name (newest of that name).
+def data_cutoff(*, asked: str | None, newest_line: str | None, as_of: datetime | None) -> date | None:
+    """The day a run's data stops: the as-of day asked for (``--as-of``, backfill), else the day
+    after the newest stored line when it ran (it saw all the data), else its as-of day.
 
-    ``latest`` is the finished run with the latest as-of date (ties: the newest), as in the web
-    app's pickers: an old snapshot made today is not the latest data.
+    Not the run's ``as_of`` itself: without ``--as-of`` that is the last purchase its cleaning
+    rules keep + 1 day, so two runs of the same data would differ by preset, ``--returns`` or
+    ``--include-non-product`` (a postage line can be the last line).
     """
+    if asked:
+        return date.fromisoformat(asked[:10])
+    if newest_line:
+        return date.fromisoformat(newest_line[:10]) + timedelta(days=1)
+    return as_of.date() if as_of is not None else None
+
+
+def finished_runs(*, session: Session) -> list[dict[str, Any]]:
+    """Finished runs, latest first: the newest run of the latest data cut-off (``data_cutoff``).
+
+    So ``segments run`` (all the data) is the latest run right after it is made, while an old
+    snapshot (``--as-of``, ``backfill``) made afterwards is not. ``latest`` in the CLI and every
+    page's default run are ``[0]`` of this list.
+    """
+    asked = Run.params["as_of"].as_string().label("asked")
+    newest_line = Run.data_fingerprint["newest_invoice"].as_string().label("newest_line")
+    columns = (Run.id, Run.name, Run.as_of, Run.created_at, Run.preset, Run.k, Run.n_customers)
+    rows = session.execute(select(*columns, asked, newest_line).where(Run.status == RUN_FINISHED)).all()
+    runs = []
+    for row in rows:
+        run = row._asdict()
+        cutoff = data_cutoff(asked=run.pop("asked"), newest_line=run.pop("newest_line"), as_of=run["as_of"])
+        runs.append(run | {"data_cutoff": cutoff})
+    # Sorted here rather than in SQL: date arithmetic on JSON text differs per database.
+    runs.sort(key=lambda r: (r["data_cutoff"] or date.min, r["id"]), reverse=True)
+    return runs
+
+
+def latest_run(*, session: Session) -> int | None:
+    """The id of the latest finished run (``finished_runs``), None when there is none."""
+    runs = finished_runs(session=session)
+    return runs[0]["id"] if runs else None
+
+
+def resolve_run(*, session: Session, ref: str | int) -> int:
+    """A run id from an id, ``latest`` (``finished_runs``) or a run name (newest of that name)."""
     text = str(ref).strip()
     if text.isascii() and text.isdigit():
         # An id beyond the integer column is no run (the database would refuse the comparison).
         number = int(text)
         run_id = session.scalar(select(Run.id).where(Run.id == number)) if number < 2**31 else None
     elif text == "latest":
-        newest = (Run.as_of.desc(), Run.created_at.desc(), Run.id.desc())
-        run_id = session.scalar(select(Run.id).where(Run.status == RUN_FINISHED).order_by(*newest).limit(1))
+        run_id = latest_run(session=session)
     else:
         run_id = session.scalar(select(Run.id).where(Run.name == text).order_by(Run.id.desc()))
     if run_id is None:

@@ -2,9 +2,10 @@
 
 ``create_run`` works inside the caller's transaction: the run row, its segments and its
 assignments become visible together at commit. ``execute_run`` owns the transactions for
-callers that have an engine: it computes from one read-only snapshot, then stores the run in a
-short write transaction; on any failure a ``failed`` run holding the error is committed in a
-separate transaction, so no run is ever half-written.
+callers that have an engine: it refuses a request that could only fail (RunRefused: nothing is
+stored), computes from one read-only snapshot, then stores the run in a short write
+transaction; on any other failure a ``failed`` run holding the error is committed in a separate
+transaction, so no run is ever half-written.
 Finished runs are never updated: nothing here writes to an existing run.
 """
 
@@ -14,17 +15,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from analytics.as_of import as_of_refusal, purchase_span
 from analytics.cleaning import REFERENCE_RULES, CleaningRules
 from analytics.labels import label_segments
 from analytics.rfm import compute_rfm
 from analytics.run_provenance import data_fingerprint, library_versions, run_params
+from analytics.run_request import RunRefused, check_run_request, run_name
 from analytics.scores import score_rfm
-from analytics.segmentation import DEFAULT_RESAMPLES, DEFAULT_SEED, segment
+from analytics.segmentation import DEFAULT_RESAMPLES, DEFAULT_SEED, SegmentationError, segment
 from db.availability import short_reason
 from db.models import (
     RUN_FAILED,
@@ -32,7 +33,6 @@ from db.models import (
     Run,
     RunAssignment,
     RunSegment,
-    Transaction,
 )
 from db.session import for_one_snapshot, for_writing
 
@@ -48,41 +48,6 @@ class RunFailed(RuntimeError):
         what = f"run {run_id} failed" if run_id is not None else "the run failed and was not stored"
         super().__init__(f"{what}: {error}")
         self.run_id, self.error = run_id, error
-
-
-class RunRefused(ValueError):
-    """The run cannot be made as asked (no data, an as-of day outside it, a name that cannot be
-    found again); nothing is stored."""
-
-
-def transaction_span(*, session: Session) -> tuple[date, date] | None:
-    """First and last invoice day in the store (None when empty)."""
-    # min/max keep the column's DateTime type, so both backends return datetimes.
-    span = select(func.min(Transaction.invoice_date), func.max(Transaction.invoice_date))
-    first, last = session.execute(span).one()
-    return None if first is None else (first.date(), last.date())
-
-
-def check_run_request(
-    *, session: Session, as_of: date | datetime | None, name: str | None, rules: CleaningRules
-) -> None:
-    """Refuse what could only make a failed or a misleading run, before anything is stored.
-
-    ``rules``: the run's cleaning rules (its preset's by default); the as-of day must leave
-    purchases they keep (analytics.as_of, the rule the web applies too).
-    """
-    if name is not None and (name.strip() == "latest" or (name.strip().isascii() and name.strip().isdigit())):
-        raise RunRefused(f"run name {name!r} would be read as a run id or 'latest': choose another")
-    span = purchase_span(session=session, rules=rules)
-    if span is None:
-        if transaction_span(session=session) is None:
-            raise RunRefused(
-                "no transactions yet: import a file first ('segments ingest FILE' or the Data page)"
-            )
-        raise RunRefused("the cleaning rules keep no purchase with a customer id: nothing to segment")
-    refusal = as_of_refusal(as_of, span)
-    if refusal is not None:
-        raise RunRefused(refusal)
 
 
 def _utcnow() -> datetime:
@@ -159,7 +124,7 @@ def compute_run(
         for key in ("davies_bouldin", "calinski_harabasz", "stability_ari", "stability_resamples")
     }
     run = {
-        "name": name,
+        "name": run_name(name),
         "created_at": created_at,
         "finished_at": _utcnow(),
         "status": RUN_FINISHED,
@@ -225,20 +190,30 @@ def describe_failure(exc: Exception) -> str:
 def execute_run(*, engine: Engine, **options: Any) -> int:
     """Compute a run from one snapshot, then store it; on failure record it and raise RunFailed.
 
-    A request that can only fail (RunRefused) is refused before anything is stored. Reading and
-    storing are separate transactions so that the write lock (SQLite) is held for the inserts
-    only, not while K-Means runs. RunFailed has no run id when even the failure could not be
-    stored (the database is busy or down).
+    A request that can only fail (RunRefused) is refused before anything is stored: what a count
+    shows up front (check_run_request), and data that turns out not to be segmentable as asked
+    (SegmentationError: e.g. customers all alike) once its RFM is read, before the run row is
+    written. Reading and storing are separate transactions so that the write lock (SQLite) is
+    held for the inserts only, not while K-Means runs. RunFailed has no run id when even the
+    failure could not be stored (the database is busy or down).
     """
+    options = {**options, "name": run_name(options.get("name"))}
     with Session(engine) as session:
         check_run_request(
-            session=session, as_of=options.get("as_of"), name=options.get("name"), rules=run_rules(options)
+            session=session,
+            as_of=options.get("as_of"),
+            name=options["name"],
+            rules=run_rules(options),
+            preset=options.get("preset", "default"),
+            k=options.get("k"),
         )
     try:
         with Session(for_one_snapshot(engine)) as session, session.begin():
             computed = compute_run(session=session, **options)
         with Session(for_writing(engine)) as session, session.begin():
             return store_run(session=session, computed=computed)
+    except SegmentationError as exc:
+        raise RunRefused(str(exc)) from exc
     except Exception as exc:
         error = describe_failure(exc)
         try:

@@ -67,6 +67,25 @@ def _silhouettes(x: np.ndarray, labelings: list[np.ndarray], seed: int) -> tuple
     return silhouettes(x, labelings, sample_size=size, seed=seed), sampled
 
 
+def fixed_k(preset: str, k: int | None) -> int | None:
+    """The k a run uses without a sweep: the one asked for, 4 for ``reference``; None: the elbow."""
+    return 4 if preset == "reference" and k is None else k
+
+
+def too_few_customers(customers: int, k: int | None) -> str | None:
+    """Why ``customers`` customers cannot make ``k`` segments (None: k by the elbow), or None
+    when they are enough. Needs only a count, so runs check it before they read the data;
+    ``_segment`` raises it in the same words."""
+    if customers == 0:
+        return "no customers to segment"
+    if k is not None and customers <= k:  # silhouette & co. need at least one segment with two
+        counted = f"{customers} customer" + ("s" if customers != 1 else "")
+        return f"cannot make {k} segments from {counted} (need more than {k})"
+    if k is None and customers <= min(K_SWEEP):  # the sweep's smallest k needs one more
+        return f"too few customers ({customers}) to choose k"
+    return None
+
+
 def _check(x: np.ndarray, k: int | None) -> int:
     """Number of distinct customers (rows); raises when k cannot be honoured."""
     if len(x) == 0:
@@ -74,14 +93,15 @@ def _check(x: np.ndarray, k: int | None) -> int:
     if not np.isfinite(x).all():
         raise SegmentationError("recency, frequency and monetary must be finite numbers")
     distinct = len(np.unique(x, axis=0))
-    if k is not None:
-        if k < 2 or k > MAX_K:
-            raise SegmentationError(f"k must be between 2 and {MAX_K}, got {k}")
-        if len(x) <= k:  # silhouette & co. need at least one segment with two customers
-            raise SegmentationError(f"cannot make {k} segments from {len(x)} customers (need more than {k})")
-        if distinct < k:
-            raise SegmentationError(f"cannot make {k} segments: only {distinct} distinct RFM profiles")
-    elif distinct < 2:
+    if k is not None and not 2 <= k <= MAX_K:
+        raise SegmentationError(f"k must be between 2 and {MAX_K}, got {k}")
+    reason = too_few_customers(len(x), k)
+    if reason is not None:
+        raise SegmentationError(reason)
+    if k is not None and distinct < k:
+        profiles = f"{distinct} distinct RFM profile" + ("s" if distinct != 1 else "")
+        raise SegmentationError(f"cannot make {k} segments: only {profiles}")
+    if k is None and distinct < 2:
         raise SegmentationError("all customers have the same recency, frequency and monetary")
     return distinct
 
@@ -150,14 +170,11 @@ def _segment(
     """Cluster customers. ``reference`` fixes k=4 unless ``k`` is given; ``default`` picks k."""
     if preset not in PRESETS:
         raise SegmentationError(f"unknown preset {preset!r} (choose one of {', '.join(PRESETS)})")
-    if preset == "reference" and k is None:
-        k = 4
+    k = fixed_k(preset, k)
     x = rfm[FEATURES].to_numpy(dtype=float)
     distinct = _check(x, k)
     if k is None:
-        ks = [c for c in K_SWEEP if c <= min(distinct, len(x) - 1)]
-        if not ks:
-            raise SegmentationError(f"too few customers ({len(x)}) to choose k")
+        ks = [c for c in K_SWEEP if c <= min(distinct, len(x) - 1)]  # never empty: see _check
         sweep, models = _sweep(x, preset, ks, random_state)
         k, k_choice = choose_k(ks, [row["inertia"] for row in sweep])
         model = models[k]

@@ -26,6 +26,15 @@ def purchase_span(rules: CleaningRules) -> Select:
     )
 
 
+def customers_with_purchases(rules: CleaningRules, *, before: datetime | None = None) -> Select:
+    """One row: how many customers ``rfm_aggregate`` would return (those with at least one
+    purchase ``rules`` keep, before ``before``), counted without computing their RFM."""
+    t = Transaction.__table__
+    return select(func.count(t.c.customer_id.distinct())).where(
+        *line_filters(rules, before=before, t=t), is_purchase(t)
+    )
+
+
 def rfm_aggregate(rules: CleaningRules, *, before: datetime | None = None) -> Select:
     """Frequency, summed revenue, first/last purchase and country per customer.
 

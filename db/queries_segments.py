@@ -1,19 +1,10 @@
-"""Read-only queries over stored runs for the Segments page: run list, score grid, points."""
+"""Read-only queries over stored runs for the Segments page: score grid, points."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
-from db.models import RUN_FINISHED, Run, RunAssignment
-
-
-def finished_runs() -> Select:
-    """id, name, created_at, k, n_customers of every finished run, newest first."""
-    return (
-        select(Run.id, Run.name, Run.created_at, Run.k, Run.n_customers)
-        .where(Run.status == RUN_FINISHED)
-        .order_by(Run.id.desc())
-    )
+from db.models import RunAssignment
 
 
 def score_grid_counts(run_id: int) -> Select:

@@ -121,7 +121,9 @@ def print_run(run: dict[str, Any], currency: str | None = None) -> None:
 @click.command("run")
 @run_options
 @click.option("--as-of", type=DATE, default=None, help="Use only purchases before this day (YYYY-MM-DD).")
-@click.option("--name", default=None, help="A name to find the run by (not a number, not 'latest').")
+@click.option(
+    "--name", default=None, help="A name to find the run by (not blank, not a number, not 'latest')."
+)
 @db_option
 @json_option
 @handle_db_errors
@@ -143,6 +145,7 @@ def run_command(db_url, as_json, preset, k, include_non_product, returns, resamp
         raise UserError(str(exc)) from exc
     with Session(engine) as session:
         run = get_run(session=session, run_id=run_id)
+        name = run["name"]  # as stored: stripped
         earlier = [i for i in runs_named(session=session, name=name) if i != run_id] if name else []
     print_json(run_json(run)) if as_json else print_run(run, settings.currency)
     if earlier:
@@ -224,8 +227,10 @@ def backfill_command(db_url, as_json, every, start, end, preset, k, include_non_
                 f"as of {r['as_of']}: run {r['run_id'] or '(not stored)'} {r['status']}"
                 + (f" ({r['error']})" if r["error"] else "")
             )
-    failed = [r for r in results if r["status"] == "failed"]
-    if failed:
-        raise UserError(f"{len(failed)} of {len(results)} monthly runs failed")
+    failed = sum(r["status"] == "failed" for r in results)
+    refused = sum(r["status"] == "refused" for r in results)
+    if failed or refused:
+        counts = [f"{n} {what}" for n, what in ((failed, "failed"), (refused, "refused")) if n]
+        raise UserError(f"of {len(results)} monthly runs, {' and '.join(counts)}")
     if not results:
         raise UserError("no complete month of data in the chosen range")

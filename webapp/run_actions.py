@@ -58,9 +58,11 @@ def parse_new_run(preset: object, k: object, as_of: object, name: object) -> New
             day = None
         if day is None or not EARLIEST_AS_OF <= day <= LATEST_AS_OF:
             raise BadRunRequest("as-of date must be a date like 2011-12-01")
-    if name not in (None, "") and as_text(name) is None:
+    # Stripped, as analytics.run_request stores it; a field of spaces is a field left empty.
+    blank = name is None or (isinstance(name, str) and not name.strip())
+    if not blank and as_text(name) is None:
         raise BadRunRequest("name must be at most 128 characters")
-    return NewRun(preset, k_value, day, as_text(name))
+    return NewRun(preset, k_value, day, None if blank else as_text(name))
 
 
 def preset_span(engine: Engine, preset: str) -> Span | None:

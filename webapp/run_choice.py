@@ -1,34 +1,18 @@
-"""Finished runs for the web app's pickers, in one order: the latest data first.
+"""Finished runs for the web app's pickers, in one order: the latest run first.
 
-"Latest" is the finished run with the latest as-of date (ties: the newest created), so making
-an old as-of snapshot does not move every page's default back in time. Campaigns, Runs and
-Segments all default to ``runs[0]`` of ``finished_runs``.
+The order is ``analytics.run_history.finished_runs``, the rule of the CLI's ``latest`` too: the
+newest run of the latest data, so a run just made on all the data is the default, and an old
+as-of snapshot (or a backfill) made afterwards does not move every page's default back in time.
+Campaigns, Runs and Segments all default to ``runs[0]``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from analytics.run_history import finished_runs
 
-from db.models import RUN_FINISHED, Run
-
-_OLDEST = datetime.min
-
-
-def finished_runs(*, session: Session) -> list[dict[str, Any]]:
-    """Finished runs, latest as-of date first (ties: newest created, then highest id)."""
-    rows = session.execute(
-        select(Run.id, Run.name, Run.as_of, Run.created_at, Run.preset, Run.k, Run.n_customers).where(
-            Run.status == RUN_FINISHED
-        )
-    ).all()
-    runs = [row._asdict() for row in rows]
-    # Sorted here rather than in SQL: NULLS LAST is spelled differently per database.
-    runs.sort(key=lambda r: (r["as_of"] or _OLDEST, r["created_at"] or _OLDEST, r["id"]), reverse=True)
-    return runs
+__all__ = ["family", "finished_runs", "latest_run_id", "run_option"]
 
 
 def latest_run_id(runs: list[dict[str, Any]]) -> int | None:

@@ -29,7 +29,7 @@ def parse_run_id(value: object) -> int | None:
 
 
 def run_choices() -> list[dict[str, Any]]:
-    """Dropdown options for every finished run, latest as-of date first (the default)."""
+    """Dropdown options for every finished run, the latest first (the default; see run_choice)."""
     with Session(app_engine()) as s:
         runs = finished_runs(session=s)
     # The as-of date, like Campaigns and Runs: it is what the run describes (not when it ran).

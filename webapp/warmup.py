@@ -1,9 +1,9 @@
-"""Keep the first views warm: compute the default Overview and the newest run's view ahead.
+"""Keep the first views warm: compute the default Overview and the latest run's view ahead.
 
 On the real file the Overview's aggregates take 0.5-1.5 s each when nobody has asked for them
 yet; read from the results cache they take milliseconds. A daemon thread per serving process
 (started by the first request, so importing and forking stay free of database work) checks
-every POLL_SECONDS whether the data or the newest run changed, and if so fills the cache for
+every POLL_SECONDS whether the data or the latest run changed, and if so fills the cache for
 the views people open first. Workers share the cache, and a disk lock keeps them from doing
 the same work twice. Only serving enables it (``create_app(warm_cache=True)``), never tests.
 """
@@ -16,11 +16,10 @@ import threading
 
 import diskcache
 from flask import Flask
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analytics.run_history import latest_run
 from db.availability import describe, outage_cause
-from db.models import RUN_FINISHED, Run
 from webapp.cache import data_version, results_cache
 from webapp.overview_data import warm_overview
 from webapp.runtime import app_engine
@@ -34,14 +33,13 @@ _guard = threading.Lock()
 
 
 def signature() -> tuple[str, int | None]:
-    """What the warm views depend on: the loaded data and the newest finished run."""
+    """What the warm views depend on: the loaded data and the latest run (the pages' default)."""
     with Session(app_engine()) as s:
-        newest = s.scalar(select(Run.id).where(Run.status == RUN_FINISHED).order_by(Run.id.desc()).limit(1))
-        return data_version(session=s), newest
+        return data_version(session=s), latest_run(session=s)
 
 
 def warm_views() -> tuple[str, int | None]:
-    """Fill the cache for the default Overview and the newest run; returns what was warmed."""
+    """Fill the cache for the default Overview and the latest run; returns what was warmed."""
     seen = signature()
     with diskcache.Lock(results_cache(), "segments:warm-lock", expire=LOCK_EXPIRE_SECONDS):
         warm_overview()

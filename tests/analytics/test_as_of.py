@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from analytics.as_of import as_of_bounds, as_of_refusal, purchase_span
 from analytics.backfill import backfill
 from analytics.cleaning import CleaningRules
-from analytics.runs import RunRefused, default_rules, execute_run, transaction_span
+from analytics.run_request import transaction_span
+from analytics.runs import RunRefused, default_rules, execute_run
 from db.models import Run
 from tests.analytics.run_fixtures import load_trimmed_store
 

@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import analytics.runs
 from analytics.run_history import RunNotFound, get_run, list_runs, resolve_run, run_assignments
 from analytics.runs import RunFailed, RunRefused, create_run, execute_run
 from db.models import Run, RunAssignment, RunSegment
 from tests.analytics.run_fixtures import AS_OF, GROUPS, expected_rfm, load_store
+from tests.transaction_factory import insert_lines
 
 
 def _read(engine, fn, **kwargs):
@@ -84,19 +86,71 @@ def test_without_as_of_the_snapshot_is_the_day_after_the_last_purchase(engine):
     assert frame.loc["c01", ["recency", "frequency"]].tolist() == [1, 21]
 
 
-def test_failed_run_is_recorded_with_no_results(engine):
+def test_failed_run_is_recorded_with_no_results(engine, monkeypatch):
     load_store(engine)
-    # Before 2011-03-04 only c10, c11, c12 have bought: three customers cannot make 3 segments.
-    with pytest.raises(RunFailed, match="cannot make 3 segments from 3 customers") as info:
-        execute_run(engine=engine, preset="reference", k=3, as_of=date(2011, 3, 4), name="too early")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("labelling broke")
+
+    # A failure while computing that no check could foresee (here: labelling).
+    monkeypatch.setattr(analytics.runs, "label_segments", broken)
+    with pytest.raises(RunFailed, match="RuntimeError: labelling broke") as info:
+        execute_run(engine=engine, preset="reference", k=3, as_of=AS_OF, name="broken")
     with Session(engine) as session:
         runs = session.scalars(select(Run)).all()
         # One row, the failure: the 'running' row and any results were rolled back.
-        assert [(r.id, r.status, r.name) for r in runs] == [(info.value.run_id, "failed", "too early")]
-        assert "SegmentationError" in runs[0].error and runs[0].finished_at is not None
+        assert [(r.id, r.status, r.name) for r in runs] == [(info.value.run_id, "failed", "broken")]
+        assert "RuntimeError" in runs[0].error and runs[0].finished_at is not None
         assert runs[0].params["k"] == 3
         for table in (RunSegment, RunAssignment):
             assert session.scalar(select(func.count()).select_from(table)) == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        # Before 2011-03-04 only c10, c11, c12 have bought; before 2011-03-03, c10 and c11.
+        ({"k": 3, "as_of": date(2011, 3, 4)}, "cannot make 3 segments from 3 customers (need more than 3)"),
+        ({"preset": "reference", "as_of": date(2011, 3, 4)}, "cannot make 4 segments from 3 customers"),
+        ({"as_of": date(2011, 3, 3)}, "too few customers (2) to choose k"),
+        ({"k": 2, "as_of": date(2011, 3, 2)}, "cannot make 2 segments from 1 customer (need more than 2)"),
+        ({"k": 10, "preset": "reference", "as_of": date(2011, 9, 1)}, "cannot make 10 segments from 9 customers"),
+    ],
+)
+def test_too_few_customers_for_k_is_refused_and_stores_nothing(engine, options, says):
+    load_store(engine)
+    with pytest.raises(RunRefused) as refused:
+        execute_run(engine=engine, name="too early", stability_resamples=1, **options)
+    assert str(refused.value) == says or str(refused.value).startswith(says)
+    assert _read(engine, list_runs) == []
+
+
+def test_customers_too_alike_to_segment_are_refused_and_store_nothing(engine):
+    # Five customers, each one invoice of the same goods at the same time: one RFM profile.
+    lines = [(f"70{i}", "P1", 2, "2011-05-02 10:00", "4.00", f"c{i}", "France") for i in range(5)]
+    insert_lines(engine=engine, lines=lines)
+    for options, says in (
+        ({}, "all customers have the same recency, frequency and monetary"),
+        ({"k": 3}, "cannot make 3 segments: only 1 distinct RFM profile$"),
+    ):
+        with pytest.raises(RunRefused, match=says):
+            execute_run(engine=engine, stability_resamples=1, **options)
+    assert _read(engine, list_runs) == []
+
+
+def test_run_names_are_stored_stripped_and_blank_ones_refused(engine):
+    load_store(engine)
+    run_id = execute_run(engine=engine, k=2, as_of=AS_OF, name="  March ", stability_resamples=1)
+    assert _read(engine, get_run, run_id=run_id)["name"] == "March"
+    assert _read(engine, resolve_run, ref="March ") == _read(engine, resolve_run, ref="March") == run_id
+    for blank in ("", "   ", "\t"):
+        with pytest.raises(RunRefused, match="^a run name cannot be blank"):
+            execute_run(engine=engine, k=2, as_of=AS_OF, name=blank, stability_resamples=1)
+    with pytest.raises(RunRefused, match="^run name '7' would be read as a run id"):
+        execute_run(engine=engine, k=2, name=" 7 ", stability_resamples=1)
+    with pytest.raises(RunRefused, match="^a run name can have at most 128 characters, not 129"):
+        execute_run(engine=engine, k=2, name="x" * 129, stability_resamples=1)
+    assert [r["id"] for r in _read(engine, list_runs)] == [run_id]
 
 
 def test_empty_store_is_refused_and_stores_nothing(engine):

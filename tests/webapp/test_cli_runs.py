@@ -93,10 +93,9 @@ def test_errors_are_one_line(engine, db_url):
     load_store(engine)
     missing = CliRunner().invoke(cli, ["show", "42", "--db", db_url])
     assert missing.exit_code == 2 and "no run '42'" in missing.output
-    failed = CliRunner().invoke(
-        cli, ["run", "--preset", "reference", "--as-of", "2011-03-04", "--db", db_url]
-    )
-    assert failed.exit_code == 2 and "failed" in failed.output and "cannot make 4 segments" in failed.output
+    few = CliRunner().invoke(cli, ["run", "--preset", "reference", "--as-of", "2011-03-04", "--db", db_url])
+    assert few.output == "error: cannot make 4 segments from 3 customers (need more than 4)\n"
+    assert few.exit_code == 2
     bad_k = CliRunner().invoke(cli, ["run", "--k", "1", "--db", db_url])
     assert bad_k.exit_code == 2 and "--k" in bad_k.output
     huge = CliRunner().invoke(cli, ["show", "99999999999999999999", "--db", db_url])
@@ -104,7 +103,7 @@ def test_errors_are_one_line(engine, db_url):
     far = CliRunner().invoke(cli, ["run", "--as-of", "9999-12-31", "--db", db_url])
     assert far.exit_code == 2 and "outside the years 1900-2100" in far.output
     listed = json.loads(invoke("runs", "--db", db_url, "--json").output)
-    assert [r["status"] for r in listed] == ["failed"]  # --k 1 and the far date never started a run
+    assert listed == []  # none of these started a run (too few customers was a failed run)
 
 
 def test_latest_is_the_run_of_the_latest_data_not_the_newest_made(engine, db_url):
@@ -112,6 +111,81 @@ def test_latest_is_the_run_of_the_latest_data_not_the_newest_made(engine, db_url
     december = run_json(db_url, "--preset", "reference", "--k", "3", "--as-of", "2011-12-10")["run_id"]
     run_json(db_url, "--preset", "reference", "--k", "3", "--as-of", "2011-10-03")
     assert json.loads(invoke("show", "latest", "--db", db_url, "--json").output)["run_id"] == december
+
+
+TINY_CSV = """InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+1001,A1,Widget,2,2011-01-05 10:00,3.50,C1,United Kingdom
+1002,A2,Gadget,1,2011-02-10 11:00,10.00,C2,France
+1003,A1,Widget,5,2011-03-01 09:00,3.50,C1,United Kingdom
+1004,A3,Thing,3,2011-03-15 12:00,2.00,C3,Germany
+1005,A2,Gadget,2,2011-03-20 13:00,10.00,C4,France
+1006,A1,Widget,1,2011-03-30 14:00,3.50,C5,United Kingdom
+C1007,A1,Widget,-1,2011-03-30 15:00,3.50,C1,United Kingdom
+1008,POST,POSTAGE,1,2011-03-30 15:00,18.00,C2,France
+"""
+
+
+def test_latest_is_the_run_just_made(engine, db_url, tmp_path):
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text(TINY_CSV)
+    assert invoke("ingest", str(tiny), "--db", db_url).exit_code == 0
+    reference = run_json(db_url, "--preset", "reference")  # as of 15:00: the postage line counts
+    default = run_json(db_url, "--k", "2")  # as of 14:00: postage left out
+    assert (reference["as_of"], default["as_of"]) == ("2011-03-31 15:00:00", "2011-03-31 14:00:00")
+    shown = json.loads(invoke("show", "latest", "--db", db_url, "--json").output)
+    assert shown["run_id"] == default["run_id"]  # was the reference run
+    export = ["--db", db_url, "--out", "-"]
+    assert invoke("export", "--run", "latest", *export).output == invoke("export", "--run", str(default["run_id"]), *export).output
+    compared = invoke("compare", str(reference["run_id"]), "latest", "--db", db_url).output
+    assert compared.startswith(f"run {reference['run_id']} -> run {default['run_id']}: 5 customers in both")
+
+
+def test_run_names_are_stored_stripped_and_blank_ones_refused(engine, db_url):
+    load_store(engine)
+    march = run_json(db_url, "--k", "2", "--name", "March ")
+    assert march["name"] == "March"
+    for ref in ("March ", "March"):
+        assert json.loads(invoke("show", ref, "--db", db_url, "--json").output)["run_id"] == march["run_id"]
+    again = invoke("run", "--db", db_url, "--k", "2", "--resamples", "1", "--name", " March")
+    assert again.stderr == f"note: run {march['run_id']} had the name 'March' too; it now means run {march['run_id'] + 1}\n"
+    for blank in ("", "  "):
+        result = CliRunner().invoke(cli, ["run", "--k", "2", "--name", blank, "--db", db_url])
+        assert result.exit_code == 2 and result.output == "error: a run name cannot be blank: give one, or no name\n"
+    assert len(json.loads(invoke("runs", "--db", db_url, "--json").output)) == 2
+
+
+def test_too_few_customers_for_k_is_refused_and_stores_nothing(engine, db_url):
+    load_store(engine)  # before 2011-03-03, two customers (c10, c11); 16 in all
+    refused = {
+        ("--k", "5", "--as-of", "2011-03-03"): "cannot make 5 segments from 2 customers (need more than 5)",
+        ("--as-of", "2011-03-03"): "too few customers (2) to choose k",
+        ("--preset", "reference", "--as-of", "2011-03-03"): "cannot make 4 segments from 2 customers",
+        ("--k", "2", "--as-of", "2011-03-02"): "cannot make 2 segments from 1 customer (need more than 2)",
+    }
+    for args, says in refused.items():
+        result = CliRunner().invoke(cli, ["run", *args, "--db", db_url])
+        assert result.exit_code == 2 and result.output.startswith(f"error: {says}"), result.output
+        assert result.output.count("\n") == 1
+    assert json.loads(invoke("runs", "--db", db_url, "--json").output) == []
+
+
+def test_backfill_reports_a_month_with_too_few_customers_and_goes_on(engine, db_url):
+    load_store(engine)  # by the end of August nine customers had bought, by September's fifteen
+    result = CliRunner().invoke(
+        cli, ["backfill", "--from", "2011-08-01", "--to", "2011-09-30", "--k", "9", "--resamples", "1",
+              "--db", db_url, "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 2 and result.stderr == "error: of 2 monthly runs, 1 refused\n"
+    august, september = json.loads(result.stdout)
+    assert august == {
+        "as_of": "2011-09-01",
+        "run_id": None,
+        "status": "refused",
+        "error": "cannot make 9 segments from 9 customers (need more than 9)",
+    }
+    assert september["status"] == "finished"
+    listed = json.loads(invoke("runs", "--db", db_url, "--json").output)
+    assert [(r["run_id"], r["name"]) for r in listed] == [(september["run_id"], "month end 2011-09")]
 
 
 def test_requests_that_could_only_fail_are_refused_and_store_nothing(engine, db_url):

@@ -106,7 +106,7 @@ def test_latest_run_is_the_latest_as_of_date(page, engine):
     older = execute_run(
         engine=engine, as_of=date(2011, 6, 1), k=2, name="old snapshot", stability_resamples=1
     )
-    # Made last, but about older data: the defaults stay on the latest as-of date.
+    # Made last, but about older data: the defaults stay on the latest data.
     options, a, _o, b, _m = page.load_pair(0, {}, None, None)
     assert [o["value"] for o in options] == [second, first, older] and (a, b) == (first, second)
 
@@ -174,21 +174,54 @@ def test_the_web_and_the_cli_accept_and_refuse_the_same_days(page, engine, db_ur
         web = page.start_new_run(lambda _p: None, 1, preset, 2, day, None, 0)[0]
         run = ["run", "--preset", preset, "--k", "2", "--resamples", "1", "--as-of", day, "--db", db_url]
         said = CliRunner().invoke(cli, run).output
-        if low <= day <= "2011-03-21":  # accepted: a run was made (finished, or failed: few customers)
-            assert re.match(r"Run \d+ (finished|failed)", web.children), (day, web.children)
-            assert re.match(r"(error: )?run \d+ ", said), (day, said)
+        if low <= day <= "2011-03-21":  # a day inside: a run was made, or too few customers by then
+            if web.id == "runs-start-done":
+                assert re.match(r"Run \d+ finished", web.children) and re.match(r"run \d+ ", said), (day, said)
+            else:  # refused by both, in the same words, and not stored
+                assert web.children.startswith("Run not started: cannot make 2 segments from 1 customer")
+                assert said == f"error: {web.children.removeprefix('Run not started: ')}\n"
         else:  # refused by both, in the same words
             assert web.id == "runs-start-error" and web.children.startswith(f"as-of {day} "), web.children
             assert said == f"error: {web.children}\n"
 
 
-def test_a_run_that_fails_shows_its_error(page, engine):
+def test_too_few_customers_is_refused_before_a_run_exists(page, engine):
     make_two_runs(engine)
-    # Four segments of the two customers who had bought by then: a run that fails.
+    # Four segments of the three customers who had bought by then: refused, as `segments run` does.
     result, refresh = page.start_new_run(lambda _p: None, 1, "reference", "auto", "2011-03-04", None, 0)
+    assert result.id == "runs-start-error" and refresh is page.no_update
+    assert result.children == "Run not started: cannot make 4 segments from 3 customers (need more than 4)"
+    assert len(page.show_history(0)) == 2  # no failed run row
+
+
+def test_a_run_that_fails_shows_its_error(page, engine, monkeypatch):
+    import analytics.runs
+
+    make_two_runs(engine)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("labelling broke")
+
+    monkeypatch.setattr(analytics.runs, "label_segments", broken)
+    result, refresh = page.start_new_run(lambda _p: None, 1, "reference", "auto", "2011-12-10", None, 0)
     assert result.id == "runs-start-error" and "failed" in result.children and refresh == 1
     failed = page.show_history(refresh)[0]
     assert failed["status"] == "failed" and failed["error"] and failed["error"] in result.children
+
+
+def test_the_run_just_made_on_all_the_data_is_the_default(page, engine):
+    from tests.analytics.run_fixtures import store_lines
+    from tests.transaction_factory import insert_lines
+
+    # Postage is the last line: the reference preset's as-of day is a day later than the default's.
+    postage = ("599003", "POST", 1, "2011-12-16 09:00", "18.00", "c02", "United Kingdom")
+    insert_lines(engine=engine, lines=[*store_lines(), postage])
+    reference = page.start_new_run(lambda _p: None, 1, "reference", 3, None, None, 0)[0]
+    default = page.start_new_run(lambda _p: None, 1, "default", 2, None, "  ", 0)[0]
+    ids = [int(re.match(r"Run (\d+) finished", r.children).group(1)) for r in (reference, default)]
+    options, a, _o, b, _m = page.load_pair(0, {}, None, None)
+    assert (a, b) == (ids[0], ids[1])  # B, the latest, was the reference run
+    assert page.show_history(0)[0]["name"] == ""  # a name of spaces is no name
 
 
 def test_bad_form_values_start_nothing(page, engine):
@@ -207,6 +240,7 @@ def test_bad_form_values_start_nothing(page, engine):
         ("default", "auto", "01/12/2011", None),
         ("default", "auto", "1900-01-01", None),
         ("default", "auto", None, "x" * 129),
+        ("default", "auto", None, " " + "x" * 129),
         ("default", "auto", None, ["list"]),
     ],
 )
@@ -219,3 +253,4 @@ def test_parse_new_run_accepts():
     request = parse_new_run("default", "auto", "", " monthly ")
     assert (request.k, request.as_of, request.name) == (None, None, "monthly")
     assert parse_new_run("reference", "4", "2011-12-01", None).options()["k"] == 4
+    assert parse_new_run("default", "auto", "", "   ").name is None  # a field of spaces: no name

@@ -17,7 +17,7 @@ dash.register_page(
 
 
 def layout(run: str | None = None, **_query: str) -> html.Div:
-    """No database work here: ``?run=N`` preselects a run; without it the newest finished one.
+    """No database work here: ``?run=N`` preselects a run; without it the latest run (webapp.run_choice).
 
     The requested id waits in a store: the dropdown drops any value missing from its options,
     and its options only arrive with the first callback.
