@@ -91,6 +91,11 @@ def _serve(tmp: Path, *, user: str | None, sample_customers: int | None = None):
     url = _seed_database(tmp / "segments.db", csv_path, user=user)
     if sample_customers:
         _add_runs(url)
+    yield from serve_database(url, tmp)
+
+
+def serve_database(url: str, tmp: Path):
+    """Run ``segments serve`` on an existing database; yields its base URL."""
     port = _free_port()
     env = {**os.environ, "SEGMENTS_SECRET_KEY": "browser-test-secret", "SEGMENTS_UPLOAD_MAX_MB": "5"}
     log = tmp / "server.log"

@@ -91,7 +91,7 @@ def test_a_missing_table_stays_a_server_error(make_app, engine):
     assert response.status_code == 500 and "unavailable" not in response.get_data(as_text=True)
 
 
-def _set_connections(name: str, *, allowed: bool) -> None:
+def set_connections(name: str, *, allowed: bool) -> None:
     admin = create_db_engine(PG_ADMIN_URL)
     try:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -115,14 +115,14 @@ def test_a_postgres_outage_gives_503_and_the_app_recovers_without_restart(postgr
     engine.dispose()
     assert login(client).status_code == 302
     assert client.get("/_dash-layout").status_code == 200
-    _set_connections(name, allowed=False)
+    set_connections(name, allowed=False)
     try:
         assert client.get("/_dash-layout").status_code == 503
         assert client.get("/data", headers=HTML).status_code == 503
         assert client.post("/_dash-update-component", json=CALLBACK).status_code == 503
         assert client.get("/readyz").status_code == 503
     finally:
-        _set_connections(name, allowed=True)
+        set_connections(name, allowed=True)
     assert client.get("/_dash-layout").status_code == 200  # still logged in: the session row kept
     assert client.post("/_dash-update-component", json=CALLBACK).status_code == 200
     assert client.get("/readyz").status_code == 200

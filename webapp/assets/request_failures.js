@@ -1,0 +1,127 @@
+// Say so when a callback fails. Dash's renderer ignores the body of a failed callback and keeps
+// the outputs' old values, so after a database outage (503) or the end of the login session
+// (401) the page would show old figures under a new selection, silently. This wraps
+// window.fetch, watches the answers of the callback endpoint and shows a fixed notice
+// (role="alert") until a callback sent after the failure succeeds.
+// Downloads: the Campaigns export (dcc.Download) is a callback, so it is covered; the other
+// downloads are plain links, whose failure the browser shows as a page.
+(function () {
+  "use strict";
+  const nativeFetch = window.fetch.bind(window);
+  let sent = 0; // callbacks sent so far
+  let failedAt = null; // a callback numbered >= this one clears the notice; null: no notice
+
+  function prefix() {
+    const config = document.getElementById("_dash-config");
+    const value = config ? JSON.parse(config.textContent).requests_pathname_prefix : "/";
+    return value || "/";
+  }
+
+  function isCallback(input) {
+    const url = typeof input === "string" ? input : input && input.url;
+    return !!url && new URL(url, window.location.href).pathname === prefix() + "_dash-update-component";
+  }
+
+  function notice() {
+    let box = document.getElementById("request-failure");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "request-failure";
+      box.className = "alert alert-warning alert-dismissible shadow request-failure";
+      box.setAttribute("role", "alert");
+      document.body.appendChild(box);
+    }
+    return box;
+  }
+
+  function tryAgainButton() {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm btn-primary ms-2";
+    button.id = "request-failure-retry";
+    button.textContent = "Try again";
+    // The address bar already holds the new selection (query_sync.js): reloading shows it.
+    button.addEventListener("click", function () { window.location.reload(); });
+    return button;
+  }
+
+  function signInLink() {
+    // auth.py's login form; ``next`` is the path below the app's root, as the server makes it.
+    const root = prefix().replace(/\/$/, "");
+    let path = window.location.pathname;
+    if (root && path.startsWith(root)) path = path.slice(root.length) || "/";
+    const link = document.createElement("a");
+    link.className = "alert-link";
+    link.id = "request-failure-login";
+    link.href = root + "/login?next=" + encodeURIComponent(path + window.location.search);
+    link.textContent = "sign in again";
+    return link;
+  }
+
+  function closeButton() {
+    // It covers part of the page: let the reader put it away (the next failure shows it again).
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn-close";
+    button.setAttribute("aria-label", "Dismiss");
+    button.addEventListener("click", function () { notice().hidden = true; });
+    return button;
+  }
+
+  function show(parts) {
+    if (failedAt === null) return; // cleared meanwhile by a later success
+    const box = notice();
+    box.replaceChildren(...parts, closeButton());
+    box.hidden = false;
+  }
+
+  async function serverMessage(response) {
+    // The server's one-line reason (webapp/db_unavailable.py) when it sent plain text.
+    if (!(response.headers.get("Content-Type") || "").startsWith("text/plain")) return null;
+    const line = (await response.clone().text()).split("\n")[0].trim().slice(0, 300);
+    return line ? line.charAt(0).toLowerCase() + line.slice(1) : null;
+  }
+
+  async function report(response) {
+    if (response.status === 401) {
+      show(["Your session has ended: ", signInLink(), "."]);
+    } else if (response.status === 503) {
+      const reason = (await serverMessage(response)) || "the database is unavailable at the moment.";
+      show(["Could not update: " + reason + " What you see may be out of date.", tryAgainButton()]);
+    } else {
+      show([
+        "Could not update: the server failed (error " + response.status + "). " +
+          "What you see may be out of date.",
+        tryAgainButton(),
+      ]);
+    }
+  }
+
+  window.fetch = function (input, init) {
+    if (!isCallback(input)) return nativeFetch(input, init);
+    const number = ++sent;
+    const failed = function () { failedAt = sent + 1; };
+    return nativeFetch(input, init).then(
+      function (response) {
+        if (response.ok) {
+          if (failedAt !== null && number >= failedAt) {
+            failedAt = null;
+            notice().hidden = true;
+          }
+        } else if (response.status === 401 || response.status >= 500) {
+          failed();
+          report(response).catch(function () {});
+        }
+        return response;
+      },
+      function (error) {
+        if (!error || error.name !== "AbortError") {
+          failed();
+          show(["Could not update: the server did not answer. What you see may be out of date.",
+                tryAgainButton()]);
+        }
+        throw error;
+      }
+    );
+  };
+})();
