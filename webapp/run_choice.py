@@ -31,6 +31,10 @@ def finished_runs(*, session: Session) -> list[dict[str, Any]]:
     return runs
 
 
+def any_finished_run(*, session: Session) -> bool:
+    return session.scalar(select(Run.id).where(Run.status == RUN_FINISHED).limit(1)) is not None
+
+
 def latest_run_id(runs: list[dict[str, Any]]) -> int | None:
     return runs[0]["id"] if runs else None
 
