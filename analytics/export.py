@@ -52,13 +52,6 @@ class Selection:
     customer_ids: frozenset[str] | None = None  # e.g. customers who moved between two runs
 
 
-def match_countries(countries: Iterable[str], known: Iterable[object]) -> tuple[tuple[str, ...], list[str]]:
-    """``countries`` in the run's spelling (any case matches) and the ones no customer has."""
-    spelled = {str(c).casefold(): str(c) for c in known}
-    matched = tuple(spelled[c.casefold()] for c in countries if c.casefold() in spelled)
-    return matched, [c for c in countries if c.casefold() not in spelled]
-
-
 def split_segments(names: Iterable[str], *, run_labels: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     """Sort ``--segment`` values into cluster labels and RFM segment names.
 

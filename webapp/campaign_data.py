@@ -14,12 +14,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from analytics.compare import moved
+from analytics.countries import match_countries, unknown_countries
 from analytics.export import (
     CSV_COLUMNS,
     SPREADSHEET_BOM,
     Selection,
     campaign_list,
-    match_countries,
     split_segments,
     to_safe_csv,
 )
@@ -85,8 +85,8 @@ def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
     known = assignments(engine, run_id)["country"].dropna().unique()
     countries, unknown = match_countries(query.countries, known)
     if unknown:  # a shared link may name one: listing everybody instead would be broader
-        names = ", ".join(repr(c) for c in unknown)
-        return CampaignList(run_id, message=f"Unknown country {names}: no customer of this run lives there.")
+        where = "no customer of this run lives there"
+        return CampaignList(run_id, message=unknown_countries(unknown, known, where=where))
     moved_ids = None
     if query.moving:
         earlier = assignments(engine, query.since)

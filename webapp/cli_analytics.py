@@ -25,7 +25,7 @@ from webapp.cli_common import (
 )
 from webapp.cli_countries import matched_countries
 from webapp.money import format_money, unit_prefix, with_unit
-from webapp.wording import counted
+from webapp.wording import counted, in_the_chosen
 
 
 def cleaning_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -92,8 +92,7 @@ def resolve_countries(session: Session, countries: Iterable[str]) -> tuple[str, 
 def _chosen(rules: dict[str, Any]) -> str:
     """Which filters were set, as ' in the chosen dates and countries' ('' for none)."""
     dates = rules.get("start") is not None or rules.get("end") is not None
-    parts = [name for name, on in (("dates", dates), ("countries", bool(rules.get("countries")))) if on]
-    return f" in the chosen {' and '.join(parts)}" if parts else ""
+    return in_the_chosen(dates=dates, countries=bool(rules.get("countries")))
 
 
 def _print_report(report: dict[str, Any], currency: str | None = None) -> None:

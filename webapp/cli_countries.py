@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
-from analytics.export import match_countries
+from analytics.countries import country_hint, match_countries
 from webapp.cli_common import UserError
 
 
@@ -17,13 +16,4 @@ def matched_countries(countries: Iterable[str], known: Iterable[object], *, wher
     matched, unknown = match_countries(tuple(countries), known)
     if not unknown:
         return matched
-    name = unknown[0]
-    by_case = {c.casefold(): c for c in known}
-    close = difflib.get_close_matches(name.casefold(), list(by_case), n=3, cutoff=0.75)
-    if close:
-        hint = "did you mean " + " or ".join(repr(by_case[c]) for c in close) + "?"
-    elif known:
-        hint = f"{len(known)} known: " + ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-    else:
-        hint = "none is known"
-    raise UserError(f"--country {name!r}: {where}; {hint}")
+    raise UserError(f"--country {unknown[0]!r}: {where}; {country_hint(unknown[0], known)}")

@@ -18,7 +18,9 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from analytics import trends
+from analytics.countries import match_countries, unknown_countries
 from db.queries_cleaning import CleaningRules
+from db.queries_trends import known_countries
 from webapp.browser_values import as_texts
 from webapp.cache import cached, data_version
 from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
@@ -80,6 +82,8 @@ PIECES: dict[str, Callable[[Session, CleaningRules], Any]] = {
     "by_month": lambda s, rules: trends.sales_by_month(session=s, rules=rules),
     "by_country": _by_country,
     "frequency": lambda s, rules: trends.purchase_frequency(session=s, rules=rules),
+    # Every country a stored line spells, with or without a customer id (`segments trends`'s).
+    "countries": lambda s, _rules: sorted(s.scalars(known_countries())),
 }
 
 
@@ -99,13 +103,23 @@ def _flight(key: str) -> threading.Lock:
 
 def spelled(filters: OverviewFilters) -> OverviewFilters:
     """The filters with the countries in their stored spelling (``?country=france`` means
-    France), as `segments trends` and `segments export` match them; one with no sales is kept."""
+    France), as `segments trends` and `segments export` match them; an unknown one is kept
+    (see ``country_problem``)."""
     if not filters.countries:
         return filters
-    by_country = overview_piece("by_country", OverviewFilters())[0]
-    stored = {str(c).casefold(): str(c) for c in by_country["country"]}
+    stored = {c.casefold(): c for c in overview_piece("countries", OverviewFilters())[0]}
     countries = tuple(dict.fromkeys(stored.get(c.casefold(), c) for c in filters.countries))
     return replace(filters, countries=countries)
+
+
+def country_problem(filters: OverviewFilters) -> str | None:
+    """The message for a chosen country no stored line has ("Unknown country 'Narnia': ...;
+    did you mean ...?"), as `segments trends --country` refuses it: zeros would look like an answer."""
+    if not filters.countries:
+        return None
+    known = overview_piece("countries", OverviewFilters())[0]
+    unknown = match_countries(filters.countries, known)[1]
+    return unknown_countries(unknown, known, where="no transaction is from there") if unknown else None
 
 
 def overview_piece(piece: str, filters: OverviewFilters) -> tuple[Any, str]:

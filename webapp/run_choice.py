@@ -15,6 +15,10 @@ from analytics.run_history import finished_runs
 __all__ = ["family", "finished_runs", "latest_run_id", "run_option"]
 
 
+def any_finished_run(*, session: Session) -> bool:
+    return session.scalar(select(Run.id).where(Run.status == RUN_FINISHED).limit(1)) is not None
+
+
 def latest_run_id(runs: list[dict[str, Any]]) -> int | None:
     return runs[0]["id"] if runs else None
 

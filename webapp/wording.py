@@ -1,4 +1,4 @@
-"""Counts as people read them, the same in the CLI's text and on the web pages."""
+"""Counts and phrases as people read them, the same in the CLI's text and on the web pages."""
 
 from __future__ import annotations
 
@@ -11,3 +11,9 @@ def counted(n: int, noun: str) -> str:
 def lines_and_rows(lines: int, rejected: int) -> str:
     """"1 line and 2 rejected rows": what a batch holds."""
     return f"{counted(lines, 'line')} and {counted(rejected, 'rejected row')}"
+
+
+def in_the_chosen(*, dates: bool, countries: bool) -> str:
+    """Which filters were set: " in the chosen dates and countries" ("" for none)."""
+    parts = [name for name, on in (("dates", dates), ("countries", countries)) if on]
+    return f" in the chosen {' and '.join(parts)}" if parts else ""

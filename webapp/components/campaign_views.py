@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from dash import html
 
-from analytics.export import match_countries
+from analytics.countries import match_countries
 from analytics.segment_map import SEGMENT_GRID
 from webapp.components.grids import column, number_column
 from webapp.money import with_unit

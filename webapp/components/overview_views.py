@@ -44,16 +44,20 @@ def kpi_cards(kpis: dict[str, Any], currency: str | None = None) -> dbc.Row:
     return dbc.Row(cols)
 
 
-def customer_note(kpis: dict[str, Any], currency: str | None = None) -> html.Small:
+def customer_note(kpis: dict[str, Any], currency: str | None = None, chosen: str = "") -> html.Small:
     """Under the cards: the figures count sales with a customer id (as the RFM analysis does),
-    and what the same filters leave out for lack of one."""
+    and what the same filters leave out for lack of one. With no such sale, says so as
+    `segments trends` does; ``chosen``: which filters were set (" in the chosen dates")."""
     lines = int(kpis.get("without_customer_lines", 0))
-    text = "Figures count sales with a customer id, as the segmentation does"
+    left_out = ""
     if lines:
         amount = format_money(kpis["without_customer_revenue"], currency)
-        text += f"; {amount} in {counted(lines, 'line')} without one left out."
+        left_out = f"{amount} in {counted(lines, 'line')} without one left out"
+    if not kpis["orders"] and not kpis["customers"]:
+        text = f"No sales with a customer id{chosen}" + (f"; {left_out}." if left_out else ".")
     else:
-        text += "; no sales without one here."
+        text = "Figures count sales with a customer id, as the segmentation does; "
+        text += f"{left_out}." if left_out else "no sales without one here."
     return html.Small(text, className="text-muted d-block mb-3", id="overview-customer-note")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from functools import cache
 from typing import Any
@@ -43,6 +44,14 @@ def partial_months(months: list[str], first: date | None, last: date | None) -> 
         if lo > 1 or hi < start.days_in_month:
             notes[month] = f"{lo}-{hi} {start.strftime('%b')}"
     return notes
+
+
+def count_step(highest: float, ticks: int = 5) -> int:
+    """A round whole step (1, 2, 5, 10, 20, 50, ...) giving about ``ticks`` intervals up to
+    ``highest``, for an axis of counts (orders): never a fraction of an order."""
+    raw = max(float(highest), 1.0) / ticks
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    return max(1, min((m * magnitude for m in (1, 2, 5, 10)), key=lambda step: abs(math.log(step / raw))))
 
 
 def monthly_sales_figure(
@@ -107,6 +116,12 @@ def monthly_sales_figure(
             "side": "right",
             "rangemode": "tozero",
             "showgrid": False,
+            # An overlaying axis defaults to tickmode "sync": ticks at the revenue gridlines,
+            # i.e. fractions of an order (3.71, 7.42, ...). Whole round steps instead.
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": count_step(by_month["orders"].max()),
+            "tickformat": ",d",
         },
         legend={"orientation": "h", "y": 1.12, "x": 0},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from sqlalchemy.orm import Session
 
 from webapp.components.figures import empty_figure, graph
 from webapp.components.overview_views import customer_note, kpi_cards
@@ -12,13 +13,16 @@ from webapp.components.trend_figures import loading_figure
 from webapp.overview_data import (
     OverviewFilters,
     country_options,
+    country_problem,
     date_bounds,
     has_data,
     overview_piece,
     overview_view,
     parse_filters,
 )
-from webapp.runtime import current_settings
+from webapp.run_choice import any_finished_run
+from webapp.runtime import app_engine, current_settings
+from webapp.wording import in_the_chosen
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview - Customer segments", order=0)
 
@@ -96,9 +100,9 @@ def layout(
     )
 
 
-def next_steps(counts: dict[str, int]) -> dbc.Alert:
-    """What to do next, depending on what the database holds."""
-    if counts["batches"] == 0:
+def next_steps(*, data: bool, run: bool) -> dbc.Alert | None:
+    """What to do next, depending on what the database holds (None: nothing to suggest)."""
+    if not data:
         return dbc.Alert(
             [
                 html.H5("The database is empty", className="alert-heading"),
@@ -117,11 +121,17 @@ def next_steps(counts: dict[str, int]) -> dbc.Alert:
             color="info",
             id="home-next",
         )
+    if run:
+        return None
     return dbc.Alert(
         [
-            "Data is loaded. Next: segment the customers with ",
+            "Data is loaded. Next: segment the customers on the ",
+            dcc.Link("Runs page", href="/runs"),
+            " (or with ",
             html.Code("segments run"),
-            " (or on the Runs page), then pick target lists on the Campaigns page.",
+            "), then pick target lists on the ",
+            dcc.Link("Campaigns page", href="/campaigns"),
+            ".",
         ],
         color="secondary",
         id="home-next",
@@ -146,10 +156,12 @@ def show_choices(_trigger: str, selected):
     """Countries and days to choose from, or what to do next when nothing is loaded."""
     by_country, version = overview_piece("by_country", OverviewFilters())
     if not has_data(version):
-        return [], next_steps({"batches": 0}), {"display": "none"}, None, None, None
+        return [], next_steps(data=False, run=False), {"display": "none"}, None, None, None
     first, last = date_bounds(overview_piece("by_month", OverviewFilters())[0])
     options = country_options(by_country, parse_filters(None, None, selected).countries)
-    return options, None, {}, first, last, last
+    with Session(app_engine()) as s:
+        hint = next_steps(data=True, run=any_finished_run(session=s))
+    return options, hint, {}, first, last, last
 
 
 REVERSED_RANGE = "The start date is after the end date: choose a start on or before the end."
@@ -160,15 +172,21 @@ def show_kpis(start, end, country):
     filters = parse_filters(start, end, country)
     if filters.reversed:  # no figures for a range other than the one on screen
         return dbc.Alert(REVERSED_RANGE, color="warning", id="overview-range-problem")
+    problem = country_problem(filters)
+    if problem:  # a shared link may name one: zeros would look like an answer
+        return dbc.Alert(problem, color="warning", id="overview-country-problem")
     kpis, _version = overview_piece("kpis", filters)
     currency = current_settings().currency
-    return html.Div([kpi_cards(kpis, currency), customer_note(kpis, currency)])
+    chosen = in_the_chosen(dates=bool(filters.start or filters.end), countries=bool(filters.countries))
+    return html.Div([kpi_cards(kpis, currency), customer_note(kpis, currency, chosen)])
 
 
 def _figure(piece: str, start, end, country):  # noqa: ANN001, ANN202 - browser values
     filters = parse_filters(start, end, country)
     if filters.reversed:
         return empty_figure("The start date is after the end date").to_plotly_json()
+    if country_problem(filters):  # named above the charts
+        return empty_figure("Unknown country in the selection").to_plotly_json()
     return overview_view(piece, filters)
 
 

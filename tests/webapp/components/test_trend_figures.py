@@ -44,6 +44,17 @@ def test_a_month_cut_short_is_hatched_labelled_and_said_in_the_hover():
     assert not monthly_sales_figure(BY_MONTH).layout.annotations  # no dates, no claim
 
 
+def test_the_orders_axis_steps_in_whole_round_numbers():
+    # Was: ticks at the revenue gridlines, 473, 946, 1419 orders (or 3.71, 7.42 for a country).
+    for highest, step in ((3, 1), (13, 2), (52, 10), (2600, 500), (99_999, 20_000)):
+        frame = BY_MONTH.assign(orders=[highest, 0, 1])
+        axis = monthly_sales_figure(frame).to_plotly_json()["layout"]["yaxis2"]
+        assert (axis["tickmode"], axis["tick0"], axis["dtick"]) == ("linear", 0, step)
+        assert axis["tickformat"] == ",d"  # 1,000 orders, never 2.5
+        ticks = [axis["tick0"] + i * axis["dtick"] for i in range(highest // step + 2)]
+        assert all(float(t).is_integer() for t in ticks) and 3 <= highest / step <= 8  # a handful
+
+
 def test_monthly_sales_without_orders_says_so():
     fig = monthly_sales_figure(BY_MONTH.assign(revenue=0.0, orders=0))
     assert len(fig.data) == 0 and "No sales" in fig.layout.annotations[0].text
