@@ -37,7 +37,7 @@ def removal_controls() -> html.Div:
                         id="data-remove-batch",
                         placeholder="Batch to remove",
                         clearable=True,
-                        style={"minWidth": "16rem"},
+                        style={"minWidth": "min(16rem, 100%)"},
                     ),
                     dbc.Button(
                         "Remove batch...",
@@ -46,9 +46,11 @@ def removal_controls() -> html.Div:
                         outline=True,
                         size="sm",
                         disabled=True,
+                        className="text-nowrap",
                     ),
                 ],
-                className="d-flex gap-2 align-items-center mt-3",
+                # On a phone the button goes under the dropdown rather than past the card's edge.
+                className="d-flex flex-wrap gap-2 align-items-center mt-3",
             ),
             html.Div(id="data-remove-result", className="mt-2"),
             dbc.Modal(

@@ -10,9 +10,15 @@ from webapp.components.figures import graph
 from webapp.components.grids import column, data_grid, number_column
 from webapp.components.trend_figures import loading_figure  # built once, a plain dict
 
+WRAPPED = {"lineHeight": "1.4", "paddingTop": "10px", "paddingBottom": "10px"}
+
 HISTORY_COLUMNS = [
     number_column("id", "Run", maxWidth=90, ident=True),
-    column("name", "Name"),
+    # Wide enough for a backfill's "month end 2011-11" (they differ only in the month); a longer
+    # name wraps, and shows whole on hover.
+    column(
+        "name", "Name", minWidth=160, tooltipField="name", wrapText=True, autoHeight=True, cellStyle=WRAPPED
+    ),
     column("created_at", "Created (UTC)", tooltipField="created_at", minWidth=165),
     column("as_of", "As of", minWidth=115),
     column("preset", "Preset", minWidth=115, maxWidth=130),
@@ -22,15 +28,16 @@ HISTORY_COLUMNS = [
     number_column("silhouette", "Silhouette", minWidth=125),
     column("status", "Status", maxWidth=110),
     # Long errors wrap (the row grows) and show whole on hover: truncated they said nothing.
+    # 120 px (not more): with the Name column's 160 the minimums still fit the grid at 1280 px.
     column(
         "error",
         "Error",
         flex=2,
-        minWidth=160,
+        minWidth=120,
         tooltipField="error",
         wrapText=True,
         autoHeight=True,
-        cellStyle={"lineHeight": "1.4", "paddingTop": "10px", "paddingBottom": "10px"},
+        cellStyle=WRAPPED,
     ),
 ]
 
@@ -47,38 +54,32 @@ def _card(title: str, *children, **kwargs) -> dbc.Card:
     return dbc.Card(dbc.CardBody(body), className="mb-4 shadow-sm", **kwargs)
 
 
+def _field(label: str, control, **col) -> dbc.Col:  # noqa: ANN001 - any Dash control with an id
+    """A control under its visible label, linked as on Campaigns (a dropdown through
+    assets/control_labels.js, as Dash 4 names it by its value otherwise)."""
+    return dbc.Col([dbc.Label(label, html_for=control.id, className="small mb-1"), control], **col)
+
+
 def new_run_card() -> dbc.Card:
     k_options = [{"label": "auto (elbow)", "value": "auto"}] + [
         {"label": str(k), "value": k} for k in range(2, MAX_K + 1)
     ]
+    preset = html.Div(
+        [
+            dbc.Label("Preset", id="runs-preset-label", className="small mb-1"),
+            dbc.RadioItems(id="runs-preset", options=list(PRESETS), value="default", inline=True),
+        ],
+        role="radiogroup",
+        **{"aria-labelledby": "runs-preset-label"},
+    )
     form = dbc.Row(
         [
-            dbc.Col(
-                [
-                    dbc.Label("Preset", className="small mb-1"),
-                    dbc.RadioItems(id="runs-preset", options=list(PRESETS), value="default", inline=True),
-                ],
-                md=3,
-            ),
-            dbc.Col(
-                [
-                    dbc.Label("k", className="small mb-1"),
-                    dcc.Dropdown(id="runs-k", options=k_options, value="auto", clearable=False),
-                ],
-                md=2,
-            ),
-            dbc.Col(
-                [
-                    dbc.Label("As of (empty: all data)", className="small mb-1"),
-                    dbc.Input(id="runs-as-of", type="date", size="sm"),
-                ],
-                md=3,
-            ),
-            dbc.Col(
-                [
-                    dbc.Label("Name", className="small mb-1"),
-                    dbc.Input(id="runs-name", type="text", maxLength=128, size="sm", placeholder="optional"),
-                ],
+            dbc.Col(preset, md=3),
+            _field("k", dcc.Dropdown(id="runs-k", options=k_options, value="auto", clearable=False), md=2),
+            _field("As of (empty: all data)", dbc.Input(id="runs-as-of", type="date", size="sm"), md=3),
+            _field(
+                "Name",
+                dbc.Input(id="runs-name", type="text", maxLength=128, size="sm", placeholder="optional"),
                 md=2,
             ),
             dbc.Col(dbc.Button("Start run", id="runs-start", color="primary", className="w-100"), md=2),
@@ -99,8 +100,8 @@ def new_run_card() -> dbc.Card:
 def compare_card() -> dbc.Card:
     pickers = dbc.Row(
         [
-            dbc.Col([dbc.Label("Run A", className="small mb-1"), dcc.Dropdown(id="runs-a")], md=4),
-            dbc.Col([dbc.Label("Run B", className="small mb-1"), dcc.Dropdown(id="runs-b")], md=4),
+            _field("Run A", dcc.Dropdown(id="runs-a"), md=4),
+            _field("Run B", dcc.Dropdown(id="runs-b"), md=4),
             dbc.Col(html.Div(id="runs-compare-summary"), md=4),
         ],
         className="g-2 mb-3 align-items-end",

@@ -47,7 +47,12 @@ def layout(batch: str | None = None, **_query: str) -> html.Div:
         id="data-upload",
         children=html.Div(
             [
-                html.Strong("Drop a file here or click to choose one"),
+                # Names the file input inside (assets/control_labels.js): the id is on a wrapper.
+                html.Label(
+                    html.Strong("Drop a file here or click to choose one"),
+                    htmlFor="data-upload",
+                    className="d-block",
+                ),
                 html.Div(
                     f"CSV, CSV.gz or XLSX in the UCI Online Retail layout; up to {max_mb} MB",
                     className="text-body-secondary small",

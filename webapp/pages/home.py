@@ -56,13 +56,17 @@ def layout(
                 md="auto",
             ),
             dbc.Col(
-                dcc.Dropdown(
-                    id="overview-country",
-                    options=selected,
-                    value=list(filters.countries),
-                    multi=True,
-                    placeholder="All countries",
-                ),
+                [
+                    # Not shown: the placeholder ("All countries") or the chosen names say it.
+                    dbc.Label("Countries", html_for="overview-country", className="visually-hidden"),
+                    dcc.Dropdown(
+                        id="overview-country",
+                        options=selected,
+                        value=list(filters.countries),
+                        multi=True,
+                        placeholder="All countries",
+                    ),
+                ],
                 md=3,
             ),
         ],

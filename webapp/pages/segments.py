@@ -27,7 +27,10 @@ def layout(run: str | None = None, **_query: str) -> html.Div:
             html.H2("Segments", className="mb-3"),
             dbc.Row(
                 dbc.Col(
-                    dcc.Dropdown(id="segments-run", placeholder="Choose a run", clearable=False),
+                    [
+                        dbc.Label("Run", html_for="segments-run", className="small mb-1"),
+                        dcc.Dropdown(id="segments-run", placeholder="Choose a run", clearable=False),
+                    ],
                     md=6,
                 ),
                 className="mb-3",
