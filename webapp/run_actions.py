@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -22,7 +21,7 @@ from analytics.segmentation import MAX_K, PRESETS
 from webapp.browser_values import as_int, as_text
 from webapp.cache import cached, data_version
 from webapp.campaign_data import assignments
-from webapp.run_choice import family, finished_runs
+from webapp.run_choice import finished_runs
 
 EARLIEST_AS_OF, LATEST_AS_OF = date(1990, 1, 1), date(2100, 1, 1)
 
@@ -133,24 +132,6 @@ def default_pair(
     if a is None:
         a = next((i for i in ids if i != b), None)
     return a, b
-
-
-def family_sizes(
-    sizes: pd.DataFrame, runs: list[dict[str, Any]], run_id: int | None
-) -> tuple[pd.DataFrame, str]:
-    """The sizes of the runs of ``run_id``'s family (same preset and k; the latest run's when
-    None), and a caption saying which runs these are."""
-    chosen = next((r for r in runs if r["id"] == run_id), runs[0] if runs else None)
-    if chosen is None:
-        return sizes.iloc[0:0], ""
-    ids = {r["id"] for r in runs if family(r) == family(chosen)}
-    preset, k = family(chosen)
-    caption = (
-        f"Runs with preset {preset} and k={k} ({len(ids)} of {len(runs)} finished runs), at their "
-        "as-of dates; runs with another preset or k split customers differently and are left out "
-        "(pick one as Run B to see its own). Of runs with the same as-of date, the newest is drawn."
-    )
-    return sizes[sizes["run_id"].isin(ids)], caption
 
 
 def compare_runs(engine: Engine, run_a: int, run_b: int) -> dict[str, Any]:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from analytics.run_history import finished_runs
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-__all__ = ["family", "finished_runs", "latest_run_id", "run_option"]
+from analytics.run_history import finished_runs
+from db.models import RUN_FINISHED, Run
+
+__all__ = ["any_finished_run", "finished_runs", "latest_run_id", "run_option"]
 
 
 def any_finished_run(*, session: Session) -> bool:
@@ -21,11 +25,6 @@ def any_finished_run(*, session: Session) -> bool:
 
 def latest_run_id(runs: list[dict[str, Any]]) -> int | None:
     return runs[0]["id"] if runs else None
-
-
-def family(run: dict[str, Any]) -> tuple[str, int | None]:
-    """Runs of one family (same preset and k) have comparable segments over time."""
-    return run["preset"], run["k"]
 
 
 def run_option(run: dict[str, Any]) -> dict[str, Any]:

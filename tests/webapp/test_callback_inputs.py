@@ -36,6 +36,7 @@ GOOD = {
     "campaigns-moved-to.value": "Steady mid-value",
     "runs-a.value": 1,
     "runs-b.value": 2,
+    "runs-series.value": 2,
     "data-rejected-batch.value": 1,
     "data-rejected-pages.active_page": 1,
     "_pages_location.pathname": "/campaigns",

@@ -33,19 +33,62 @@ def test_history_and_sizes_over_time(page, engine):
         (first, "early", "2011-11-01", 2, 15, "finished"),
     ]
     assert all(isinstance(r["silhouette"], float) for r in rows)
-    # k=2 and k=3 split customers differently: each run is drawn only with its own family.
+    # k=2 and k=3 split customers differently: each run is drawn only with its own series.
     fig, caption = page.show_sizes(0, second)
     assert {t.name: list(t.y) for t in fig.data} == {
         "At risk": [6],
         "High value": [3],
         "Steady mid-value": [6],
     }
-    assert "k=3 (1 of 2 finished runs)" in caption
+    assert "preset default, k=3 (1 run, as of 2011-12-10)" in caption and "1 other series" in caption
     fig, caption = page.show_sizes(0, first)
     assert {t.name: list(t.y) for t in fig.data} == {"At risk": [6], "High value": [9]} and "k=2" in caption
     assert [str(x)[:10] for x in fig.data[0].x] == ["2011-11-01"]  # at its as-of date
     with Session(engine) as s:
         assert segment_sizes(session=s)["run_id"].tolist() == [first, first, second, second, second]
+
+
+def test_sizes_over_time_default_to_the_monthly_series_not_the_reference_run(page, engine):
+    # The README's workflow: `segments run --preset reference`, then `segments backfill --every
+    # month`. The reference run has the latest as-of date, so it is Run B; the chart showed
+    # only it, one point (was: the family of Run B, or of the latest run).
+    from tests.analytics.run_fixtures import load_store
+
+    load_store(engine)
+    reference = execute_run(engine=engine, preset="reference", stability_resamples=1)
+    months = [
+        execute_run(engine=engine, as_of=day, name=f"month end {day:%Y-%m}", stability_resamples=1)
+        for day in (date(2011, 11, 1), date(2011, 12, 1))
+    ]
+    assert page.load_pair(0, {}, None, None)[3] == reference  # still Run B by default
+    options, value = page.load_series(0, None)
+    assert value == months[-1] and [o["value"] for o in options] == [months[-1], reference]
+    assert options[0]["label"].startswith("preset default, k by the elbow: 2 runs, 2 as-of dates")
+    assert options[1]["label"].startswith("preset reference, k=4: 1 run, as of 2011-12-1")
+    fig, caption = page.show_sizes(0, None)
+    assert {str(x)[:10] for t in fig.data for x in t.x} == {"2011-11-01", "2011-12-01"}
+    assert (
+        caption.startswith("Runs made with preset default, k by the elbow (2 runs") and "1 other" in caption
+    )
+    with Session(engine) as s:
+        sizes = segment_sizes(session=s)
+    for trace in fig.data:
+        assert list(trace.y) == [
+            int(sizes[(sizes["run_id"] == run) & (sizes["label"] == trace.name)]["size"].sum())
+            for run in months
+        ]
+    # The reference series on its own: one day, named on a date-only axis, with a note.
+    fig, caption = page.show_sizes(0, reference)
+    assert len(fig.layout.xaxis.ticktext) == 1 and "Only one as-of date" in caption
+    assert fig.layout.annotations[0].text.startswith("One as-of date so far")
+    # A choice is kept on refresh, and follows its series when a newer run joins it.
+    assert page.load_series(1, reference)[1] == reference
+    newer = execute_run(engine=engine, as_of=date(2011, 12, 9), name="again", stability_resamples=1)
+    assert page.load_series(2, months[-1])[1] == newer
+    assert (
+        page.load_series(2, "1 OR 1=1")[1] == newer
+        and page.show_sizes(0, 99)[1] == page.show_sizes(0, None)[1]
+    )
 
 
 def test_comparison_with_known_answers(page, engine):

@@ -196,3 +196,27 @@ def test_run_ids_and_sampling():
     first, again = sample_points(frame, limit=5), sample_points(frame, limit=5)
     assert len(first) == 5 and first.equals(again) and list(first["x"]) == sorted(first["x"])
     assert len(sample_points(frame, limit=50)) == 20
+
+
+def test_a_label_has_the_same_colour_in_every_run(app, engine):
+    # Was by position: "At risk" second (red) in one run and first (blue) in the next.
+    from webapp.components.label_colours import label_colour
+    from webapp.pages import segments
+
+    at_risk = [(200, 1, 30.0, 2, 1), (220, 1, 25.0, 2, 1)]
+    one = store_run(engine, segments={"High value": TWO["High value"], "At risk": at_risk})
+    other = store_run(engine, segments={"At risk": at_risk, "Wholesale": TWO["High value"][:1]})
+    seen = {}
+    for run_id in (one, other):
+        _m, cards, scatter, *_rest = segments.show_run(run_id, None)
+        for col in cards.children:
+            card = col.children
+            label = card.children.children[0].children
+            seen.setdefault(label, set()).add(card.style["borderLeft"].split()[-1])
+        for trace in scatter["data"]:
+            seen[trace["name"]].add(trace["marker"]["color"])
+    assert seen == {
+        "High value": {"#2ca02c"},
+        "At risk": {"#d62728"},
+        "Wholesale": {label_colour("Wholesale")},  # a name of its own: a colour from the name
+    }

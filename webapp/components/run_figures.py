@@ -6,8 +6,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from webapp.components.figures import empty_figure
+from webapp.components.label_colours import label_colour
 
 NO_SHARED = "No customer is in both runs."
+DAY_MS = 86_400_000
+MIN_SPAN_DAYS = 30  # a shorter span of as-of dates is drawn this wide, centred on the dates
 
 
 def _axes(matrix: dict[str, dict[str, int]]) -> tuple[list[str], list[str]]:
@@ -45,11 +48,13 @@ def migration_heatmap(matrix: dict[str, dict[str, int]], *, run_a: int, run_b: i
 
 
 def migration_sankey(matrix: dict[str, dict[str, int]], *, run_a: int, run_b: int) -> go.Figure:
-    """Flows from each label of run A to each label of run B, one node per label and run."""
+    """Flows from each label of run A to each label of run B, one node per label and run, in
+    the label's colour."""
     sources, targets = _axes(matrix)
     if not sources:
         return empty_figure(NO_SHARED)
     nodes = [f"{label} (run {run_a})" for label in sources] + [f"{label} (run {run_b})" for label in targets]
+    colours = [label_colour(label) for label in sources + targets]  # as on every page
     links = [
         (i, len(sources) + targets.index(dst), n)
         for i, src in enumerate(sources)
@@ -58,7 +63,7 @@ def migration_sankey(matrix: dict[str, dict[str, int]], *, run_a: int, run_b: in
     ]
     fig = go.Figure(
         go.Sankey(
-            node={"label": nodes, "pad": 12, "thickness": 14},
+            node={"label": nodes, "color": colours, "pad": 12, "thickness": 14},
             link={
                 "source": [s for s, _, _ in links],
                 "target": [t for _, t, _ in links],
@@ -86,10 +91,10 @@ def size_deltas(comparison: dict, *, run_a: int, run_b: int) -> list[dict]:
 def sizes_over_time(sizes: pd.DataFrame) -> go.Figure:
     """Segment sizes of comparable runs at their as-of dates: one line per label, true sizes.
 
-    ``sizes`` has run_id, name, as_of, created_at, label, size, for runs of one family (the
+    ``sizes`` has run_id, name, as_of, created_at, label, size, for runs of one series (the
     caller picks them: other presets or k split customers differently). Not stacked: each point
     is a segment's own size. Of runs sharing an as-of date the newest created one is drawn; a
-    label absent from a run has 0 customers in it.
+    label absent from a run has 0 customers in it. Each label has its colour of every page.
     """
     if sizes.empty:
         return empty_figure("No finished run yet.")
@@ -102,12 +107,15 @@ def sizes_over_time(sizes: pd.DataFrame) -> go.Figure:
     runs_text = [f"run #{i} {n}".rstrip() for i, n in zip(runs["run_id"], names, strict=True)]
     fig = go.Figure()
     for label in table.columns:
+        colour = label_colour(label)
         fig.add_trace(
             go.Scatter(
                 x=list(table.index),
                 y=[int(v) for v in table[label]],
                 name=label,
                 mode="lines+markers",
+                line={"color": colour},
+                marker={"color": colour, "size": 8},
                 customdata=runs_text,
                 hovertemplate=f"{label}: %{{y:,}} customers<br>as of %{{x|%Y-%m-%d}}, %{{customdata}}"
                 "<extra></extra>",
@@ -115,10 +123,43 @@ def sizes_over_time(sizes: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(
         template="plotly_white",
-        xaxis={"title": "as-of date", "type": "date"},
+        xaxis=_date_axis(list(table.index)),
         yaxis={"title": "customers", "rangemode": "tozero"},
         legend_title="segment",
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=420,
     )
+    if len(table.index) == 1:
+        fig.add_annotation(
+            text=f"One as-of date so far ({table.index[0]:%Y-%m-%d}): one point per segment",
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=1.04,
+            showarrow=False,
+            font={"size": 12, "color": "#6c757d"},
+        )
     return fig
+
+
+def _date_axis(days: list[pd.Timestamp]) -> dict:
+    """A date axis that never shows times of day (as-of dates are days; a snapshot's time of day
+    is no news). Too short a span (one date: Plotly zoomed to milliseconds around it) is widened
+    to MIN_SPAN_DAYS around the dates, and a single date is named on its one tick."""
+    axis = {
+        "title": "as-of date",
+        "type": "date",
+        "hoverformat": "%Y-%m-%d",
+        "tickformatstops": [
+            {"dtickrange": [None, DAY_MS], "value": "%Y-%m-%d"},  # zoomed in: still days, no times
+            {"dtickrange": [DAY_MS, None], "value": ""},  # Plotly's own: "Jan 2011", "Dec 4"...
+        ],
+    }
+    first, last = min(days), max(days)
+    if last - first < pd.Timedelta(days=MIN_SPAN_DAYS):
+        middle = first + (last - first) / 2
+        half = pd.Timedelta(days=MIN_SPAN_DAYS / 2)
+        axis["range"] = [f"{middle - half:%Y-%m-%d}", f"{middle + half:%Y-%m-%d}"]
+    if first == last:
+        axis |= {"tickmode": "array", "tickvals": [first], "ticktext": [f"{first:%Y-%m-%d}"]}
+    return axis

@@ -135,6 +135,16 @@ def runs_layout(init: dict) -> html.Div:
             compare_card(),
             _card(
                 "Segment sizes over time",
+                dbc.Row(
+                    dbc.Col(
+                        [
+                            dbc.Label("Runs made with", className="small mb-1", html_for="runs-series"),
+                            dcc.Dropdown(id="runs-series", clearable=False),
+                        ],
+                        lg=8,
+                    ),
+                    className="mb-2",
+                ),
                 html.P(id="runs-sizes-caption", className="small text-body-secondary"),
                 graph("runs-sizes", loading_figure()),
             ),

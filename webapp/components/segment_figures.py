@@ -5,19 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 
 from analytics.segment_map import SCORES, load_segment_map
 from webapp.components.figures import empty_figure
+from webapp.components.label_colours import label_colours
 from webapp.money import hover_money, with_unit
 
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
-PALETTE = qualitative.Plotly
-
-
-def label_colours(labels: list[str]) -> dict[str, str]:
-    """A stable colour per segment label, in the order given (cards and charts agree)."""
-    return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
 
 
 def rfm_scatter(sample: pd.DataFrame, labels: list[str], currency: str | None = None) -> go.Figure:

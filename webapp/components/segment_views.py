@@ -7,7 +7,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
-from webapp.components.segment_figures import label_colours
+from webapp.components.label_colours import label_colours
 from webapp.money import format_money
 
 
@@ -39,7 +39,7 @@ def segment_card(segment: dict[str, Any], colour: str, currency: str | None = No
 
 
 def segment_cards(segments: list[dict[str, Any]], currency: str | None = None) -> dbc.Row:
-    """Biggest segment first (cluster 0 is the largest); colours match the scatter's."""
+    """Biggest segment first (cluster 0 is the largest); each label in its own colour, as on every page."""
     colours = label_colours([s["label"] for s in segments])
     return dbc.Row(
         [

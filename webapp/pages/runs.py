@@ -8,6 +8,7 @@ from dash import Input, Output, State, callback, html, no_update
 from sqlalchemy.orm import Session
 
 from analytics.as_of import as_of_bounds
+from analytics.run_series import finished_series
 from analytics.segment_history import segment_sizes
 from webapp.browser_values import as_int
 from webapp.components.figures import empty_figure
@@ -19,7 +20,6 @@ from webapp.run_actions import (
     check_as_of,
     compare_runs,
     default_pair,
-    family_sizes,
     history_rows,
     parse_new_run,
     preset_span,
@@ -27,6 +27,7 @@ from webapp.run_actions import (
 )
 from webapp.run_choice import finished_runs, run_option
 from webapp.runtime import app_engine
+from webapp.size_series import pick_series, series_options, series_sizes
 
 dash.register_page(__name__, path="/runs", name="Runs", title="Runs - Customer segments", order=40)
 
@@ -44,17 +45,31 @@ def show_history(_refresh):
 
 
 @callback(
+    Output("runs-series", "options"),
+    Output("runs-series", "value"),
+    Input("runs-refresh", "data"),
+    State("runs-series", "value"),
+)
+def load_series(_refresh, current):
+    """The series of runs made alike; kept on refresh (its value moves to its newest run)."""
+    with Session(app_engine()) as session:
+        series = finished_series(session=session)
+    chosen = pick_series(series, as_int(current, minimum=1))
+    return series_options(series), chosen.run_ids[0] if chosen else None
+
+
+@callback(
     Output("runs-sizes", "figure"),
     Output("runs-sizes-caption", "children"),
     Input("runs-refresh", "data"),
-    Input("runs-b", "value"),
+    Input("runs-series", "value"),
 )
-def show_sizes(_refresh, b):
-    """Sizes over time of the runs comparable with run B (same preset and k)."""
+def show_sizes(_refresh, run_id):
+    """Sizes over time of the series ``run_id`` belongs to (none: the longest series)."""
     with Session(app_engine()) as session:
-        runs = finished_runs(session=session)
+        series = finished_series(session=session)
         sizes = segment_sizes(session=session)
-    sizes, caption = family_sizes(sizes, runs, as_int(b, minimum=1))
+    sizes, caption = series_sizes(sizes, series, as_int(run_id, minimum=1))
     return sizes_over_time(sizes), caption
 
 

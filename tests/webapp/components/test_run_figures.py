@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from webapp.components.label_colours import label_colour, label_colours
 from webapp.components.run_figures import (
     NO_SHARED,
     migration_heatmap,
@@ -83,3 +84,44 @@ def test_sizes_over_time_draws_true_sizes_at_as_of_dates():
 def test_sizes_over_time_without_runs():
     empty = pd.DataFrame(columns=["run_id", "name", "as_of", "created_at", "label", "size"])
     assert sizes_over_time(empty).layout.annotations[0].text == "No finished run yet."
+
+
+def one_date(label_sizes: dict[str, int], as_of="2011-12-10 12:50:00") -> pd.DataFrame:
+    n = len(label_sizes)
+    return pd.DataFrame(
+        {
+            "run_id": [1] * n,
+            "name": [None] * n,
+            "as_of": pd.to_datetime([as_of] * n),
+            "created_at": pd.to_datetime(["2026-01-01"] * n),
+            "label": list(label_sizes),
+            "size": list(label_sizes.values()),
+        }
+    )
+
+
+def test_sizes_over_time_of_one_date_is_a_readable_day_with_a_note():
+    # Was: an axis from "12:49:59.999 Dec 10, 2011" to "12:50:00.0005" around the one point.
+    fig = sizes_over_time(one_date({"At risk": 6, "High value": 3}))
+    axis = fig.layout.xaxis
+    assert axis.type == "date" and list(axis.ticktext) == ["2011-12-10"] and len(axis.tickvals) == 1
+    assert tuple(axis.range) == ("2011-11-25", "2011-12-25")  # a month around it, not milliseconds
+    assert fig.layout.annotations[0].text == "One as-of date so far (2011-12-10): one point per segment"
+    assert all(stop.value in ("%Y-%m-%d", "") for stop in axis.tickformatstops)  # never a time of day
+
+
+def test_sizes_over_time_spanning_months_keeps_plotly_ticks_without_times():
+    sizes = pd.concat([one_date({"A": 1}, "2011-01-01"), one_date({"A": 2}, "2011-12-01").assign(run_id=2)])
+    axis = sizes_over_time(sizes).layout.xaxis
+    assert axis.range is None and axis.tickvals is None and axis.tickformatstops[0].value == "%Y-%m-%d"
+    assert not sizes_over_time(sizes).layout.annotations
+
+
+def test_runs_charts_draw_each_label_in_its_colour_of_every_page():
+    # Was: Plotly's default colours, by trace order.
+    fig = sizes_over_time(one_date({"At risk": 6, "High value": 3, "Wholesale": 2}))
+    assert {t.name: t.line.color for t in fig.data} == label_colours(["At risk", "High value", "Wholesale"])
+    assert {t.name: t.marker.color for t in fig.data} == {t.name: t.line.color for t in fig.data}
+    sankey = migration_sankey(MATRIX, run_a=1, run_b=2).data[0].node
+    assert list(sankey.color) == [label_colour(label.split(" (run")[0]) for label in sankey.label]
+    assert sankey.color[0] == sankey.color[2] == "#d62728"  # "At risk" in both runs

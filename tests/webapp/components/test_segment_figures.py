@@ -2,9 +2,9 @@
 
 import pandas as pd
 
+from webapp.components.label_colours import label_colours
 from webapp.components.segment_figures import (
     k_sweep_figure,
-    label_colours,
     rfm_scatter,
     score_grid,
     score_grid_figure,

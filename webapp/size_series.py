@@ -1,0 +1,75 @@
+"""The Runs page's "Segment sizes over time": which series of runs it draws, and in what words.
+
+A series is the runs made with the same options at different as-of dates (analytics.run_series).
+The picker lists every series, the one with the most as-of dates first and chosen by default:
+after ``segments run --preset reference`` and ``segments backfill --every month`` that is the
+monthly backfill, not the single reference run. Its value is the series' latest run id, so a
+run id from anywhere (an old value, a URL) selects the series that run belongs to.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from analytics.run_series import Series, SeriesKey
+from analytics.runs import default_rules
+
+
+def _day(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d}" if value else "no date"
+
+
+def describe(key: SeriesKey) -> str:
+    """ "preset default, k by the elbow", then any cleaning rule not the preset's own."""
+    parts = [f"preset {key.preset}", "k by the elbow" if key.k is None else f"k={key.k}"]
+    defaults = default_rules(key.preset)
+    if key.include_non_product != defaults.include_non_product:
+        parts.append("with non-product lines" if key.include_non_product else "without non-product lines")
+    if key.returns != defaults.returns:
+        parts.append(f"returns {key.returns}")
+    parts += [f"from {key.start}"] if key.start else []
+    parts += [f"to {key.end}"] if key.end else []
+    parts += [f"countries {', '.join(key.countries)}"] if key.countries else []
+    return ", ".join(parts)
+
+
+def _span(series: Series) -> str:
+    runs = f"{len(series.run_ids)} run{'s' if len(series.run_ids) != 1 else ''}"
+    if series.dates <= 1:
+        return f"{runs}, as of {_day(series.last_as_of)}"
+    return f"{runs}, {series.dates} as-of dates from {_day(series.first_as_of)} to {_day(series.last_as_of)}"
+
+
+def series_options(series: list[Series]) -> list[dict[str, Any]]:
+    return [{"label": f"{describe(s.key)}: {_span(s)}", "value": s.run_ids[0]} for s in series]
+
+
+def pick_series(series: list[Series], run_id: int | None) -> Series | None:
+    """The series holding ``run_id``; without one (or an unknown id), the longest."""
+    return next((s for s in series if run_id in s.run_ids), series[0] if series else None)
+
+
+def series_sizes(sizes: pd.DataFrame, series: list[Series], run_id: int | None) -> tuple[pd.DataFrame, str]:
+    """The sizes of the runs of the chosen series and a caption saying which runs they are."""
+    chosen = pick_series(series, run_id)
+    if chosen is None:
+        return sizes.iloc[0:0], ""
+    others = len(series) - 1
+    caption = f"Runs made with {describe(chosen.key)} ({_span(chosen)})"
+    caption += ", each at its as-of date." if chosen.dates > 1 else "."
+    if len(chosen.run_ids) > chosen.dates:
+        caption += " Of runs with the same as-of date, the newest is drawn."
+    if chosen.dates <= 1:
+        caption += (
+            ' Only one as-of date in this series: "segments backfill --every month" makes one run '
+            "per month end to follow the sizes."
+        )
+    if others:
+        caption += (
+            f" {others} other series (another preset, k or cleaning rules: they split customers "
+            "differently) can be picked above."
+        )
+    return sizes[sizes["run_id"].isin(chosen.run_ids)], caption
