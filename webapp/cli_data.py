@@ -69,8 +69,8 @@ def print_ingest_summary(result: IngestResult, path: Path) -> None:
             click.echo(f"{path}: already imported as batch {result.batch_id}; nothing added")
             return
         click.echo(
-            f"{path}: already imported as batch {result.batch_id} with other options "
-            f"({', '.join(result.changed_options)}); nothing added: to load it with these, "
+            f"{path}: already imported as batch {result.batch_id}, read then with other options "
+            f"({', '.join(result.changed_options)}); nothing added: if these read it otherwise, "
             f"'segments batches remove {result.batch_id}' and import again"
         )
         return

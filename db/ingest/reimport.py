@@ -22,13 +22,15 @@ def _codec(name: str) -> str:
 def _reading(
     stored: Mapping[str, Any], source: readers.Source, options: IngestOptions
 ) -> tuple[list[str], tuple[str, ...] | None]:
-    """The options that read the file's text otherwise (encoding, delimiter, sheet), and the
-    header as the given ones read it (None: no such sheet)."""
+    """The options given that read the file's text otherwise (encoding, delimiter, sheet), and
+    the header as the given ones read it (None: not needed, or no such sheet)."""
     if source.kind == "excel":
+        if options.sheet is None and not options.mapping:
+            return [], None  # nothing to compare: don't read a whole sheet for its header
         try:
             sheet = readers.excel_rows(source, options.sheet)
-        except IngestError:
-            return ["--sheet"], None
+        except IngestError:  # no such sheet: these options would not load it at all
+            return [], None
         was = stored.get("sheet", sheet.sheet)
         same = was == sheet.sheet or (was is None and sheet.first_sheet)
         return ([] if same else ["--sheet"]), sheet.header
@@ -42,12 +44,13 @@ def _reading(
 
 
 def changed_options(stored: Mapping[str, Any], source: readers.Source, options: IngestOptions) -> list[str]:
-    """The options (as the CLI spells them) under which ``source`` would load otherwise than
-    the batch holding it did, as its stored options record it.
+    """The options given now (as the CLI spells them) that differ from those the batch holding
+    ``source`` was read with, as its stored options record them.
 
-    Options left out are detected as they were, from the same bytes; the columns are resolved
-    again (aliases and --map), so a --map given before and left out now counts too. What the
-    record lacks counts as the same.
+    Only options given count: a plain re-import says nothing. A --map is compared by the columns
+    it picks; one that would refuse the file is left out (removing the batch would not help).
+    A difference may still read the file the same (an explicit --date-format matching what was
+    detected, --encoding latin-1 on an ASCII file): the caller words it as a possibility.
     """
     reading, header = _reading(stored, source, options)
     changed = list(reading)
@@ -55,12 +58,12 @@ def changed_options(stored: Mapping[str, Any], source: readers.Source, options: 
         wanted = getattr(options, key)
         if wanted is not None and key in stored and stored[key] != wanted:
             changed.append(flag)
-    if reading or header is None or "columns" not in stored:
+    if reading or header is None or not options.mapping or "columns" not in stored:
         return changed  # the header reads otherwise: its columns tell nothing more
     try:
         fields = resolve_columns(header, options.mapping)
     except IngestError:  # these columns would refuse the file
-        return [*changed, "--map"]
+        return changed
     if {f: header[i] for f, i in fields.items()} != stored["columns"]:
         changed.append("--map")
     return changed

@@ -22,6 +22,7 @@ LABELS = {
         "runs-name": "Name",
         "runs-a": "Run A",
         "runs-b": "Run B",
+        "runs-series": "Runs made with",
     },
     "/": {"overview-country": "Countries"},
     "/segments": {"segments-run": "Run"},

@@ -29,12 +29,13 @@ def test_reimport_with_other_options_says_how_to_reload(db_url, tmp_path):
     again = invoke("ingest", path, "--db", db_url, "--map", "customer_id=CustomerID")
     assert again.exit_code == 0
     assert again.output == (
-        f"{path}: already imported as batch 1 with other options (--map); nothing added: "
-        "to load it with these, 'segments batches remove 1' and import again\n"
+        f"{path}: already imported as batch 1, read then with other options (--map); nothing added: "
+        "if these read it otherwise, 'segments batches remove 1' and import again\n"
     )
     cases = {
         ("--map", "customer_id=Country"): [],  # the same options
-        (): ["--map"],  # the columns as the headers name them, not as mapped before
+        (): [],  # a plain re-import: nothing given, nothing to compare
+        ("--map", "customer_id=Nowhere"): [],  # would refuse the file: removing it would not help
         ("--map", "customer_id=Country", "--decimal-mark", ","): ["--decimal-mark"],
         ("--map", "customer_id=Country", "--decimal-mark", "."): [],  # what the file told
         ("--map", "customer_id=Country", "--date-format", "%d/%m/%Y %H:%M"): ["--date-format"],
@@ -73,4 +74,4 @@ def test_reimport_of_a_workbook_with_another_sheet(db_url, tmp_path):
     assert _ingest(db_url, path)["status"] == "loaded"
     assert _ingest(db_url, path, "--sheet", "Sales")["changed_options"] == []  # the first sheet
     assert _ingest(db_url, path, "--sheet", "Returns")["changed_options"] == ["--sheet"]
-    assert _ingest(db_url, path, "--sheet", "Nowhere")["changed_options"] == ["--sheet"]
+    assert _ingest(db_url, path, "--sheet", "Nowhere")["changed_options"] == []  # would not load

@@ -20,7 +20,9 @@ def test_every_label_is_linked_to_its_control():
     controls = {c.id for c in tree if isinstance(c, (dcc.Dropdown, dbc.Input, dbc.RadioItems))}
     labelled_by = {getattr(c, "aria-labelledby", None) for c in tree}
     labels = {c.children: c for c in tree if isinstance(c, dbc.Label)}
-    assert set(labels) == {"Preset", "k", "As of (empty: all data)", "Name", "Run A", "Run B"}
+    assert set(labels) == {
+        "Preset", "k", "As of (empty: all data)", "Name", "Run A", "Run B", "Runs made with"
+    }
     targets = {text: label.html_for for text, label in labels.items() if text != "Preset"}
     assert targets == {
         "k": "runs-k",
@@ -28,6 +30,7 @@ def test_every_label_is_linked_to_its_control():
         "Name": "runs-name",
         "Run A": "runs-a",
         "Run B": "runs-b",
+        "Runs made with": "runs-series",
     }
     assert set(targets.values()) <= controls
     # The radio buttons have their own labels; "Preset" names their group.
