@@ -33,6 +33,8 @@ def removal_controls() -> html.Div:
         [
             html.Div(
                 [
+                    # Not shown: the placeholder says it.
+                    dbc.Label("Batch to remove", html_for="data-remove-batch", className="visually-hidden"),
                     dcc.Dropdown(
                         id="data-remove-batch",
                         placeholder="Batch to remove",

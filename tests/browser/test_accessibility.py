@@ -31,6 +31,7 @@ LABELS = {
         "campaigns-segments": "Segments",
         "campaigns-min-spend": "Minimum spend",
     },
+    "/data": {"data-rejected-batch": "Batch", "data-remove-batch": "Batch to remove"},
 }
 
 

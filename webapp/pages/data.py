@@ -32,6 +32,7 @@ from webapp.wording import counted
 dash.register_page(__name__, path="/data", name="Data", title="Data - Customer segments", order=50)
 
 PAGE_SIZE = 100
+HIDDEN = "visually-hidden"  # a label a screen reader reads; the placeholder says it on screen
 log = logging.getLogger(__name__)
 register_callbacks()
 
@@ -103,12 +104,15 @@ def layout(batch: str | None = None, **_query: str) -> html.Div:
                         dbc.Row(
                             [
                                 dbc.Col(
-                                    dcc.Dropdown(
-                                        id="data-rejected-batch",
-                                        placeholder="All batches",
-                                        clearable=True,
-                                        value=batch_from_query(batch),
-                                    ),
+                                    [
+                                        dbc.Label("Batch", html_for="data-rejected-batch", className=HIDDEN),
+                                        dcc.Dropdown(
+                                            id="data-rejected-batch",
+                                            placeholder="All batches",
+                                            clearable=True,
+                                            value=batch_from_query(batch),
+                                        ),
+                                    ],
                                     md=4,
                                 ),
                                 dbc.Col(html.Div(id="data-rejected-reasons"), md=6),
