@@ -48,11 +48,18 @@ def changed_options(stored: Mapping[str, Any], source: readers.Source, options: 
     ``source`` was read with, as its stored options record them.
 
     Only options given count: a plain re-import says nothing. A --map is compared by the columns
-    it picks; one that would refuse the file is left out (removing the batch would not help).
+    it picks. Options under which the columns are not found (a --map naming none, a delimiter or
+    encoding that splits the header otherwise) are left out: they would refuse the file, so
+    removing the batch would not help.
     A difference may still read the file the same (an explicit --date-format matching what was
     detected, --encoding latin-1 on an ASCII file): the caller words it as a possibility.
     """
     reading, header = _reading(stored, source, options)
+    if reading and header is not None:
+        try:  # a delimiter, encoding or sheet under which the columns are not found
+            resolve_columns(header, options.mapping)
+        except IngestError:
+            reading = []  # would refuse the file: removing the batch would not help
     changed = list(reading)
     for key, flag in (("date_format", "--date-format"), ("decimal_mark", "--decimal-mark")):
         wanted = getattr(options, key)

@@ -30,6 +30,16 @@ def _rebuild(autoincrement: bool) -> None:
         pass
     op.execute("INSERT INTO rejected_rows SELECT * FROM rejected_rows_aside")
     op.execute("DROP TABLE rejected_rows_aside")
+    if autoincrement:
+        # A batch removed before this revision may be gone from the table but named by a stored
+        # run: the next id goes past those too.
+        op.execute("DELETE FROM sqlite_sequence WHERE name = 'import_batches'")
+        op.execute(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT 'import_batches', max(id) FROM ("
+            " SELECT id FROM import_batches UNION ALL"
+            " SELECT CAST(b.value AS INTEGER) FROM runs, json_each(runs.data_fingerprint, '$.batch_ids') AS b"
+            ") WHERE id IS NOT NULL HAVING max(id) IS NOT NULL"
+        )
 
 
 def upgrade() -> None:

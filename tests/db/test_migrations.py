@@ -83,6 +83,14 @@ def test_0007_keeps_batches_and_their_rejected_rows_and_stops_reusing_ids(empty_
     with engine.begin() as conn:
         for id_ in (1, 2):
             conn.execute(text(batch), {"id": id_, "sha": f"sha{id_}"})
+        # A run that read batch 7, removed before this revision: 7 is never handed out again.
+        conn.execute(
+            text(
+                "INSERT INTO runs (id, created_at, status, preset, params, versions, data_fingerprint) "
+                "VALUES (1, '2026-01-01 00:00:00', 'finished', 'default', '{}', '{}', :fp)"
+            ),
+            {"fp": '{"batch_ids": [1, 7]}'},
+        )
         conn.execute(
             text(
                 "INSERT INTO rejected_rows (batch_id, row_number, reason, raw) "
@@ -100,7 +108,7 @@ def test_0007_keeps_batches_and_their_rejected_rows_and_stops_reusing_ids(empty_
     if engine.dialect.name == "sqlite":  # (Postgres' sequence never reused ids: nothing changed)
         with engine.begin() as conn:
             conn.execute(text(batch.replace("(id, ", "(").replace("(:id, ", "(")), {"sha": "sha3"})
-            assert conn.scalar(text("SELECT id FROM import_batches WHERE sha256 = 'sha3'")) == 3
+            assert conn.scalar(text("SELECT id FROM import_batches WHERE sha256 = 'sha3'")) == 8
     with pytest.raises(IntegrityError), engine.begin() as conn:  # the reference still holds
         conn.execute(
             text("INSERT INTO rejected_rows (batch_id, row_number, reason, raw) VALUES (9, 1, 'x', '{}')")
@@ -108,5 +116,5 @@ def test_0007_keeps_batches_and_their_rejected_rows_and_stops_reusing_ids(empty_
     _downgrade(engine, "0006")
     with engine.connect() as conn:
         kept = conn.execute(text("SELECT id FROM import_batches ORDER BY id")).scalars().all()
-    assert kept == ([1, 3] if engine.dialect.name == "sqlite" else [1])
+    assert kept == ([1, 8] if engine.dialect.name == "sqlite" else [1])
     engine.dispose()
