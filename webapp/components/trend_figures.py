@@ -42,8 +42,14 @@ def partial_months(months: list[str], first: date | None, last: date | None) -> 
         lo = first.day if month == months[0] and first.strftime("%Y-%m") == month else 1
         hi = last.day if month == months[-1] and last.strftime("%Y-%m") == month else start.days_in_month
         if lo > 1 or hi < start.days_in_month:
-            notes[month] = f"{lo}-{hi} {start.strftime('%b')}"
+            days = f"{lo}" if lo == hi else f"{lo}-{hi}"
+            notes[month] = f"{days} {start.strftime('%b')}"
     return notes
+
+
+def count_ticks(highest: float) -> dict[str, object]:
+    """Axis settings for counts: whole round steps from 0 (never "0.5 customers")."""
+    return {"tickmode": "linear", "tick0": 0, "dtick": count_step(highest), "tickformat": ",d"}
 
 
 def count_step(highest: float, ticks: int = 5) -> int:
@@ -118,10 +124,7 @@ def monthly_sales_figure(
             "showgrid": False,
             # An overlaying axis defaults to tickmode "sync": ticks at the revenue gridlines,
             # i.e. fractions of an order (3.71, 7.42, ...). Whole round steps instead.
-            "tickmode": "linear",
-            "tick0": 0,
-            "dtick": count_step(by_month["orders"].max()),
-            "tickformat": ",d",
+            **count_ticks(by_month["orders"].max()),
         },
         legend={"orientation": "h", "y": 1.12, "x": 0},
     )
@@ -169,5 +172,5 @@ def frequency_figure(frequency: pd.DataFrame) -> go.Figure:
     return _layout(
         fig,
         xaxis={"type": "category", "title": "Purchases (invoices) per customer"},
-        yaxis={"title": "Customers"},
+        yaxis={"title": "Customers", "rangemode": "tozero", **count_ticks(frequency["customers"].max())},
     )

@@ -41,6 +41,7 @@ def test_a_month_cut_short_is_hatched_labelled_and_said_in_the_hover():
     }
     assert partial_months(["2010-12"], date(2010, 12, 13), date(2010, 12, 14)) == {"2010-12": "13-14 Dec"}
     assert partial_months(["2011-01"], date(2011, 1, 1), date(2011, 1, 31)) == {}
+    assert partial_months(["2011-12"], date(2011, 12, 9), date(2011, 12, 9)) == {"2011-12": "9 Dec"}
     assert not monthly_sales_figure(BY_MONTH).layout.annotations  # no dates, no claim
 
 
@@ -90,3 +91,10 @@ def test_frequency_bars_per_bucket():
     assert list(fig.data[0].x) == ["1", "2", "51+"] and list(fig.data[0].y) == [5, 0, 1]
     assert fig.layout.xaxis.type == "category"
     assert len(frequency_figure(frame.assign(customers=0)).data) == 0
+
+
+def test_customers_per_purchases_axis_counts_whole_customers():
+    one = frequency_figure(pd.DataFrame({"bucket": ["1", "2"], "customers": [1, 0]}))
+    assert (one.layout.yaxis.dtick, one.layout.yaxis.tickformat, one.layout.yaxis.tick0) == (1, ",d", 0)
+    many = frequency_figure(pd.DataFrame({"bucket": ["1", "2"], "customers": [1800, 900]}))
+    assert many.layout.yaxis.dtick in (200, 500) and many.layout.yaxis.tickformat == ",d"
