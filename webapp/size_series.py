@@ -16,6 +16,7 @@ import pandas as pd
 
 from analytics.run_series import Series, SeriesKey
 from analytics.runs import default_rules
+from analytics.segmentation import fixed_k
 
 
 def _day(value: datetime | None) -> str:
@@ -34,6 +35,21 @@ def describe(key: SeriesKey) -> str:
     parts += [f"to {key.end}"] if key.end else []
     parts += [f"countries {', '.join(key.countries)}"] if key.countries else []
     return ", ".join(parts)
+
+
+def backfill_command(key: SeriesKey) -> str | None:
+    """The ``segments backfill`` that adds monthly runs to this series (None: runs limited to
+    dates or countries, which backfill does not make)."""
+    if key.start or key.end or key.countries:
+        return None
+    words = ["segments backfill --every month"]
+    words += [f"--preset {key.preset}"] if key.preset != "default" else []
+    words += [f"--k {key.k}"] if key.k != fixed_k(key.preset, None) else []
+    defaults = default_rules(key.preset)
+    if key.include_non_product != defaults.include_non_product:
+        words.append("--include-non-product" if key.include_non_product else "--exclude-non-product")
+    words += [f"--returns {key.returns}"] if key.returns != defaults.returns else []
+    return " ".join(words)
 
 
 def _span(series: Series) -> str:
@@ -62,11 +78,11 @@ def series_sizes(sizes: pd.DataFrame, series: list[Series], run_id: int | None) 
     caption += ", each at its as-of date." if chosen.dates > 1 else "."
     if len(chosen.run_ids) > chosen.dates:
         caption += " Of runs with the same as-of date, the newest is drawn."
-    if chosen.dates <= 1:
-        caption += (
-            ' Only one as-of date in this series: "segments backfill --every month" makes one run '
-            "per month end to follow the sizes."
-        )
+    command = backfill_command(chosen.key)
+    if chosen.dates <= 1 and command:
+        caption += f' Only one as-of date in this series: "{command}" makes one run per month end.'
+    elif chosen.dates <= 1:
+        caption += " Only one as-of date in this series."
     if others:
         caption += (
             f" {others} other series (another preset, k or cleaning rules: they split customers "

@@ -79,7 +79,8 @@ def test_sizes_over_time_default_to_the_monthly_series_not_the_reference_run(pag
         ]
     # The reference series on its own: one day, named on a date-only axis, with a note.
     fig, caption = page.show_sizes(0, reference)
-    assert len(fig.layout.xaxis.ticktext) == 1 and "Only one as-of date" in caption
+    assert len(fig.layout.xaxis.ticktext) == 1
+    assert 'Only one as-of date in this series: "segments backfill --every month --preset reference" makes' in caption
     assert fig.layout.annotations[0].text.startswith("One as-of date so far")
     # A choice is kept on refresh, and follows its series when a newer run joins it.
     assert page.load_series(1, reference)[1] == reference
