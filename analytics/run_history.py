@@ -98,6 +98,8 @@ def resolve_run(*, session: Session, ref: str | int) -> int:
         run_id = latest_run(session=session)
     else:
         run_id = session.scalar(select(Run.id).where(Run.name == text).order_by(Run.id.desc()))
+    if run_id is None and text == "latest":
+        raise RunNotFound("no finished run yet: start one with 'segments run'")
     if run_id is None:
         raise RunNotFound(f"no run {text!r}")
     return run_id

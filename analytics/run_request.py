@@ -42,6 +42,8 @@ def run_name(name: str | None) -> str | None:
         raise RunRefused("a run name cannot be blank: give one, or no name")
     if text == "latest" or (text.isascii() and text.isdigit()):
         raise RunRefused(f"run name {text!r} would be read as a run id or 'latest': choose another")
+    if not text.isprintable():  # a tab or newline would break every listing of runs
+        raise RunRefused(f"run name {text!r} has a tab, line break or other control character")
     if len(text) > MAX_NAME:
         raise RunRefused(f"a run name can have at most {MAX_NAME} characters, not {len(text)}")
     return text

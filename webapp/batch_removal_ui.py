@@ -21,7 +21,7 @@ from db.session import SQLITE_BUSY_TIMEOUT_MS, for_writing
 from webapp.browser_values import as_int
 from webapp.db_unavailable import MESSAGES
 from webapp.runtime import app_engine
-from webapp.wording import lines_and_rows
+from webapp.wording import later_batches, lines_and_rows
 
 log = logging.getLogger(__name__)
 # How long a removal waits for a running import, as SQLite's busy timeout makes it wait there.
@@ -152,10 +152,10 @@ def register_callbacks() -> None:
             f"{lines_and_rows(removed.lines, removed.rejected)}."
         )
         if removed.sharers:
-            ids = ", ".join(f"#{i}" for i in removed.sharers)
+            later, they, those = later_batches([f"#{i}" for i in removed.sharers])
             text += (
-                f" Later batches {ids} skipped lines as already stored: any they shared with it are "
-                "gone too (remove and re-import those batches to restore them)."
+                f" {later.capitalize()} skipped lines as already stored: any {they} shared with it "
+                f"are gone too (remove and re-import {those} to restore them)."
             )
         alert = dbc.Alert(text, color="success", id="data-remove-done", dismissable=True)
         return alert, False, (as_int(refresh) or 0) + 1, None

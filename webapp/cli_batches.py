@@ -20,7 +20,7 @@ from webapp.cli_common import (
     print_json,
     session_scope,
 )
-from webapp.wording import lines_and_rows
+from webapp.wording import later_batches, lines_and_rows
 
 
 @click.group("batches")
@@ -111,8 +111,8 @@ def batches_remove(batch_id: int, yes: bool, db_url: str | None, as_json: bool) 
         f"{lines_and_rows(removed.lines, removed.rejected)}"
     )
     if removed.sharers:
-        ids = ", ".join(map(str, removed.sharers))
+        later, _, those = later_batches([str(i) for i in removed.sharers])
         click.echo(
-            f"note: later batches {ids} skipped lines as already stored; if some were batch "
-            f"{removed.batch_id}'s, they are gone too (to restore them, remove and re-import those batches)"
+            f"note: {later} skipped lines as already stored; if some were batch "
+            f"{removed.batch_id}'s, they are gone too (to restore them, remove and re-import {those})"
         )

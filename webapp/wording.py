@@ -17,3 +17,10 @@ def in_the_chosen(*, dates: bool, countries: bool) -> str:
     """Which filters were set: " in the chosen dates and countries" ("" for none)."""
     parts = [name for name, on in (("dates", dates), ("countries", countries)) if on]
     return f" in the chosen {' and '.join(parts)}" if parts else ""
+
+
+def later_batches(ids: list[str]) -> tuple[str, str, str]:
+    """("later batch 2", "it", "that batch") or ("later batches 2, 3", "they", "those batches")."""
+    if len(ids) == 1:
+        return f"later batch {ids[0]}", "it", "that batch"
+    return f"later batches {', '.join(ids)}", "they", "those batches"

@@ -148,6 +148,9 @@ def test_run_names_are_stored_stripped_and_blank_ones_refused(engine):
             execute_run(engine=engine, k=2, as_of=AS_OF, name=blank, stability_resamples=1)
     with pytest.raises(RunRefused, match="^run name '7' would be read as a run id"):
         execute_run(engine=engine, k=2, name=" 7 ", stability_resamples=1)
+    for broken in ("x\ny", "a\tb"):  # they would break the runs listing
+        with pytest.raises(RunRefused, match="has a tab, line break or other control character"):
+            execute_run(engine=engine, k=2, name=broken, stability_resamples=1)
     with pytest.raises(RunRefused, match="^a run name can have at most 128 characters, not 129"):
         execute_run(engine=engine, k=2, name="x" * 129, stability_resamples=1)
     assert [r["id"] for r in _read(engine, list_runs)] == [run_id]

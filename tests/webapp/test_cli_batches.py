@@ -69,7 +69,8 @@ def test_sharing_later_batches_are_named(db_url, loaded, tmp_path):
     overlap = write_csv(tmp_path / "overlap.csv", [LINES[0], [*LINES[0][:3], "1", *LINES[0][4:]]])
     invoke("ingest", overlap, "--db", db_url, "--quiet")
     out = invoke("batches", "remove", "1", "--db", db_url, "--yes").output
-    assert "note: later batches 2 skipped lines as already stored; if some were batch 1's" in out
+    assert "note: later batch 2 skipped lines as already stored; if some were batch 1's" in out
+    assert out.endswith("remove and re-import that batch)\n")
     assert counts(db_url)["transactions"] == 1  # overlap.csv's own line stays
 
 

@@ -91,6 +91,10 @@ def test_show_gives_the_median_spend_in_the_currency(engine, db_url):
 
 def test_errors_are_one_line(engine, db_url):
     load_store(engine)
+    for command in (["show", "latest"], ["compare", "latest", "1"], ["export", "--run", "latest", "--out", "-"]):
+        none_yet = CliRunner().invoke(cli, [*command, "--db", db_url])
+        assert none_yet.exit_code == 2, none_yet.output
+        assert none_yet.output == "error: no finished run yet: start one with 'segments run'\n"
     missing = CliRunner().invoke(cli, ["show", "42", "--db", db_url])
     assert missing.exit_code == 2 and "no run '42'" in missing.output
     few = CliRunner().invoke(cli, ["run", "--preset", "reference", "--as-of", "2011-03-04", "--db", db_url])
