@@ -7,12 +7,9 @@ from dash import dcc, html
 
 from webapp.campaign_inputs import CampaignQuery
 from webapp.components.campaign_views import grid_columns
+from webapp.components.fields import labelled
 from webapp.components.grids import data_grid
 from webapp.money import with_unit
-
-
-def _field(label: str, control, md: int = 3) -> dbc.Col:
-    return dbc.Col([dbc.Label(label, html_for=control.id, className="small mb-1"), control], md=md)
 
 
 def _number(id_: str, value, placeholder: str) -> dbc.Input:
@@ -30,20 +27,20 @@ def campaign_form(q: CampaignQuery, currency: str | None = None) -> dbc.Card:
     rows = [
         dbc.Row(
             [
-                _field("Run", _dropdown("campaigns-run", "Choose a run"), md=4),
-                _field("Segments", _dropdown("campaigns-segments", "All customers", multi=True), md=5),
-                _field("Countries", _dropdown("campaigns-countries", "All countries", multi=True), md=3),
+                labelled("Run", _dropdown("campaigns-run", "Choose a run"), md=4),
+                labelled("Segments", _dropdown("campaigns-segments", "All customers", multi=True), md=5),
+                labelled("Countries", _dropdown("campaigns-countries", "All countries", multi=True), md=3),
             ],
             className="g-2 mb-2",
         ),
         dbc.Row(
             [
-                _field(min_spend, _number("campaigns-min-spend", q.min_spend, "any"), md=2),
-                _field("Recency from (days)", _number("campaigns-recency-min", q.recency_min, "any"), md=2),
-                _field("Recency to (days)", _number("campaigns-recency-max", q.recency_max, "any"), md=2),
-                _field("Moved since run", _dropdown("campaigns-since", "Not used"), md=2),
-                _field("From label (that run)", _dropdown("campaigns-moved-from", "From"), md=2),
-                _field("To label (this run)", _dropdown("campaigns-moved-to", "To"), md=2),
+                labelled(min_spend, _number("campaigns-min-spend", q.min_spend, "any"), md=2),
+                labelled("Recency from (days)", _number("campaigns-recency-min", q.recency_min, "any"), md=2),
+                labelled("Recency to (days)", _number("campaigns-recency-max", q.recency_max, "any"), md=2),
+                labelled("Moved since run", _dropdown("campaigns-since", "Not used"), md=2),
+                labelled("From label (that run)", _dropdown("campaigns-moved-from", "From"), md=2),
+                labelled("To label (this run)", _dropdown("campaigns-moved-to", "To"), md=2),
             ],
             className="g-2",
         ),

@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from analytics.segmentation import MAX_K, PRESETS
+from webapp.components.fields import labelled
 from webapp.components.figures import graph
 from webapp.components.grids import column, data_grid, number_column
 from webapp.components.trend_figures import loading_figure  # built once, a plain dict
@@ -54,12 +55,6 @@ def _card(title: str, *children, **kwargs) -> dbc.Card:
     return dbc.Card(dbc.CardBody(body), className="mb-4 shadow-sm", **kwargs)
 
 
-def _field(label: str, control, **col) -> dbc.Col:  # noqa: ANN001 - any Dash control with an id
-    """A control under its visible label, linked as on Campaigns (a dropdown through
-    assets/control_labels.js, as Dash 4 names it by its value otherwise)."""
-    return dbc.Col([dbc.Label(label, html_for=control.id, className="small mb-1"), control], **col)
-
-
 def new_run_card() -> dbc.Card:
     k_options = [{"label": "auto (elbow)", "value": "auto"}] + [
         {"label": str(k), "value": k} for k in range(2, MAX_K + 1)
@@ -75,9 +70,9 @@ def new_run_card() -> dbc.Card:
     form = dbc.Row(
         [
             dbc.Col(preset, md=3),
-            _field("k", dcc.Dropdown(id="runs-k", options=k_options, value="auto", clearable=False), md=2),
-            _field("As of (empty: all data)", dbc.Input(id="runs-as-of", type="date", size="sm"), md=3),
-            _field(
+            labelled("k", dcc.Dropdown(id="runs-k", options=k_options, value="auto", clearable=False), md=2),
+            labelled("As of (empty: all data)", dbc.Input(id="runs-as-of", type="date", size="sm"), md=3),
+            labelled(
                 "Name",
                 dbc.Input(id="runs-name", type="text", maxLength=128, size="sm", placeholder="optional"),
                 md=2,
@@ -100,8 +95,8 @@ def new_run_card() -> dbc.Card:
 def compare_card() -> dbc.Card:
     pickers = dbc.Row(
         [
-            _field("Run A", dcc.Dropdown(id="runs-a"), md=4),
-            _field("Run B", dcc.Dropdown(id="runs-b"), md=4),
+            labelled("Run A", dcc.Dropdown(id="runs-a"), md=4),
+            labelled("Run B", dcc.Dropdown(id="runs-b"), md=4),
             dbc.Col(html.Div(id="runs-compare-summary"), md=4),
         ],
         className="g-2 mb-3 align-items-end",
