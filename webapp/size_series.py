@@ -17,6 +17,7 @@ import pandas as pd
 from analytics.run_series import Series, SeriesKey
 from analytics.runs import default_rules
 from analytics.segmentation import fixed_k
+from webapp.wording import counted
 
 
 def _day(value: datetime | None) -> str:
@@ -53,7 +54,7 @@ def backfill_command(key: SeriesKey) -> str | None:
 
 
 def _span(series: Series) -> str:
-    runs = f"{len(series.run_ids)} run{'s' if len(series.run_ids) != 1 else ''}"
+    runs = counted(len(series.run_ids), "run")
     if series.dates <= 1:
         return f"{runs}, as of {_day(series.last_as_of)}"
     return f"{runs}, {series.dates} as-of dates from {_day(series.first_as_of)} to {_day(series.last_as_of)}"
