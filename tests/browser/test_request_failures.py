@@ -96,8 +96,39 @@ def test_database_outage_says_so_until_a_callback_works_again(page, postgres_ser
             "What you see may be out of date."
         )
         assert page.find_element(By.ID, "request-failure-retry").text == "Try again"
+        assert figures_dimmed(page)  # the old figures do not pass for the new selection's
     finally:
         set_connections(name, allowed=True)
     toggle_country(page, "France")  # France off: the UK alone, from the database again
     wait_text(page, "#overview-kpi-revenue", "35.64")
     WebDriverWait(page, WAIT).until(EC.invisibility_of_element_located(NOTICE))
+    assert not figures_dimmed(page)
+
+
+def figures_dimmed(driver) -> bool:
+    kpi = driver.find_element(By.CSS_SELECTOR, ".kpi-card")
+    return float(kpi.value_of_css_property("opacity")) < 1
+
+
+BAD_CALLBACK = """
+const done = arguments[arguments.length - 1];
+fetch(arguments[0], {method: "POST", headers: {"Content-Type": "application/json"}, body: "{"})
+  .then(function (r) { done(r.status); }, function (e) { done(String(e)); });
+"""
+
+
+def test_a_refused_request_says_so_without_offering_the_same_again(page, postgres_server):
+    page.get(postgres_server + "/?end=2010-12-31&country=France")
+    wait_text(page, "#overview-kpi-revenue", "11.10")
+    # Through the page's own fetch, as Dash sends it: a body the server cannot read (400).
+    status = page.execute_async_script(BAD_CALLBACK, postgres_server + "/_dash-update-component")
+    assert status == 400
+    notice = WebDriverWait(page, WAIT).until(EC.visibility_of_element_located(NOTICE))
+    assert notice.text.startswith("Could not update: the server refused the request (")
+    assert "What you see may be out of date." in notice.text
+    assert not page.find_elements(By.ID, "request-failure-retry")  # the same request would fail
+    assert figures_dimmed(page)
+    toggle_country(page, "United Kingdom")  # a good update clears both
+    wait_text(page, "#overview-kpi-revenue", "46.74")
+    WebDriverWait(page, WAIT).until(EC.invisibility_of_element_located(NOTICE))
+    assert not figures_dimmed(page)

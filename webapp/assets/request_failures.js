@@ -2,7 +2,8 @@
 // the outputs' old values, so after a database outage (503) or the end of the login session
 // (401) the page would show old figures under a new selection, silently. This wraps
 // window.fetch, watches the answers of the callback endpoint and shows a fixed notice
-// (role="alert") until a callback sent after the failure succeeds.
+// (role="alert") until a callback sent after the failure succeeds; meanwhile the page's content
+// is dimmed (class ``figures-stale`` on <body>, app.css) so old figures do not pass for new ones.
 // Downloads: the Campaigns export (dcc.Download) is a callback, so it is covered; the other
 // downloads are plain links, whose failure the browser shows as a page.
 (function () {
@@ -73,6 +74,13 @@
     const box = notice();
     box.replaceChildren(...parts, closeButton());
     box.hidden = false;
+    document.body.classList.add("figures-stale");
+  }
+
+  function clear() {
+    failedAt = null;
+    notice().hidden = true;
+    document.body.classList.remove("figures-stale");
   }
 
   async function serverMessage(response) {
@@ -88,12 +96,18 @@
     } else if (response.status === 503) {
       const reason = (await serverMessage(response)) || "the database is unavailable at the moment.";
       show(["Could not update: " + reason + " What you see may be out of date.", tryAgainButton()]);
-    } else {
+    } else if (response.status >= 500) {
       show([
         "Could not update: the server failed (error " + response.status + "). " +
           "What you see may be out of date.",
         tryAgainButton(),
       ]);
+    } else {
+      // 4xx other than 401: the request itself was refused (too large, malformed), so retrying
+      // the same one will not help; the server's own line says why when it sent one.
+      const reason = (await serverMessage(response)) || "error " + response.status;
+      show(["Could not update: the server refused the request (" + reason + "). " +
+              "What you see may be out of date."]);
     }
   }
 
@@ -104,11 +118,8 @@
     return nativeFetch(input, init).then(
       function (response) {
         if (response.ok) {
-          if (failedAt !== null && number >= failedAt) {
-            failedAt = null;
-            notice().hidden = true;
-          }
-        } else if (response.status === 401 || response.status >= 500) {
+          if (failedAt !== null && number >= failedAt) clear();
+        } else {
           failed();
           report(response).catch(function () {});
         }
