@@ -84,6 +84,16 @@ def test_sizes_over_time_default_to_the_monthly_series_not_the_reference_run(pag
     assert fig.layout.annotations[0].text.startswith("One as-of date so far")
     # A choice is kept on refresh, and follows its series when a newer run joins it.
     assert page.load_series(1, reference)[1] == reference
+    # A shared link names its series (any run of it); the default series stays out of the URL.
+    assert page.load_series(0, None, {"series": reference})[1] == reference
+    assert page.load_series(0, None, {"series": months[0]})[1] == months[-1]
+    assert page.load_series(0, None, "tampered")[1] == months[-1]
+    assert page.keep_query(reference, months[-1], reference, options) == (
+        f"?a={reference}&b={months[-1]}&series={reference}"
+    )
+    assert page.keep_query(reference, months[-1], months[-1], options) == f"?a={reference}&b={months[-1]}"
+    assert page.keep_query(None, months[-1], reference, options) == f"?series={reference}"
+    assert page.keep_query(3, 3, "1 OR 1=1", "tampered") == ""
     newer = execute_run(engine=engine, as_of=date(2011, 12, 9), name="again", stability_resamples=1)
     assert page.load_series(2, months[-1])[1] == newer
     assert (
@@ -94,7 +104,7 @@ def test_sizes_over_time_default_to_the_monthly_series_not_the_reference_run(pag
 
 def test_comparison_with_known_answers(page, engine):
     first, second = make_two_runs(engine)
-    heat, sankey, summary, deltas, query = page.show_comparison(first, second)
+    heat, sankey, summary, deltas = page.show_comparison(first, second)
     assert [list(r) for r in heat.data[0].z] == [[6, 0, 0], [0, 3, 6]]  # At risk, High value rows
     assert sum(sankey.data[0].link.value) == 15
     # Contingency 3, 6, 6 of rows 9, 6 and columns 3, 6, 6 among 15 customers (pairs: 105).
@@ -106,7 +116,7 @@ def test_comparison_with_known_answers(page, engine):
         {"label": "High value", "size_a": 9, "size_b": 3, "change": -6},
         {"label": "Steady mid-value", "size_a": 0, "size_b": 6, "change": 6},
     ]
-    assert query == f"?a={first}&b={second}"
+    assert page.keep_query(first, second, None, None) == f"?a={first}&b={second}"
 
 
 def test_pair_defaults_url_values_and_unknown_ids(page, engine):
@@ -120,7 +130,7 @@ def test_pair_defaults_url_values_and_unknown_ids(page, engine):
     assert (a, b) == (second, first) and message.children.startswith("Run 99 does not exist")
     assert page.load_pair(0, "tampered", None, None)[1::2][:2] == (first, second)
     assert page.load_pair(0, {"a": "1 OR 1=1"}, None, None)[1::2][:2] == (first, second)
-    heat, _s, note, deltas, _q = page.show_comparison(99, first)
+    heat, _s, note, deltas = page.show_comparison(99, first)
     assert deltas == [] and "Run 99 does not exist" in note.children
     assert heat.layout.annotations[0].text == "Run 99 does not exist or has not finished."
     assert page.show_comparison("1; DROP TABLE runs", None)[3] == []
@@ -137,7 +147,7 @@ def test_one_finished_run_is_not_compared_with_itself(page, engine):
         and message.id == "runs-only-one"
         and "Only one finished run" in message.children
     )
-    heat, _s, summary, deltas, _q = page.show_comparison(only, only)  # picked twice by hand
+    heat, _s, summary, deltas = page.show_comparison(only, only)  # picked twice by hand
     assert summary is None and deltas == [] and "two different" in heat.layout.annotations[0].text
     # Its sizes are the sizes (was: stacked, so points sat at running totals).
     fig, _caption = page.show_sizes(0, only)

@@ -34,8 +34,8 @@ dash.register_page(__name__, path="/runs", name="Runs", title="Runs - Customer s
 VISIBLE, HIDDEN = {"visibility": "visible"}, {"visibility": "hidden"}
 
 
-def layout(a: object = None, b: object = None, **_query: object) -> html.Div:
-    return runs_layout({"a": as_int(a, minimum=1), "b": as_int(b, minimum=1)})
+def layout(a: object = None, b: object = None, series: object = None, **_query: object) -> html.Div:
+    return runs_layout({name: as_int(v, minimum=1) for name, v in (("a", a), ("b", b), ("series", series))})
 
 
 @callback(Output("runs-history-grid", "rowData"), Input("runs-refresh", "data"))
@@ -49,12 +49,15 @@ def show_history(_refresh):
     Output("runs-series", "value"),
     Input("runs-refresh", "data"),
     State("runs-series", "value"),
+    State("runs-init", "data"),
 )
-def load_series(_refresh, current):
-    """The series of runs made alike; kept on refresh (its value moves to its newest run)."""
+def load_series(_refresh, current, init=None):
+    """The series of runs made alike: the URL's (``?series=`` any run id of it) at first, then
+    kept on refresh (its value moves to its newest run)."""
     with Session(app_engine()) as session:
         series = finished_series(session=session)
-    chosen = pick_series(series, as_int(current, minimum=1))
+    init = init if isinstance(init, dict) else {}  # sent back by the browser: checked below
+    chosen = pick_series(series, as_int(current, minimum=1) or as_int(init.get("series"), minimum=1))
     return series_options(series), chosen.run_ids[0] if chosen else None
 
 
@@ -125,7 +128,6 @@ def _note(text: str, color: str, id_: str | None = None) -> dbc.Alert:
     Output("runs-sankey", "figure"),
     Output("runs-compare-summary", "children"),
     Output("runs-deltas-grid", "rowData"),
-    Output("runs-query", "data"),
     Input("runs-a", "value"),
     Input("runs-b", "value"),
 )
@@ -133,12 +135,12 @@ def show_comparison(a, b):
     run_a, run_b = as_int(a, minimum=1), as_int(b, minimum=1)
     if run_a is None or run_b is None or run_a == run_b:
         blank = empty_figure("Pick two different finished runs.")
-        return blank, blank, None, [], no_update
+        return blank, blank, None, []
     try:
         result = compare_runs(app_engine(), run_a, run_b)
     except LookupError as exc:
         blank = empty_figure(str(exc))
-        return blank, blank, _note(str(exc), "warning"), [], no_update
+        return blank, blank, _note(str(exc), "warning"), []
     ari = "-" if result["ari"] is None else f"{result['ari']:.3f}"
     summary = html.Div(
         [
@@ -155,8 +157,27 @@ def show_comparison(a, b):
         migration_sankey(result["matrix"], run_a=run_a, run_b=run_b),
         summary,
         size_deltas(result, run_a=run_a, run_b=run_b),
-        f"?a={run_a}&b={run_b}",
     )
+
+
+@callback(
+    Output("runs-query", "data"),
+    Input("runs-a", "value"),
+    Input("runs-b", "value"),
+    Input("runs-series", "value"),
+    State("runs-series", "options"),
+    prevent_initial_call=True,  # the URL's own values stand until the pickers are filled
+)
+def keep_query(a, b, series, series_options):
+    """The address bar: the compared pair, and the sizes' series unless it is the default (the
+    first option), so a shared link shows what the sender saw."""
+    run_a, run_b, series = (as_int(v, minimum=1) for v in (a, b, series))
+    parts = [f"a={run_a}", f"b={run_b}"] if None not in (run_a, run_b) and run_a != run_b else []
+    first = series_options[0] if isinstance(series_options, list) and series_options else None
+    default = first.get("value") if isinstance(first, dict) else None
+    if series is not None and series != default:
+        parts.append(f"series={series}")
+    return "?" + "&".join(parts) if parts else ""
 
 
 @callback(
