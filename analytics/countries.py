@@ -9,11 +9,21 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 
+def spellings(known: Iterable[object]) -> dict[str, list[str]]:
+    """Each known country's casefolded name -> every stored spelling of it: files from two
+    systems can write "France" and "FRANCE", and a filter on the one must keep the other's lines."""
+    out: dict[str, list[str]] = {}
+    for name in sorted({str(c) for c in known}):
+        out.setdefault(name.casefold(), []).append(name)
+    return out
+
+
 def match_countries(countries: Iterable[str], known: Iterable[object]) -> tuple[tuple[str, ...], list[str]]:
-    """``countries`` in the known spelling (any case matches) and the ones not known."""
-    spelled = {str(c).casefold(): str(c) for c in known}
-    matched = tuple(spelled[c.casefold()] for c in countries if c.casefold() in spelled)
-    return matched, [c for c in countries if c.casefold() not in spelled]
+    """``countries`` in every known spelling (any case matches) and the ones not known."""
+    stored = spellings(known)
+    countries = list(countries)
+    matched = (name for c in countries for name in stored.get(c.casefold(), []))
+    return tuple(dict.fromkeys(matched)), [c for c in countries if c.casefold() not in stored]
 
 
 def country_hint(name: str, known: Iterable[object]) -> str:

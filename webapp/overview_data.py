@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from analytics import trends
-from analytics.countries import match_countries, unknown_countries
+from analytics.countries import match_countries, spellings, unknown_countries
 from db.queries_cleaning import CleaningRules
 from db.queries_trends import known_countries
 from webapp.browser_values import as_texts
@@ -102,13 +102,14 @@ def _flight(key: str) -> threading.Lock:
 
 
 def spelled(filters: OverviewFilters) -> OverviewFilters:
-    """The filters with the countries in their stored spelling (``?country=france`` means
-    France), as `segments trends` and `segments export` match them; an unknown one is kept
-    (see ``country_problem``)."""
+    """The filters with the countries in their stored spellings (``?country=france`` means
+    France, and FRANCE if a file wrote it so), as `segments trends` and `segments export` match
+    them; an unknown one is kept (see ``country_problem``)."""
     if not filters.countries:
         return filters
-    stored = {c.casefold(): c for c in overview_piece("countries", OverviewFilters())[0]}
-    countries = tuple(dict.fromkeys(stored.get(c.casefold(), c) for c in filters.countries))
+    stored = spellings(overview_piece("countries", OverviewFilters())[0])
+    chosen = (name for c in filters.countries for name in stored.get(c.casefold(), [c]))
+    countries = tuple(dict.fromkeys(chosen))
     return replace(filters, countries=countries)
 
 

@@ -159,3 +159,16 @@ def test_trends_country_any_case_and_unknown_refused(engine, db_url):
         "error: --country 'Narnia': no transaction is from there; "
         "3 known: France, Germany, United Kingdom\n"
     )
+
+
+def test_a_country_stored_in_two_spellings_keeps_the_lines_of_both(engine, db_url):
+    # Files from two systems: "France" and "FRANCE". Was: --country france matched the last
+    # spelling only and silently dropped the other one's lines.
+    from tests.transaction_factory import SAMPLE_LINES
+
+    shouting = [(*line[:6], "FRANCE") if line[0] == "536005" else line for line in SAMPLE_LINES]
+    insert_lines(engine=engine, lines=shouting)
+    for asked in ("france", "France", "FRANCE"):
+        report = json.loads(_run("trends", "--db", db_url, "--json", "--country", asked).output)
+        assert report["rules"]["countries"] == ["FRANCE", "France"]
+        assert (report["kpis"]["revenue"], report["kpis"]["orders"]) == (10.55, 2)  # 6.30 + 4.25

@@ -384,3 +384,19 @@ def test_several_countries_through_the_callback_endpoint(loaded):
     assert response.status_code == 200 and "46.74" in response.get_data(as_text=True)
     response = _post(client, dep, {"overview-country.value": ["France"]})
     assert response.status_code == 200 and "11.10" in response.get_data(as_text=True)
+
+
+def test_a_country_in_two_spellings_counts_the_lines_of_both(app, engine, tmp_path):
+    from webapp.pages import home
+
+    shouting = tmp_path / "other_system.csv"
+    shouting.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "536366,22633,HAND WARMER UNION JACK,6,12/14/2010 8:28,1.85,17851,France\n"
+        "536370,22634,CANDLE,2,12/16/2010 9:00,4.00,17852,FRANCE\n"
+    )
+    with Session(engine) as s, s.begin():
+        ingest_file(shouting, session=s)
+    for asked in ("france", "FRANCE"):  # was: one spelling's lines only
+        shown = kpi_texts(home.show_kpis(None, None, asked))
+        assert (shown["overview-kpi-revenue"], shown["overview-kpi-orders"]) == ("19.10", "2")
