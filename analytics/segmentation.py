@@ -51,6 +51,13 @@ def log1p_nonnegative(x: np.ndarray) -> np.ndarray:
     return np.log1p(np.clip(x, 0, None))
 
 
+def profiles(x: np.ndarray, preset: str) -> np.ndarray:
+    """The rows as K-Means tells them apart: after the preset's transform (the scaling keeps
+    distinct rows distinct, the default's clip at 0 does not: two refunds-only customers with
+    different negative spends are one profile there)."""
+    return log1p_nonnegative(x) if preset == "default" else x
+
+
 def build_pipeline(preset: str, k: int, seed: int) -> Pipeline:
     kmeans = KMeans(n_clusters=k, n_init=N_INIT, random_state=seed)
     if preset == "reference":
@@ -86,23 +93,25 @@ def too_few_customers(customers: int, k: int | None) -> str | None:
     return None
 
 
-def _check(x: np.ndarray, k: int | None) -> int:
-    """Number of distinct customers (rows); raises when k cannot be honoured."""
+def _check(x: np.ndarray, k: int | None, preset: str) -> int:
+    """Number of distinct customer profiles (rows as clustered); raises when k cannot be honoured."""
     if len(x) == 0:
         raise SegmentationError("no customers to segment")
     if not np.isfinite(x).all():
         raise SegmentationError("recency, frequency and monetary must be finite numbers")
-    distinct = len(np.unique(x, axis=0))
+    distinct = len(np.unique(profiles(x, preset), axis=0))
+    clipped = distinct < len(np.unique(x, axis=0))
+    why = " (the default preset counts a negative spend as 0)" if clipped else ""
     if k is not None and not 2 <= k <= MAX_K:
         raise SegmentationError(f"k must be between 2 and {MAX_K}, got {k}")
     reason = too_few_customers(len(x), k)
     if reason is not None:
         raise SegmentationError(reason)
     if k is not None and distinct < k:
-        profiles = f"{distinct} distinct RFM profile" + ("s" if distinct != 1 else "")
-        raise SegmentationError(f"cannot make {k} segments: only {profiles}")
+        count = f"{distinct} distinct RFM profile" + ("s" if distinct != 1 else "")
+        raise SegmentationError(f"cannot make {k} segments: only {count}{why}")
     if k is None and distinct < 2:
-        raise SegmentationError("all customers have the same recency, frequency and monetary")
+        raise SegmentationError(f"all customers have the same recency, frequency and monetary{why}")
     return distinct
 
 
@@ -137,7 +146,7 @@ def _stability(x: np.ndarray, full: np.ndarray, preset: str, k: int, seed: int, 
     for _ in range(resamples):
         idx = rng.integers(0, len(x), len(x))
         sample = x[idx]
-        if len(np.unique(sample, axis=0)) < k:  # a resample too degenerate to hold k clusters
+        if len(np.unique(profiles(sample, preset), axis=0)) < k:  # too degenerate to hold k clusters
             continue
         predicted = build_pipeline(preset, k, seed).fit(sample).predict(x)
         scores.append(adjusted_rand_score(full, predicted))
@@ -172,7 +181,7 @@ def _segment(
         raise SegmentationError(f"unknown preset {preset!r} (choose one of {', '.join(PRESETS)})")
     k = fixed_k(preset, k)
     x = rfm[FEATURES].to_numpy(dtype=float)
-    distinct = _check(x, k)
+    distinct = _check(x, k, preset)
     if k is None:
         ks = [c for c in K_SWEEP if c <= min(distinct, len(x) - 1)]  # never empty: see _check
         sweep, models = _sweep(x, preset, ks, random_state)

@@ -122,6 +122,22 @@ def test_identical_customers_cannot_be_segmented():
         segment(same, preset="reference")
 
 
+def test_profiles_are_counted_as_clustered_negative_spends_as_zero():
+    # --returns net: two refunds-only customers differ only below 0, which the default preset
+    # clips to 0. Was: k=5 went ahead on 4 distinct points, a duplicate centroid and a warning.
+    rfm = pd.DataFrame(
+        {
+            "recency": [5, 5, 5, 10, 20, 30, 40],
+            "frequency": [1, 1, 1, 2, 3, 4, 5],
+            "monetary": [-10.0, -20, -30, 50, 60, 70, 80],
+        }
+    )
+    with pytest.raises(SegmentationError, match=r"only 5 distinct RFM profiles \(the default preset counts"):
+        segment(rfm, preset="default", k=6)
+    assert segment(rfm, preset="reference", k=6, stability_resamples=2).k == 6  # raw values differ
+    assert segment(rfm, preset="default", k=5, stability_resamples=2).k == 5
+
+
 def test_unknown_preset():
     frame, _ = blobs()
     with pytest.raises(SegmentationError, match="unknown preset"):
