@@ -194,7 +194,7 @@ def test_line_total_divided_by_quantity(db_url, tmp_path):
 
 
 def test_xlsx_with_excel_date_cells(db_url, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     workbook = openpyxl.Workbook()
     notes = workbook.active
     notes.title = "Notes"
@@ -217,7 +217,7 @@ def test_xlsx_with_excel_date_cells(db_url, tmp_path):
 @pytest.mark.parametrize("date_format", [None, "%d/%m/%Y %H:%M"], ids=["learned", "given"])
 def test_xlsx_date_cells_next_to_typed_in_dates(db_url, tmp_path, date_format):
     """Date cells (read as ISO) and text dates in one column: each is read in its own way."""
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(UCI_HEADER)
@@ -234,7 +234,7 @@ def test_xlsx_date_cells_next_to_typed_in_dates(db_url, tmp_path, date_format):
 
 
 def test_text_dates_after_chunks_of_date_cells_learn_their_own_format(db_url, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(UCI_HEADER)
@@ -334,7 +334,7 @@ def test_nul_bytes_in_a_quarantined_row_are_dropped(db_url, tmp_path):
 
 
 def test_xlsx_with_blank_rows_above_the_header(db_url, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet["A3"], sheet["B3"], sheet["C3"], sheet["D3"] = "InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice"

@@ -203,7 +203,7 @@ def test_two_imports_of_one_file_at_once(tmp_path, postgres_url):
 
 @pytest.mark.parametrize("option", [("--delimiter", ";"), ("--encoding", "cp1252")])
 def test_csv_options_on_a_workbook_are_refused(tmp_path, db_url, option):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     workbook = openpyxl.Workbook()
     workbook.active.append(["InvoiceDate", "UnitPrice"])
     workbook.active.append(["2011-01-05 10:00", 2.5])
