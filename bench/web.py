@@ -47,7 +47,7 @@ TARGET_MS = 300
 
 def build(url: str, data: Path) -> None:
     """Migrate, load the file, make the default run; clear the dashboard's results cache."""
-    from webapp.app import job_cache_dir
+    from webapp.cache_dirs import job_cache_dir
 
     engine = create_db_engine(url)
     try:

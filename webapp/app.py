@@ -18,6 +18,7 @@ from webapp.components.shell import app_shell
 from webapp.db_unavailable import READY_PATH, install_db_unavailable
 from webapp.downloads import install_downloads
 from webapp.runtime import SETTINGS_KEY, remember_settings
+from webapp.warmup import install_warmer
 
 HERE = Path(__file__).resolve().parent
 EPHEMERAL_SECRET_KEY = "SEGMENTS_EPHEMERAL_SECRET"
@@ -65,8 +66,6 @@ def create_app(
     install_db_unavailable(server)
     install_downloads(server)
     if warm_cache:
-        from webapp.warmup import install_warmer  # imports the cache, which imports this module
-
         install_warmer(server)
     server.register_error_handler(SchemaError, _schema_unusable)
     server.before_request(_check_page_location)

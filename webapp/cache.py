@@ -15,6 +15,7 @@ figures and cards rendered with one unit are not served to an app set to another
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ImportBatch
-from webapp.app import job_cache_dir
+from webapp.cache_dirs import job_cache_dir
 from webapp.runtime import current_settings
 
 T = TypeVar("T")
@@ -66,11 +67,16 @@ def code_fingerprint(roots: Iterable[Path]) -> str:
 
 
 _PACKAGES = Path(__file__).resolve().parent.parent
-CODE_VERSION = code_fingerprint(_PACKAGES / name for name in ("analytics", "db", "webapp"))
+
+
+@functools.cache
+def code_version() -> str:
+    """This process's code: computed once, on first use (importing the module stats nothing)."""
+    return code_fingerprint(_PACKAGES / name for name in ("analytics", "db", "webapp"))
 
 
 def cache_key(name: str, params: Any, version: str, currency: str | None = None) -> str:
-    return json.dumps([name, CODE_VERSION, version, params, currency], sort_keys=True, default=str)
+    return json.dumps([name, code_version(), version, params, currency], sort_keys=True, default=str)
 
 
 def cached(

@@ -28,7 +28,7 @@ from db.session import create_db_engine
 from db.settings import Settings
 from tests.conftest import IN_CI, REPO_ROOT
 from tests.webapp.conftest import PASSWORD, TINY_CSV
-from webapp.app import job_cache_dir
+from webapp.cache_dirs import job_cache_dir
 from webapp.users import add_user
 
 CHROMIUM = os.environ.get("SEGMENTS_CHROMIUM", "/usr/bin/chromium")

@@ -61,4 +61,4 @@ def test_results_of_older_code_are_not_served(tmp_path):
     assert cache.code_fingerprint([package]) != changed
     (package / "new.py").write_text("")
     assert cache.code_fingerprint([package]) not in (before, changed)
-    assert cache.CODE_VERSION in cache.cache_key("trends", {}, "1:1:x")
+    assert cache.code_version() in cache.cache_key("trends", {}, "1:1:x")
