@@ -44,7 +44,8 @@ def batches_list(db_url: str | None, as_json: bool) -> None:
         click.echo("no imports yet: load a file with 'segments ingest FILE'")
         return
     heads = ("read", "stored", "duplicates")
-    click.echo(f"{'batch':>5}  {'imported':<16}  " + "".join(f"{h:>10}  " for h in heads) + "rejected  file")
+    counts = "".join(f"{h:>10}  " for h in heads)
+    click.echo(f"{'batch':>5}  {'imported (UTC)':<16}  {counts}rejected  file")
     for b in batches:
         when = f"{b['finished_at']:%Y-%m-%d %H:%M}" if b["finished_at"] else "-"
         click.echo(

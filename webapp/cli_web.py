@@ -105,7 +105,7 @@ def users_list(db_url: str | None, as_json: bool) -> None:
     if not users:
         click.echo("no users: the dashboard is open to anyone who can reach it")
     for user in users:
-        click.echo(f"{user['username']}\tadded {user['created_at']:%Y-%m-%d %H:%M}")
+        click.echo(f"{user['username']}\tadded {user['created_at']:%Y-%m-%d %H:%M} UTC")
 
 
 @click.command("serve")

@@ -26,7 +26,7 @@ def loaded(db_url, tmp_path):
 
 def test_list_shows_each_batch_with_its_counts(db_url, loaded):
     out = invoke("batches", "list", "--db", db_url).output.splitlines()
-    assert out[0].split() == ["batch", "imported", "read", "stored", "duplicates", "rejected", "file"]
+    assert out[0].split() == ["batch", "imported", "(UTC)", "read", "stored", "duplicates", "rejected", "file"]
     assert out[1].split()[0] == "1" and out[1].split()[3:] == ["2", "1", "0", "1", "shop.csv"]
     batches = json.loads(invoke("batches", "list", "--db", db_url, "--json").output)["batches"]
     assert [(b["id"], b["rows_stored"], b["rejected"]) for b in batches] == [(1, 1, 1)]

@@ -1,4 +1,5 @@
 import json
+import re
 
 from click.testing import CliRunner
 
@@ -25,6 +26,7 @@ def test_users_add_list_remove(db_url):
     assert prompted.exit_code == 0, prompted.output
     listed = run("users", "list", "--json", "--db", db_url)
     assert [u["username"] for u in json.loads(listed.output)["users"]] == ["alice", "bob"]
+    assert re.fullmatch(r"alice\tadded \d{4}-\d\d-\d\d \d\d:\d\d UTC", run("users", "list", "--db", db_url).output.splitlines()[0])
     assert run("users", "remove", "alice", "--db", db_url).exit_code == 0
     last = run("users", "remove", "bob", "--db", db_url)
     assert "no users left" in last.output

@@ -27,7 +27,7 @@ BATCH_COLUMNS = [
     number_column("duplicates", "Duplicates"),
     number_column("rejected", "Rejected"),
     number_column("size_bytes", "Size", valueFormatter=FILE_SIZE),
-    column("finished_at", "Loaded at"),
+    column("finished_at", "Loaded at (UTC)"),
 ]
 
 REJECTED_COLUMNS = [
