@@ -138,12 +138,20 @@ def line_filters(
     clauses = [has_customer(t) if customer else anonymous, kept]
     if not rules.include_non_product:
         clauses.append(not_(is_non_product(t)))
+    clauses += span_filters(rules, t)
+    if before is not None:
+        clauses.append(t.c.invoice_date < before)
+    return clauses
+
+
+def span_filters(rules: CleaningRules, t) -> list[ColumnElement[bool]]:
+    """The rules' dates (whole days, ``end`` included) and countries, on any table with
+    ``invoice_date`` and ``country`` (transactions, the invoice rollup)."""
+    clauses = []
     if rules.start is not None:
         clauses.append(t.c.invoice_date >= as_cutoff(_as_day(rules.start)))
     if rules.end is not None:
         clauses.append(t.c.invoice_date < as_cutoff(_as_day(rules.end) + timedelta(days=1)))
-    if before is not None:
-        clauses.append(t.c.invoice_date < before)
     if rules.countries:
         clauses.append(t.c.country.in_(rules.countries))
     return clauses

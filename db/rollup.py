@@ -7,8 +7,6 @@ invoice has one timestamp, customer and country (rows are kept apart if it ever 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -21,14 +19,12 @@ from db.queries_cleaning import (
     MONEY_SCALE,
     NON_PRODUCT_CODES,
     CleaningRules,
-    _as_day,
-    as_cutoff,
     clean_lines,
+    span_filters,
 )
 
 ROLLUP_RULES = CleaningRules()
 _STATE_ID = 1
-_ONE_DAY = timedelta(days=1)
 _KEYS = ["invoice_no", "customer_id", "country", "invoice_date", "purchase"]
 _COLUMNS = [*_KEYS, "quantity", "revenue"]
 _IN_BATCH = 500  # invoice numbers per IN (...) list, well under SQLite's bound-parameter limit
@@ -65,13 +61,7 @@ def rollup_lines(rules: CleaningRules) -> Select:
         r.c.revenue,
         r.c.purchase,
     )
-    if rules.start is not None:
-        query = query.where(r.c.invoice_date >= as_cutoff(_as_day(rules.start)))
-    if rules.end is not None:
-        query = query.where(r.c.invoice_date < as_cutoff(_as_day(rules.end) + _ONE_DAY))
-    if rules.countries:
-        query = query.where(r.c.country.in_(rules.countries))
-    return query
+    return query.where(*span_filters(rules, r))
 
 
 def _lock(session: Session) -> None:
