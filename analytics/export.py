@@ -52,31 +52,44 @@ class Selection:
     customer_ids: frozenset[str] | None = None  # e.g. customers who moved between two runs
 
 
-def split_segments(names: Iterable[str], *, run_labels: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    """Sort ``--segment`` values into cluster labels and RFM segment names.
+def resolve_segment(
+    name: str, *, labels: Iterable[str], segments: Iterable[str] = SEGMENT_GRID
+) -> tuple[str, str]:
+    """("cluster", label) or ("rfm", segment) for one ``--segment`` value.
 
     A name is a cluster label of the run if it is one, else a named RFM segment; prefix
-    ``cluster:`` or ``rfm:`` where both exist ("Promising" is both). Unknown names raise.
+    ``cluster:`` or ``rfm:`` where both exist ("Promising" is both). Written in another case
+    ("at risk") it means the one name it matches (a label first, "promising" too); one matching
+    two names, a label and a segment spelled apart ("At risk" and "At Risk"), is refused, naming
+    both. Unknown names raise ValueError.
     """
-    labels, segments = [], []
-    known_labels, known_segments = set(run_labels), set(SEGMENT_GRID)
+    kinds = {"cluster": list(labels), "rfm": list(segments)}
+    kind, _, rest = name.partition(":")
+    wanted = [(kind, rest)] if kind in kinds else [("cluster", name), ("rfm", name)]
+    for kind, value in wanted:  # the exact spelling first, in this order
+        if value in kinds[kind]:
+            return kind, value
+    folded = [(k, known) for k, value in wanted for known in kinds[k] if known.casefold() == value.casefold()]
+    if len({known for _k, known in folded}) == 1:  # one name: a label first, as written exactly
+        return folded[0]
+    if folded:
+        choices = " or ".join(repr(f"{k}:{known}") for k, known in folded)
+        raise ValueError(f"segment {name!r} is more than one name: say {choices}")
+    labels_text, segments_text = ", ".join(sorted(kinds["cluster"])), ", ".join(sorted(kinds["rfm"]))
+    raise ValueError(
+        f"unknown segment {name!r}; cluster labels of this run: "
+        f"{labels_text}; RFM segments (rfm:NAME): {segments_text}"
+    )
+
+
+def split_segments(names: Iterable[str], *, run_labels: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """Sort ``--segment`` values into cluster labels and RFM segment names (``resolve_segment``)."""
+    run_labels = list(run_labels)
+    chosen: dict[str, list[str]] = {"cluster": [], "rfm": []}
     for name in names:
-        kind, _, rest = name.partition(":")
-        if kind == "cluster" and rest in known_labels:
-            labels.append(rest)
-        elif kind == "rfm" and rest in known_segments:
-            segments.append(rest)
-        elif name in known_labels:
-            labels.append(name)
-        elif name in known_segments:
-            segments.append(name)
-        else:
-            labels_text, segments_text = ", ".join(sorted(known_labels)), ", ".join(sorted(known_segments))
-            raise ValueError(
-                f"unknown segment {name!r} (names are case-sensitive); cluster labels of this run: "
-                f"{labels_text}; RFM segments (rfm:NAME): {segments_text}"
-            )
-    return tuple(labels), tuple(segments)
+        kind, value = resolve_segment(name, labels=run_labels)
+        chosen[kind].append(value)
+    return tuple(chosen["cluster"]), tuple(chosen["rfm"])
 
 
 def campaign_list(

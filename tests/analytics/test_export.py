@@ -112,6 +112,17 @@ def test_split_segments():
         split_segments(["Lost"], run_labels=labels)
 
 
+def test_segment_names_in_another_case_mean_the_one_name_they_match():
+    # Was: "at risk" was unknown, and "At Risk" (an RFM segment) silently not the cluster "At risk".
+    labels = ["Promising", "At risk", "High value"]
+    assert split_segments(["high VALUE", "champions"], run_labels=labels) == (("High value",), ("Champions",))
+    assert split_segments(["rfm:promising", "cluster:AT RISK"], run_labels=labels) == (("At risk",), ("Promising",))
+    # The exact spelling first: "At risk" is the label, "At Risk" the RFM segment.
+    assert split_segments(["At risk", "At Risk"], run_labels=labels) == (("At risk",), ("At Risk",))
+    with pytest.raises(ValueError, match="segment 'at risk' is more than one name: say 'cluster:At risk' or 'rfm:At Risk'"):
+        split_segments(["at risk"], run_labels=labels)
+
+
 def test_csv_neutralises_formulas_but_keeps_numbers():
     out = campaign_list(assignments(), Selection(), actions=ACTIONS)
     text = to_safe_csv(out)

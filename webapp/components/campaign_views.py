@@ -8,6 +8,7 @@ import pandas as pd
 from dash import html
 
 from analytics.countries import match_countries
+from analytics.export import resolve_segment
 from analytics.segment_map import SEGMENT_GRID
 from webapp.components.grids import column, number_column
 from webapp.money import with_unit
@@ -58,18 +59,13 @@ def segment_options(labels: dict[str, int]) -> list[dict[str, str]]:
 def segment_values(values: list[str], labels: dict[str, int] | list[str]) -> list[str]:
     """Chosen segments as the values of ``segment_options``: a link's bare name ("High value",
     the CLI's ``--segment`` form) becomes "cluster:High value" when it is a cluster label of the
-    run, else "rfm:<name>" when it is a named RFM segment (the order of
-    ``analytics.export.split_segments``). Anything else is kept as given (shown as unknown)."""
+    run, else "rfm:<name>" when it is a named RFM segment, as ``analytics.export.resolve_segment``
+    reads it (any case where that is one name). Anything else is kept as given (shown as unknown)."""
     out: list[str] = []
     for value in values:
-        kind, _, rest = value.partition(":")
-        if (kind == "cluster" and rest in labels) or (kind == "rfm" and rest in SEGMENT_GRID):
-            chosen = value
-        elif value in labels:
-            chosen = f"cluster:{value}"
-        elif value in SEGMENT_GRID:
-            chosen = f"rfm:{value}"
-        else:
+        try:
+            chosen = ":".join(resolve_segment(value, labels=list(labels)))
+        except ValueError:
             chosen = value
         if chosen not in out:
             out.append(chosen)

@@ -143,3 +143,9 @@ def test_segment_values_match_the_options():
     ]
     values = {o["value"] for o in segment_options(labels)}
     assert set(segment_values(["At risk", "Champions"], labels)) <= values
+    # Another case means the one name it matches; one matching two names stays unknown.
+    assert segment_values(["promising", "champions", "at risk"], labels) == [
+        "cluster:Promising",
+        "rfm:Champions",
+        "at risk",
+    ]
