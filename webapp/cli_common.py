@@ -88,11 +88,21 @@ def require_database(settings: Settings) -> None:
         )
 
 
+def require_folder(settings: Settings) -> None:
+    """Refuse a new SQLite file in a folder that does not exist (SQLite would only say "unable
+    to open database file", and an import's staging lock file a traceback)."""
+    path = sqlite_file(settings.database_url)
+    if path is not None and not path.exists() and not path.parent.is_dir():
+        raise UserError(f"no folder {path.parent} for the database {path.name} (check --db)")
+
+
 def open_database(settings: Settings, *, migrate: bool = True, create: bool = False) -> Engine:
     """The engine for the configured database, with an empty database brought to head.
 
     Only commands that store data ``create`` a missing SQLite file; the others refuse it."""
-    if not create:
+    if create:
+        require_folder(settings)
+    else:
         require_database(settings)
     path = sqlite_file(settings.database_url)
     if path is not None:

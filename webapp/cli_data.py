@@ -25,6 +25,7 @@ from webapp.cli_common import (
     load_settings,
     open_database,
     print_json,
+    require_folder,
     session_scope,
 )
 
@@ -98,6 +99,7 @@ def _ingest_into(settings: Settings, path: Path, options: IngestOptions, progres
 
 def _ingest(settings: Settings, path: Path, options: IngestOptions, progress: bool) -> IngestResult:
     """Import ``path``; a new SQLite database appears only if the import succeeds."""
+    require_folder(settings)
     target = sqlite_file(settings.database_url)
     if target is not None:
         remove_stale(target)  # what killed imports left behind

@@ -23,6 +23,7 @@ from webapp.cli_common import (
     handle_db_errors,
     load_settings,
     open_database,
+    require_folder,
     session_scope,
 )
 from webapp.cli_data import print_ingest_summary
@@ -74,6 +75,7 @@ def _make_runs(engine, months: int) -> None:
 def demo(db_url, customers, seed, months, serve, host, port) -> None:
     """Generate sample data, load it, segment it month by month, and serve the dashboard."""
     settings = load_settings(db_url)
+    require_folder(settings)
     if serve:  # a port in use is found now, not after the work
         from webapp.cli_web import check_listen
 

@@ -67,6 +67,23 @@ def test_creating_commands_create_a_missing_sqlite_file(tmp_path):
     assert segments("users", "list", "--db", "other.db").output.startswith("alice\t")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("ingest", "one.csv"), ("db", "upgrade"), ("users", "add", "bob"), ("demo", "--no-serve")],
+    ids=" ".join,
+)
+def test_creating_commands_refuse_a_folder_that_does_not_exist(tmp_path, command):
+    # Was: ingest printed a traceback (its staging lock file), the others "unable to open".
+    (tmp_path / "one.csv").write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "1,A,x,1,2011-01-05 10:00,1,K1,UK\n"
+    )
+    env = {"SEGMENTS_USER_PASSWORD": "password-1"}
+    result = segments(*command, "--db", f"sqlite:///{tmp_path}/no/such/x.db", env=env)
+    assert refused(result, f"error: no folder {tmp_path}/no/such for the database x.db (check --db)\n"), result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv"]
+
+
 def test_newer_database_is_refused_by_every_command(db_url, tiny_csv):
     mark_newer(db_url)
     message = (
