@@ -121,6 +121,17 @@ class LoginSession(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class LoginFailure(Base):
+    """A failed sign-in, kept for the throttle's window: the name tried and the client address."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 RUN_RUNNING, RUN_FINISHED, RUN_FAILED = "running", "finished", "failed"
 
 

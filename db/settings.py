@@ -48,6 +48,13 @@ def normalise_currency(code: str | None) -> str | None:
     return code.upper()
 
 
+def _flag(env, name: str) -> bool:
+    value = (env.get(name) or "").strip()
+    if value not in ("", "0", "1"):
+        raise SettingsError(f"{name} must be 1 (on) or 0 (off), not {value!r}")
+    return value == "1"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -55,6 +62,8 @@ class Settings:
     upload_max_mb: int = 200
     cache_dir: str | None = None  # background jobs and cached results; default: under the temp dir
     currency: str | None = None  # ISO 4217 code money is shown in; None: plain numbers, no unit
+    cookie_secure: bool = False  # browsers send the session cookie over HTTPS only
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For is trusted
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, *, database_url: str | None = None) -> Settings:
@@ -70,12 +79,17 @@ class Settings:
             raise SettingsError("SEGMENTS_UPLOAD_MAX_MB must be a whole number of megabytes") from exc
         if upload_max_mb <= 0:
             raise SettingsError("SEGMENTS_UPLOAD_MAX_MB must be positive")
+        hops = (env.get("SEGMENTS_PROXY_HOPS") or "0").strip()
+        if not (hops.isascii() and hops.isdigit()):
+            raise SettingsError(f"SEGMENTS_PROXY_HOPS must be a number of proxies (0, 1, ...), not {hops!r}")
         return cls(
             database_url=normalise_database_url(url),
             secret_key=env.get("SEGMENTS_SECRET_KEY") or None,
             upload_max_mb=upload_max_mb,
             cache_dir=env.get("SEGMENTS_CACHE_DIR") or None,
             currency=normalise_currency(env.get("SEGMENTS_CURRENCY")),
+            cookie_secure=_flag(env, "SEGMENTS_COOKIE_SECURE"),
+            proxy_hops=int(hops),
         )
 
     def with_database(self, url: str | None) -> Settings:

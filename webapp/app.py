@@ -9,6 +9,7 @@ from pathlib import Path
 import diskcache
 from dash import Dash, DiskcacheManager
 from flask import Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from db.migrate import SchemaError
 from db.settings import Settings
@@ -62,7 +63,16 @@ def create_app(
     server.secret_key = settings.secret_key or secrets.token_hex(32)
     server.config["MAX_CONTENT_LENGTH"] = upload_request_limit(settings.upload_max_mb)
     server.add_url_rule(HEALTH_PATH, "segments_health", lambda: Response("ok\n", mimetype="text/plain"))
-    install_auth(server, auth_required=auth_required, public_paths=PUBLIC_PATHS | {HEALTH_PATH, READY_PATH})
+    install_auth(
+        server,
+        auth_required=auth_required,
+        public_paths=PUBLIC_PATHS | {HEALTH_PATH, READY_PATH},
+        cookie_secure=settings.cookie_secure,
+    )
+    if settings.proxy_hops:
+        # The client's address (which the login throttle counts) from the proxies' X-Forwarded-For;
+        # only the last hops are believed, as a client can send any header of its own.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops)
     install_db_unavailable(server)
     install_downloads(server)
     if warm_cache:

@@ -4,16 +4,19 @@ One ``before_request`` hook guards everything Flask serves (pages, Dash callback
 component bundles, assets, downloads), except the login form and the stylesheet it uses.
 Anonymous page views are redirected to the login form; anything else gets 401. The signed
 cookie carries a random session token that must match a row of ``login_sessions``, so logging
-out or removing the user ends the session even for a copy of the cookie.
+out or removing the user ends the session even for a copy of the cookie. Open on loopback (no
+user yet), only requests addressed to a loopback name are answered: DNS rebinding would
+otherwise hand the data to any web page the local browser visits.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import math
 import re
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, redirect, request, session
@@ -23,8 +26,11 @@ from sqlalchemy.orm import Session
 
 from db.availability import describe, outage_cause
 from db.session import for_writing
+from webapp.login_throttle import forget_failures, record_failure, refused_until
 from webapp.runtime import app_engine
+from webapp.serving import host_header_is_loopback
 from webapp.users import authenticate, end_session, session_user, start_session, users_exist
+from webapp.wording import counted
 
 log = logging.getLogger(__name__)
 AUTH_MODE_KEY = "SEGMENTS_AUTH_REQUIRED"  # None: when users exist; True: always; False: never
@@ -33,6 +39,10 @@ UNAVAILABLE = "The database is unavailable at the moment; please try again short
 NO_USERS = (
     "this dashboard requires a login and has no users yet: "
     "add one with `segments users add NAME` against its database"
+)
+NOT_LOCAL = (
+    "this dashboard is open without a login and only answers requests addressed to localhost, "
+    "127.0.0.1 or [::1]: add a user with `segments users add NAME` to serve it under another name"
 )
 # Browsers drop tabs and newlines from a URL and read a backslash as a slash, which could turn
 # a "next" path into another site's address.
@@ -76,13 +86,18 @@ LOGIN_PAGE = CARD_PAGE.format(
 
 
 def install_auth(
-    server: Flask, *, auth_required: bool | None, public_paths: frozenset[str] = PUBLIC_PATHS
+    server: Flask,
+    *,
+    auth_required: bool | None,
+    public_paths: frozenset[str] = PUBLIC_PATHS,
+    cookie_secure: bool = False,
 ) -> None:
     server.config[AUTH_MODE_KEY] = auth_required
     server.config[PUBLIC_KEY] = public_paths
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=cookie_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     )
     server.before_request(require_login)
@@ -120,6 +135,8 @@ def require_login() -> Response | None:
         if not users_exist(session=s):
             if mode is None:
                 g.behind_login = False
+                if not host_header_is_loopback(request.host):
+                    return Response(NOT_LOCAL + "\n", status=403, mimetype="text/plain")
                 return None
             return Response(NO_USERS + "\n", status=503, mimetype="text/plain")
     return _refuse()
@@ -181,16 +198,25 @@ def login_view() -> Response:
         return _login_form(error="The form expired, please sign in again.", next_path=next_path, status=400)
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
+    address = request.remote_addr or ""
+    token = retry_at = None
     try:
         with Session(for_writing(app_engine())) as s, s.begin():
-            ok = bool(username) and authenticate(session=s, username=username, password=password)
-            lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
-            token = start_session(session=s, username=username, lifetime=lifetime) if ok else None
-            if token is not None:
-                end_session(session=s, token=session.get("sid"))  # the one this browser had
+            # Checked before the password, so guesses during a refusal learn nothing.
+            retry_at = refused_until(session=s, username=username, address=address) if username else None
+            if retry_at is None and username:
+                if authenticate(session=s, username=username, password=password):
+                    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+                    token = start_session(session=s, username=username, lifetime=lifetime)
+                    end_session(session=s, token=session.get("sid"))  # the one this browser had
+                    forget_failures(session=s, username=username)
+                else:
+                    record_failure(session=s, username=username, address=address)
     except (OperationalError, InterfaceError) as exc:
         error = _outage_message(exc, f"login of {username!r} refused")
         return _login_form(error=error, next_path=next_path, status=503)
+    if retry_at is not None:
+        return _too_many_failures(retry_at, next_path)
     if token is None:
         return _login_form(error="Wrong user name or password.", next_path=next_path, status=401)
     session.clear()  # a fresh session on login (no fixation)
@@ -198,6 +224,18 @@ def login_view() -> Response:
     session["user"] = username
     session.permanent = True
     return redirect(f"{request.script_root}{next_path}")
+
+
+def _too_many_failures(retry_at: datetime, next_path: str) -> Response:
+    seconds = max(1, math.ceil((retry_at - datetime.now(UTC).replace(tzinfo=None)).total_seconds()))
+    log.warning("login from %s refused: too many failed sign-ins", request.remote_addr)
+    error = (
+        "Too many failed sign-ins for this user name or from this address: "
+        f"try again in {counted(math.ceil(seconds / 60), 'minute')}."
+    )
+    response = _login_form(error=error, next_path=next_path, status=429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _outage_message(exc: OperationalError | InterfaceError, what: str) -> str:

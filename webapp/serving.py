@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import urlsplit
 
 
 def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (127.0.0.0/8, ::1), by its text alone.
+
+    Any other name may resolve anywhere: ``x.localhost`` too, since resolvers need not keep the
+    .localhost zone on loopback, and a name in a Host header says nothing of where it resolved.
+    """
     host = host.strip().strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False  # a name other than localhost: assume it is reachable from the network
+
+
+def host_header_is_loopback(host: str) -> bool:
+    """Whether a request's Host header (``name[:port]``) names this machine by a loopback name.
+
+    A page on a domain that rebinds to 127.0.0.1 reaches the server under that domain's name."""
+    try:
+        name = urlsplit(f"//{host}").hostname
+    except ValueError:  # an unbalanced "[" and the like
+        return False
+    return name is not None and is_loopback(name)
 
 
 def serve_refusal(host: str, *, users_exist: bool, no_auth: bool, secret_key: str | None) -> str | None:

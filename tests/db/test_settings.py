@@ -1,5 +1,6 @@
 """--db replaces SEGMENTS_DATABASE_URL: an empty --db is an error, an empty variable is unset;
-SEGMENTS_CURRENCY is an ISO 4217 code or nothing."""
+SEGMENTS_CURRENCY is an ISO 4217 code or nothing; SEGMENTS_COOKIE_SECURE is 1 or 0 and
+SEGMENTS_PROXY_HOPS a count."""
 
 from __future__ import annotations
 
@@ -45,3 +46,22 @@ def test_anything_but_three_letters_is_refused_in_one_line(value):
     message = str(refused.value)
     assert message.startswith("SEGMENTS_CURRENCY must be a three-letter ISO 4217 code like GBP")
     assert repr(value.strip()) in message and "\n" not in message
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, False), ("", False), ("0", False), ("1", True), (" 1 ", True)])
+def test_cookie_secure_is_a_flag(value, expected):
+    env = {} if value is None else {"SEGMENTS_COOKIE_SECURE": value}
+    assert Settings.from_env(env).cookie_secure is expected
+
+
+def test_cookie_secure_refuses_other_words():
+    with pytest.raises(SettingsError, match=r"^SEGMENTS_COOKIE_SECURE must be 1 \(on\) or 0 \(off\), not 'yes'$"):
+        Settings.from_env({"SEGMENTS_COOKIE_SECURE": "yes"})
+
+
+def test_proxy_hops_is_a_count():
+    assert Settings.from_env({}).proxy_hops == 0
+    assert Settings.from_env({"SEGMENTS_PROXY_HOPS": "2"}).proxy_hops == 2
+    for value in ("-1", "one", "1.5", "²"):
+        with pytest.raises(SettingsError, match="SEGMENTS_PROXY_HOPS must be a number of proxies"):
+            Settings.from_env({"SEGMENTS_PROXY_HOPS": value})

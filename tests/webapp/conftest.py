@@ -48,8 +48,9 @@ def tiny_csv(tmp_path) -> Path:
 def make_app(db_url):
     settings = Settings(database_url=db_url, secret_key="test-secret-key", upload_max_mb=1)
 
-    def _make(currency: str | None = None, **kwargs):
-        return create_app(replace(settings, currency=currency), **kwargs)
+    def _make(currency: str | None = None, *, cookie_secure: bool = False, proxy_hops: int = 0, **kwargs):
+        changes = {"currency": currency, "cookie_secure": cookie_secure, "proxy_hops": proxy_hops}
+        return create_app(replace(settings, **changes), **kwargs)
 
     yield _make
     shutil.rmtree(job_cache_dir(settings), ignore_errors=True)  # per-database job/result cache

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from db.migrate import ensure_schema
 from db.models import LoginSession
 from db.session import create_db_engine
-from tests.webapp.conftest import create_user, login
+from tests.webapp.conftest import PASSWORD, create_user, login
 from webapp.users import remove_user
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -80,6 +80,14 @@ def test_login_then_everything_works_and_logout_ends_it(client, engine):
     assert client.post("/logout").status_code == 302
     assert client.get("/", headers=HTML).status_code == 302
     assert client.post("/_dash-update-component", json=CALLBACK).status_code == 401
+
+
+def test_session_cookie_is_secure_when_set(make_app, engine):
+    """SEGMENTS_COOKIE_SECURE=1 behind an HTTPS proxy: the browser never sends it in clear."""
+    create_user(engine)
+    cookie = login(make_app(cookie_secure=True).server.test_client()).headers["Set-Cookie"]
+    assert "; Secure" in cookie and "HttpOnly" in cookie
+    assert "Secure" not in login(make_app().server.test_client()).headers["Set-Cookie"]
 
 
 def no_store(response) -> bool:
@@ -278,3 +286,38 @@ def test_logging_in_again_ends_the_browsers_previous_session(client, engine):
     assert client.get("/_dash-layout").status_code == 200
     _replay(client, saved)
     assert client.get("/_dash-layout").status_code == 401
+
+
+@pytest.mark.parametrize("host", ["attacker.example:8050", "attacker.example", "foo.localhost:8050", "10.0.0.5"])
+def test_open_dashboard_refuses_other_host_names(client, host):
+    """DNS rebinding: a page on attacker.example rebound to 127.0.0.1 reaches the server under
+    its own name; open on loopback, only loopback names are answered (was: 200 with the data)."""
+    for response in (
+        client.get("/download/rejected-rows.csv", headers={"Host": host}),
+        client.get("/", headers={**HTML, "Host": host}),
+        client.post("/_dash-update-component", json=CALLBACK, headers={"Host": host}),
+    ):
+        assert response.status_code == 403
+        text = response.get_data(as_text=True)
+        assert text.startswith("this dashboard is open without a login") and text.count("\n") == 1
+
+
+@pytest.mark.parametrize("host", ["localhost:8050", "127.0.0.1:8050", "127.0.0.2", "[::1]:8050", "LOCALHOST"])
+def test_open_dashboard_answers_loopback_host_names(client, host):
+    assert client.get("/download/rejected-rows.csv", headers={"Host": host}).status_code == 200
+
+
+def test_any_host_name_is_served_once_a_login_is_required(make_app, engine):
+    """A reverse proxy passing its own Host works as soon as a user exists (the login guards)."""
+    create_user(engine)
+    proxied = make_app().server.test_client()
+    base = "http://segments.example.com"
+    assert proxied.get("/download/rejected-rows.csv", base_url=base).status_code == 401
+    proxied.get("/login", base_url=base)
+    with proxied.session_transaction(base_url=base) as sess:
+        token = sess["login_csrf"]
+    form = {"username": "alice", "password": PASSWORD, "csrf_token": token, "next": "/"}
+    assert proxied.post("/login", data=form, base_url=base).status_code == 302
+    assert proxied.get("/download/rejected-rows.csv", base_url=base).status_code == 200
+    no_auth = make_app(auth_required=False).server.test_client()  # --no-auth: explicitly open
+    assert no_auth.get("/download/rejected-rows.csv", base_url=base).status_code == 200

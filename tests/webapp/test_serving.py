@@ -3,7 +3,7 @@ from click.testing import CliRunner
 
 from tests.webapp.conftest import create_user
 from webapp.cli import cli
-from webapp.serving import auth_mode, is_loopback, serve_refusal
+from webapp.serving import auth_mode, host_header_is_loopback, is_loopback, serve_refusal
 
 
 @pytest.mark.parametrize(
@@ -12,16 +12,39 @@ from webapp.serving import auth_mode, is_loopback, serve_refusal
         ("127.0.0.1", True),
         ("127.0.0.2", True),
         ("localhost", True),
+        ("LOCALHOST", True),
         ("::1", True),
         ("[::1]", True),
         ("0.0.0.0", False),
         ("::", False),
         ("192.168.1.5", False),
         ("example.org", False),
+        # Was True: a resolver need not keep *.localhost on loopback, and serve binds what it gets.
+        ("foo.localhost", False),
+        ("localhost.example.org", False),
     ],
 )
 def test_is_loopback(host, expected):
     assert is_loopback(host) is expected
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("localhost:8050", True),
+        ("127.0.0.1:8050", True),
+        ("[::1]:8050", True),
+        ("[::1]", True),
+        ("attacker.example:8050", False),
+        ("foo.localhost:8050", False),
+        ("localhost.attacker.example", False),
+        ("evil@example.org", False),
+        ("[::1", False),
+        ("", False),
+    ],
+)
+def test_host_header_is_loopback(header, expected):
+    assert host_header_is_loopback(header) is expected
 
 
 def test_auth_mode_keeps_a_network_server_locked():
