@@ -104,13 +104,15 @@ def print_run(run: dict[str, Any], currency: str | None = None) -> None:
         for row in run["k_sweep"]:
             mark = " <" if row["k"] == run["k"] else ""
             click.echo(f"{row['k']:>3}  {row['inertia']:>11.1f}  {row['silhouette']:>10.3f}{mark}")
-    wide = 12 + len(unit_prefix(currency))  # the median spend, unit included
+    spends = [format_money(s["median_monetary"], currency) for s in run["segments"]]
+    # The median spend, unit included; wider for a wholesale spend, which would otherwise run
+    # into the F column and read as one number.
+    wide = max(12 + len(unit_prefix(currency)), *(len(spend) + 2 for spend in spends))
     click.echo(
         f"\n{'segment':<26}{'customers':>10}{'share':>8}{'revenue':>9}{'R days':>8}{'F':>6}"
         f"{'M':>{wide}}  action"
     )
-    for s in run["segments"]:
-        spend = format_money(s["median_monetary"], currency)
+    for s, spend in zip(run["segments"], spends, strict=True):
         click.echo(
             f"{s['label']:<26}{s['size']:>10,}{s['customer_share']:>8.1%}{s['revenue_share']:>9.1%}"
             f"{s['median_recency']:>8.0f}{s['median_frequency']:>6.0f}{spend:>{wide}}"

@@ -337,3 +337,23 @@ def test_reusing_a_run_name_says_which_run_it_now_means(engine, db_url):
     assert second > first
     assert again.stderr == f"note: run {first} had the name 'ref' too; it now means run {second}\n"
     assert "note:" not in invoke("run", "--db", db_url, "--resamples", "2", "--name", "other").stderr
+
+
+def test_a_wholesale_median_spend_keeps_its_own_column(engine, db_url):
+    # Was: "218     218,518,518.35": F=2 ran into M=18,518,518.35 and read as one number.
+    from tests.transaction_factory import insert_lines
+
+    lines = [
+        (f"5{c}{n}", "X1", 10 if c < 2 else 1, f"2011-0{1 + (c + n) % 9}-1{n} 10:00",
+         "1234567.89" if c < 2 else f"{5 + 7 * c}.50", f"K{c}", "United Kingdom")
+        for c in range(8) for n in range(1 + c % 3)
+    ]  # fmt: skip
+    insert_lines(engine=engine, lines=lines)
+    result = invoke("run", "--db", db_url, "--preset", "reference", "--k", "2", "--resamples", "2")
+    assert result.exit_code == 0, result.output
+    shown = invoke("show", "latest", "--db", db_url, "--json")
+    for segment in json.loads(shown.output)["segments"]:
+        row = next(line for line in result.output.splitlines() if line.startswith(segment["label"]))
+        tokens = row[len(segment["label"]):].split()
+        assert f"{segment['median_frequency']:.0f}" in tokens
+        assert f"{segment['median_monetary']:,.2f}" in tokens
