@@ -229,7 +229,9 @@ def ingest_file(
     started = time.perf_counter()
     options = options or IngestOptions()
     path = Path(path)
-    name = options.source_name or path.name
+    # Shown one per line in batch lists: a tab or line break (a file may be named so) would
+    # break them.
+    name = "".join(c if c.isprintable() else "?" for c in (options.source_name or path.name))
     source = readers.open_source(path, encoding=options.encoding, delimiter=options.delimiter)
     if source.kind == "excel" and options.decimal_mark == COMMA:
         raise IngestError("--decimal-mark applies to text files: a workbook stores numbers as numbers")

@@ -103,3 +103,20 @@ def test_ambiguous_numbers_point_to_removal_and_a_given_mark(db_url, tmp_path):
     assert (again["rows_stored"], again["rejected"]) == (2, 0)
     clean = invoke("ingest", write_csv(tmp_path / "clean.csv", LINES[:1]), "--db", db_url).output
     assert "--decimal-mark" not in clean
+
+
+def test_an_import_name_stays_on_one_line_of_the_list(db_url, tmp_path):
+    # Was: --name "a<TAB>b<LF>c" was stored as given and split the list's row over two lines.
+    path = write_csv(tmp_path / "shop.csv", LINES)
+    for bad in ("a\tb\nc", "   "):
+        refused = invoke("ingest", path, "--db", db_url, "--name", bad)
+        assert refused.exit_code == 2 and "give a name on one line" in refused.output
+    odd = write_csv(tmp_path / "odd\tname.csv", LINES)  # a file may be named so
+    assert invoke("ingest", odd, "--db", db_url, "--quiet", "--name", " spring ").exit_code == 0
+    assert invoke("ingest", path, "--db", db_url, "--quiet").exit_code == 0  # already imported
+    batches = json.loads(invoke("batches", "list", "--db", db_url, "--json").output)["batches"]
+    assert [b["source_name"] for b in batches] == ["spring"]
+    other = write_csv(tmp_path / "new\tname.csv", [[*LINES[0][:4], "2011-01-01 08:26", *LINES[0][5:]]])
+    assert invoke("ingest", other, "--db", db_url, "--quiet").exit_code == 0
+    listed = invoke("batches", "list", "--db", db_url).output.splitlines()
+    assert len(listed) == 3 and listed[1].endswith("new?name.csv")
