@@ -77,7 +77,7 @@ def users_remove(name: str, db_url: str | None) -> None:
     engine = open_database(load_settings(db_url))
     try:
         with Session(for_writing(engine)) as s, s.begin():
-            remove_user(session=s, username=name)
+            name = remove_user(session=s, username=name)
             left = users_exist(session=s)
     except UserAdminError as exc:
         raise UserError(str(exc)) from exc

@@ -67,13 +67,20 @@ def add_user(*, session: Session, username: str, password: str) -> User:
     return user
 
 
-def remove_user(*, session: Session, username: str) -> None:
-    """Remove the user and end all their sessions."""
+def remove_user(*, session: Session, username: str) -> str:
+    """Remove the user and end all their sessions; returns the name removed. Any case finds
+    the user, as ``add_user`` refuses a name differing only in case ("ALICE" is alice)."""
+    alike = session.scalars(select(User.username).where(func.lower(User.username) == username.lower())).all()
+    if username not in alike and len(alike) > 1:  # stored before add_user refused such names
+        names = " or ".join(map(repr, sorted(alike)))
+        raise UserAdminError(f"no user named {username!r}; did you mean {names}?")
+    username = username if username in alike or not alike else alike[0]
     user_id = select(User.id).where(User.username == username).scalar_subquery()
     session.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
     result = session.execute(delete(User).where(User.username == username))
     if result.rowcount == 0:
         raise UserAdminError(f"no user named {username!r}")
+    return username
 
 
 def list_users(*, session: Session) -> list[dict[str, object]]:

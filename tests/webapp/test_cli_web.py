@@ -2,6 +2,7 @@ import json
 import re
 
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from webapp.cli import cli
 
@@ -42,6 +43,26 @@ def test_users_errors_are_one_line_exit_2(db_url):
     assert short.exit_code == 2 and "at least 8 characters" in short.output
     missing = run("users", "remove", "zed", "--db", db_url)
     assert missing.exit_code == 2 and missing.output == "error: no user named 'zed'\n"
+
+
+def test_users_remove_finds_a_name_in_any_case(db_url, engine):
+    # Was: add refused "Alice" as alice's name, yet remove ALICE found no user.
+    env = {"SEGMENTS_USER_PASSWORD": "password-1"}
+    assert run("users", "add", "alice", "--db", db_url, env=env).exit_code == 0
+    assert run("users", "add", "bob", "--db", db_url, env=env).exit_code == 0
+    removed = run("users", "remove", "ALICE", "--db", db_url)
+    assert removed.exit_code == 0 and removed.output == "user alice removed\n"
+    listed = json.loads(run("users", "list", "--json", "--db", db_url).output)["users"]
+    assert [u["username"] for u in listed] == ["bob"]
+    # Two names alike, stored before add refused them: the exact one, else say which.
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE users SET username = 'Bob' WHERE username = 'bob'"))
+    assert run("users", "add", "bob", "--db", db_url, env=env).exit_code == 2
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (username, password_hash, created_at) SELECT 'bob', password_hash, created_at FROM users"))
+    unsure = run("users", "remove", "BOB", "--db", db_url)
+    assert unsure.exit_code == 2 and unsure.output == "error: no user named 'BOB'; did you mean 'Bob' or 'bob'?\n"
+    assert run("users", "remove", "Bob", "--db", db_url).output == "user Bob removed\n"
 
 
 def test_prompt_requires_matching_passwords(db_url):
