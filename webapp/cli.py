@@ -7,10 +7,9 @@ for scikit-learn and Dash at start-up (seconds, and ~150 MB of memory).
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
-
-from webapp.cli_common import run_main
 
 # name -> (module:attribute, one-line help shown by `segments --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -86,4 +85,11 @@ def cli() -> None:
 
 
 def main() -> None:
+    try:
+        # The database and Arrow libraries load here, for a second or so: a Ctrl-C meanwhile
+        # would print their import traceback (click answers later ones with "Aborted!").
+        from webapp.cli_common import run_main
+    except KeyboardInterrupt:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
     run_main(cli)

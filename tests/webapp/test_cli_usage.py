@@ -36,3 +36,23 @@ def test_a_directory_given_as_the_file_to_import(tmp_path):
 def test_a_group_without_its_command_still_shows_its_help():
     result = invoke("users")
     assert "Commands:" in result.output and "add" in result.output
+
+
+def test_ctrl_c_while_the_libraries_load_is_one_word_not_their_traceback(monkeypatch, capsys):
+    # The command's modules (SQLAlchemy, Arrow) load inside main(): a Ctrl-C there, as from
+    # the shell in the first second, was a KeyboardInterrupt traceback of the import.
+    import builtins
+
+    from webapp import cli
+
+    real_import = builtins.__import__
+
+    def interrupted(name, *args, **kwargs):
+        if name == "webapp.cli_common":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    with pytest.raises(SystemExit) as ended:
+        cli.main()
+    assert ended.value.code == 1 and capsys.readouterr().err == "Aborted!\n"
