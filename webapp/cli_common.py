@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db.ingest.dates import EARLIEST_YEAR, LATEST_YEAR
+from db.ingest import EARLIEST_YEAR, LATEST_YEAR
 from db.migrate import SchemaError, ensure_schema
 from db.session import for_writing, get_engine
 from db.settings import Settings, SettingsError

@@ -9,10 +9,17 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import IntegrityError
 
-from db.ingest import FIELDS, IngestError, IngestOptions, IngestResult, ingest_file, parse_mapping
-from db.ingest.convert import AMBIGUOUS_NUMBERS
-from db.ingest.load import STATUS_ALREADY
-from db.ingest.readers import check_path
+from db.ingest import (
+    AMBIGUOUS_NUMBERS,
+    FIELDS,
+    STATUS_ALREADY,
+    IngestError,
+    IngestOptions,
+    IngestResult,
+    check_path,
+    ingest_file,
+    parse_mapping,
+)
 from db.migrate import check_known, head_revision, lock_schema, upgrade
 from db.session import for_writing
 from db.settings import Settings
