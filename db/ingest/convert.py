@@ -132,10 +132,11 @@ def convert(
         return header[fields[field]]
 
     if table.num_columns > width:
-        too_many = np.zeros(n, dtype=bool)
+        counted = np.full(n, width)  # fields up to the last non-empty one
         for i in range(width, table.num_columns):
-            too_many |= _mask(pc.not_equal(table.column(i), ""))
-        rej.add(too_many, "too many fields", "row", pa.array(["extra fields"] * n))
+            counted[_mask(pc.not_equal(table.column(i), ""))] = i + 1
+        found = pa.array([f"{k} of {width} fields" for k in counted])
+        rej.add(counted > width, "too many fields", "row", found)
     if chunk.fields is not None:  # a cut-off line: what its missing cells held is unknown
         # Unnamed columns closing the header ("...,Country,,") may be left out of a row.
         named = max((i + 1 for i, h in enumerate(header) if h), default=width)
@@ -237,11 +238,15 @@ def convert(
     rejects = pd.DataFrame(
         {"reason": rej.reason[bad_idx], "detail": rej.detail[bad_idx]}, index=chunk.rows[bad_idx]
     )
-    raw_cells = table.select(list(range(width))).take(pa.array(bad_idx)).to_pylist()
-    # A short row keeps the cells it had, not the padding.
+    raw_cells = table.take(pa.array(bad_idx)).to_pylist()
+    # A short row keeps the cells it had, not the padding; a long one its extra cells too,
+    # under their position ("field 10"), so the download shows the whole line.
     found = [width] * len(bad_idx) if chunk.fields is None else chunk.fields[bad_idx].tolist()
     rejects["raw"] = [
-        {h: _printable(v) for h, v in zip(header[:k], row.values(), strict=False)}
-        for row, k in zip(raw_cells, found, strict=True)
+        {
+            **{h: _printable(v) for h, v in zip(header[:k], cells, strict=False)},
+            **{f"field {i + 1}": _printable(v) for i, v in enumerate(cells[width:], start=width) if v},
+        }
+        for cells, k in zip((list(row.values()) for row in raw_cells), found, strict=True)
     ]
     return Converted(rows=rows, rejects=rejects)

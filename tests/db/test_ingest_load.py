@@ -161,6 +161,15 @@ def test_odd_rows_keep_their_row_numbers(db_url, tmp_path):
         (3, "too few fields"), (5, "too many fields"), (6, "invalid quantity"), (7, "too few fields"),
     ]  # fmt: skip
     assert [tuple(r) for r in stored] == [("CUP\nWITH HANDLE", "UK")]
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:
+        long = conn.execute(select(RejectedRow.detail, RejectedRow.raw).where(RejectedRow.row_number == 5)).one()
+    engine.dispose()
+    # Was: "extra fields" and the first 8 cells only: the download could not show the line.
+    assert long.detail == "row=21 of 8 fields"
+    raw = long.raw if isinstance(long.raw, dict) else json.loads(long.raw)
+    assert list(raw.values()) == "3,C,BOWL,2,2011-01-06 10:00,2.5,101,UK,x,y,z,1,2,3,4,5,6,7,8,9,10".split(",")
+    assert list(raw)[8:10] == ["field 9", "field 10"]
 
 
 def test_rows_cut_short_are_rejected_with_what_they_had(db_url, tmp_path):
