@@ -71,6 +71,9 @@ class Transaction(Base):
     # load into Postgres about a sixth of its time, and nothing refers to a single line.
     invoice_date: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
     unit_price: Mapped[Decimal] = mapped_column(MONEY)
+    # The file's line total, where the unit price was derived from it (total / quantity, rounded
+    # to 4 places, so quantity x price can miss it); revenue is this when set. NULL otherwise.
+    line_total: Mapped[Decimal | None] = mapped_column(MONEY)
     customer_id: Mapped[str | None] = mapped_column(String(64))
     country: Mapped[str | None] = mapped_column(String(128))
     # 128-bit digest of the normalised line: "exact duplicate" means equal digests, which lets

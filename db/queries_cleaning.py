@@ -44,7 +44,7 @@ NON_PRODUCT_CODES: tuple[str, ...] = (
 )
 GIFT_VOUCHER_PREFIX = "GIFT_0001"
 
-# Money is summed as integers of 1/10000 (the stored scale of unit_price): exact on both
+# Money is summed as integers of 1/10000 (the stored scale of unit_price, line_total): exact on both
 # backends, where SQLite would otherwise sum binary floats and Postgres return Decimals.
 MONEY_SCALE = 10_000
 
@@ -107,9 +107,12 @@ def is_return(t=Transaction.__table__) -> ColumnElement[bool]:
 
 
 def revenue_units(t=Transaction.__table__) -> ColumnElement[int]:
-    """Line revenue, quantity x unit price, in 1/MONEY_SCALE money units (an exact integer)."""
+    """Line revenue in 1/MONEY_SCALE money units (an exact integer): the file's line total where
+    the price was derived from one (quantity x the rounded price can miss it), else quantity x
+    unit price. ``db.rollup._clean`` computes the same in Arrow."""
     price_units = cast(func.round(t.c.unit_price * MONEY_SCALE), BigInteger)
-    return cast(t.c.quantity, BigInteger) * price_units
+    total_units = cast(func.round(t.c.line_total * MONEY_SCALE), BigInteger)
+    return func.coalesce(total_units, cast(t.c.quantity, BigInteger) * price_units)
 
 
 def has_customer(t=Transaction.__table__) -> ColumnElement[bool]:

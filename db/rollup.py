@@ -143,6 +143,12 @@ def _clean(rows: pa.Table) -> pa.Table:
     keep = pc.and_(keep, pc.invert(non_product))
     # Exact money units: prices have four decimals, so price * 10^4 rounds to the stored integer.
     units = pc.round(pc.multiply(price, MONEY_SCALE)).cast(pa.int64())
+    revenue = pc.multiply(quantity, units)
+    total = rows.column("line_total")
+    if total.null_count < rows.num_rows:  # the file's line total, where the price came from it
+        # Normalised to four decimals: without its point the text is the value in units.
+        total_units = pc.replace_substring(total, ".", "").cast(pa.int64())
+        revenue = pc.coalesce(total_units, revenue)
     lines = pa.table(
         {
             "invoice_no": rows.column("invoice_no"),
@@ -151,7 +157,7 @@ def _clean(rows: pa.Table) -> pa.Table:
             "invoice_date": rows.column("invoice_date").cast(pa.timestamp("s")).cast(pa.timestamp("us")),
             "purchase": pa.array([1] * rows.num_rows, pa.int64()),
             "quantity": quantity,
-            "revenue": pc.multiply(quantity, units),
+            "revenue": revenue,
         }
     )
     return lines.filter(pc.fill_null(keep, False))

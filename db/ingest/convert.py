@@ -20,7 +20,8 @@ from db.ingest.dates import DateFormat
 from db.ingest.numbers import PLAIN_INTEGER, DecimalMark
 from db.ingest.readers import Chunk
 
-# The stored columns: every mappable field but line_total, which only serves to derive the price.
+# The columns every line's duplicate digest is made of: every mappable field but line_total, which
+# is stored (and digested) only where the price was derived from it (see writers.line_digests).
 COLUMNS = tuple(field for field in FIELDS if field != "line_total")
 MAX_PRICE = 10**10  # Numeric(14, 4)
 MAX_LINE_TOTAL = 10**10
@@ -30,7 +31,7 @@ LIMITS = {"invoice_no": 64, "stock_code": 64, "customer_id": 64, "country": 128}
 
 @dataclass
 class Converted:
-    rows: pa.Table  # COLUMNS as normalised text (null for NULL)
+    rows: pa.Table  # COLUMNS and line_total as normalised text (null for NULL)
     rejects: pd.DataFrame  # reason, detail, raw; index = source row number
 
 
@@ -178,6 +179,7 @@ def convert(
     price_field = "unit_price" if "unit_price" in fields else "line_total"
     value, raw_p = read_number(price_field)
     rej.add(np.isnan(value), f"invalid {price_field.replace('_', ' ')}", name(price_field), raw_p)
+    total = None  # the file's line total, where the price is derived from it
     if price_field == "unit_price":
         price = value
     else:
@@ -189,12 +191,15 @@ def convert(
         rej.add(quantity == 0, "zero quantity with line total", name(price_field), raw_p)
         with np.errstate(divide="ignore", invalid="ignore"):
             price = value / np.where(quantity == 0, np.nan, quantity)
+        # Stored as written (to the 4 places money has): the rounded price times the quantity
+        # can miss it, and revenue is the file's figure.
+        total = np.round(value, 4) + 0.0
     price = np.round(price, 4) + 0.0  # + 0.0 turns -0.0 into 0.0, so both spell "0.0000"
     with np.errstate(invalid="ignore"):
         rej.add(np.abs(price) >= MAX_PRICE, "unit price out of range", name(price_field), raw_p)
         # Revenue is summed in 1/10000 units as 64-bit integers (the invoice rollup): a line
         # worth over 10^10 is a misread number, and would overflow a sum of such lines.
-        too_big = np.abs(price * quantity) >= MAX_LINE_TOTAL
+        too_big = np.abs(price * quantity if total is None else total) >= MAX_LINE_TOTAL
         rej.add(too_big, "line total out of range", name(price_field), raw_p)
 
     null_text = pa.nulls(n, pa.string())
@@ -221,6 +226,9 @@ def convert(
     # Rejected rows are dropped below; zero their numbers so the casts cannot overflow first.
     quantity = np.where(rej.taken, 0, quantity).astype(np.int64)
     price = np.where(rej.taken, 0.0, price)
+    line_total = null_text  # a unit price file's lines cost nothing more
+    if total is not None:
+        line_total = pa.array(np.where(rej.taken, 0.0, total)).cast(pa.decimal128(18, 4)).cast(pa.string())
     rows = pa.table(
         {
             "invoice_no": out["invoice_no"],
@@ -232,6 +240,7 @@ def convert(
             "unit_price": pa.array(price).cast(pa.decimal128(18, 4)).cast(pa.string()),
             "customer_id": out["customer_id"],
             "country": out["country"],
+            "line_total": line_total,
         }
     ).filter(good)
     bad_idx = np.flatnonzero(rej.taken)

@@ -25,11 +25,13 @@ from db.ingest.convert import COLUMNS
 
 NULL = "\x1e"  # stands for NULL inside the digest input, never occurs in cleaned text
 SEP = "\x1f"
-_TARGET = ", ".join((*COLUMNS, "batch_id", "line_hash"))
-_WIDTH = len(COLUMNS) + 2
-_BINARY_TARGET = ", ".join(pg_binary.COLUMNS)
+_STORED = (*COLUMNS, "batch_id", "line_hash")
+# A chunk with line totals names that column too; without any (a unit price file) it is left out
+# of the statement or COPY, so those lines cost what they did before the column existed.
+_STORED_TOTAL = (*_STORED, "line_total")
+_STAGED = ", ".join(_STORED_TOTAL)  # staging holds the column either way (NULL if not copied)
 # Rows per SQLite INSERT: one statement per row spends about a third of the load in
-# per-statement work; 64 rows keep the parameters under SQLite's old limit of 999.
+# per-statement work; 64 rows of 11 keep the parameters under SQLite's old limit of 999.
 _SQLITE_ROWS = 64
 
 
@@ -45,14 +47,40 @@ def _md5_constructor():
 _md5 = _md5_constructor()
 
 
+def has_totals(rows: pa.Table) -> bool:
+    """Whether any line of the chunk keeps a line total (never in a unit price file)."""
+    return rows.column("line_total").null_count < rows.num_rows
+
+
+def _money_units(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    # Normalised money has four decimals: without its point it is the value in 1/10000 units.
+    return pc.replace_substring(text, ".", "").cast(pa.int64())
+
+
+def _digested_totals(rows: pa.Table) -> pa.ChunkedArray:
+    """The line totals that tell lines apart: those quantity x unit price does not reproduce.
+
+    Two such lines may share quantity and rounded price (7 for 1.00 and 7 for 1.0003 are both
+    0.1429 each) yet differ in what they are worth. Where the product is the total, the digest
+    stays that of the quantity and price alone, as before totals were stored: the same line from
+    an earlier import, or from an export with unit prices, is still recognised.
+    """
+    total = rows.column("line_total")
+    product = pc.multiply(rows.column("quantity").cast(pa.int64()), _money_units(rows.column("unit_price")))
+    return pc.if_else(pc.equal(product, _money_units(total)), pa.scalar(None, pa.string()), total)
+
+
 def line_digests(rows: pa.Table) -> list[bytes]:
     """Digests of a chunk: the join runs in Arrow, only the md5 calls are per line.
 
     md5 here is a 128-bit fingerprint for spotting repeated lines, not a security measure.
     """
     parts = [pc.fill_null(rows.column(c), NULL) for c in COLUMNS]
-    joined = pc.binary_join_element_wise(*parts, SEP).cast(pa.binary()).to_pylist()
-    return [h.digest() for h in map(_md5, joined)]
+    joined = pc.binary_join_element_wise(*parts, SEP)
+    if has_totals(rows):
+        # A NULL total makes the longer join NULL: such lines keep the plain one.
+        joined = pc.coalesce(pc.binary_join_element_wise(joined, _digested_totals(rows), SEP), joined)
+    return [h.digest() for h in map(_md5, joined.cast(pa.binary()).to_pylist())]
 
 
 def unique_lines(rows: pa.Table, earlier: Sequence[bytes] = ()) -> tuple[pa.Table, list[bytes]]:
@@ -80,11 +108,11 @@ class SqliteWriter:
         self.dbapi.execute("PRAGMA cache_size=-65536")
 
     @staticmethod
-    def _insert(rows: int) -> str:
-        values = ", ".join([f"({', '.join('?' * _WIDTH)})"] * rows)
+    def _insert(rows: int, columns: tuple[str, ...]) -> str:
+        values = ", ".join([f"({', '.join('?' * len(columns))})"] * rows)
         # Assembled from this module's constants and a row count only.
         return (
-            f"INSERT INTO transactions ({_TARGET}) VALUES {values} "  # noqa: S608
+            f"INSERT INTO transactions ({', '.join(columns)}) VALUES {values} "  # noqa: S608
             "ON CONFLICT (invoice_date, line_hash) DO NOTHING"
         )
 
@@ -101,16 +129,22 @@ class SqliteWriter:
         cols = [rows.column(c).to_pylist() for c in COLUMNS]
         # SQLAlchemy's SQLite DateTime storage format, so ORM reads and range filters agree.
         cols[4] = [d + ".000000" for d in cols[4]]
-        flat = list(chain.from_iterable(zip(*cols, [self.batch_id] * len(digests), digests, strict=True)))
-        step = _SQLITE_ROWS * _WIDTH
+        cols += [[self.batch_id] * len(digests), digests]
+        columns = _STORED
+        if has_totals(rows):
+            columns = _STORED_TOTAL
+            cols.append(rows.column("line_total").to_pylist())
+        width = len(columns)
+        flat = list(chain.from_iterable(zip(*cols, strict=True)))
+        step = _SQLITE_ROWS * width
         whole = len(flat) // step * step
         last_row = self.dbapi.execute("SELECT coalesce(max(rowid), 0) FROM transactions").fetchone()[0]
         before = self.dbapi.total_changes
         if whole:
             batches = (flat[i : i + step] for i in range(0, whole, step))
-            self.dbapi.executemany(self._insert(_SQLITE_ROWS), batches)
+            self.dbapi.executemany(self._insert(_SQLITE_ROWS, columns), batches)
         if whole < len(flat):
-            self.dbapi.execute(self._insert((len(flat) - whole) // _WIDTH), flat[whole:])
+            self.dbapi.execute(self._insert((len(flat) - whole) // width, columns), flat[whole:])
         inserted = self.dbapi.total_changes - before
         self.stored += inserted
         if inserted == rows.num_rows:
@@ -127,7 +161,8 @@ class SqliteWriter:
 class CopyPayload:
     rows: pa.Table  # the chunk's lines, each once
     digests: list[bytes]
-    data: bytes  # ``rows`` as a binary COPY of pg_binary.COLUMNS, batch id and digest included
+    columns: str  # the COPY's column list, in the order of the payload's fields
+    data: bytes  # ``rows`` as a binary COPY of ``columns``, batch id and digest included
 
 
 class PostgresWriter:
@@ -159,7 +194,7 @@ class PostgresWriter:
                     f"CREATE TEMP TABLE {self.staging_name} (invoice_no text, stock_code text, "
                     "description text, quantity integer, invoice_date timestamp, "
                     "unit_price numeric(14, 4), customer_id text, country text, batch_id integer, "
-                    "line_hash bytea) ON COMMIT DROP"
+                    "line_hash bytea, line_total numeric(14, 4)) ON COMMIT DROP"
                 )
             self.staging = self.staging_name
         return self.staging
@@ -173,10 +208,13 @@ class PostgresWriter:
         # the real file), and it is a duplicate whichever way that chunk's lines are stored.
         rows, digests = unique_lines(rows, self.previous)
         self.previous = digests
-        return CopyPayload(rows, digests, pg_binary.payload(rows, self.batch_id, digests))
+        totals = has_totals(rows)
+        columns = ", ".join(pg_binary.COLUMNS + (("line_total",) if totals else ()))
+        data = pg_binary.payload(rows, self.batch_id, digests, totals=totals)
+        return CopyPayload(rows, digests, columns, data)
 
     def _copy(self, cur, table: str, payload: CopyPayload) -> None:
-        with cur.copy(f"COPY {table} ({_BINARY_TARGET}) FROM STDIN (FORMAT binary)") as cp:
+        with cur.copy(f"COPY {table} ({payload.columns}) FROM STDIN (FORMAT binary)") as cp:
             cp.write(payload.data)
 
     def write(self, payload: CopyPayload | None) -> pa.Table | None:
@@ -198,7 +236,7 @@ class PostgresWriter:
             self._copy(cur, staging, payload)
             # SQL assembled from this module's constants and an integer id only.
             cur.execute(
-                f"INSERT INTO transactions ({_TARGET}) SELECT {_TARGET} FROM {staging} "  # noqa: S608
+                f"INSERT INTO transactions ({_STAGED}) SELECT {_STAGED} FROM {staging} "  # noqa: S608
                 "ON CONFLICT (invoice_date, line_hash) DO NOTHING RETURNING line_hash"
             )
             added = {h for (h,) in cur.fetchall()}

@@ -1,4 +1,4 @@
-"""Migrations that reshape stored data keep it: 0005 (transactions keyed by date and digest)."""
+"""Migrations that reshape stored data keep it: 0005 (transactions keyed by date and digest), 0007, 0008."""
 
 from __future__ import annotations
 
@@ -117,4 +117,26 @@ def test_0007_keeps_batches_and_their_rejected_rows_and_stops_reusing_ids(empty_
     with engine.connect() as conn:
         kept = conn.execute(text("SELECT id FROM import_batches ORDER BY id")).scalars().all()
     assert kept == ([1, 8] if engine.dialect.name == "sqlite" else [1])
+    engine.dispose()
+
+
+def test_0008_adds_an_empty_line_total_and_keeps_the_lines(empty_db_url):
+    engine = create_db_engine(empty_db_url)
+    upgrade(engine, "0007")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO transactions (batch_id, invoice_no, quantity, invoice_date, unit_price, line_hash) "
+                "VALUES (1, '536365', 3, '2010-12-01 08:26:00', 3.3333, :digest)"
+            ),
+            {"digest": LINES[0][3]},
+        )
+    upgrade(engine)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT invoice_no, line_total FROM transactions")).all() == [("536365", None)]
+        conn.execute(text("UPDATE transactions SET line_total = 10"))
+    _downgrade(engine, "0007")
+    assert "line_total" not in {c["name"] for c in inspect(engine).get_columns("transactions")}
+    with engine.connect() as conn:
+        assert _lines(conn) == [("536365", None, LINES[0][3])]
     engine.dispose()
