@@ -1,4 +1,4 @@
-"""Migrations that reshape stored data keep it: 0005 (transactions keyed by date and digest), 0007, 0008."""
+"""Migrations that reshape stored data keep it: 0005 (transactions keyed by date and digest), 0007, 0009."""
 
 from __future__ import annotations
 
@@ -120,9 +120,9 @@ def test_0007_keeps_batches_and_their_rejected_rows_and_stops_reusing_ids(empty_
     engine.dispose()
 
 
-def test_0008_adds_an_empty_line_total_and_keeps_the_lines(empty_db_url):
+def test_0009_adds_an_empty_line_total_and_keeps_the_lines(empty_db_url):
     engine = create_db_engine(empty_db_url)
-    upgrade(engine, "0007")
+    upgrade(engine, "0008")
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -135,7 +135,7 @@ def test_0008_adds_an_empty_line_total_and_keeps_the_lines(empty_db_url):
     with engine.begin() as conn:
         assert conn.execute(text("SELECT invoice_no, line_total FROM transactions")).all() == [("536365", None)]
         conn.execute(text("UPDATE transactions SET line_total = 10"))
-    _downgrade(engine, "0007")
+    _downgrade(engine, "0008")
     assert "line_total" not in {c["name"] for c in inspect(engine).get_columns("transactions")}
     with engine.connect() as conn:
         assert _lines(conn) == [("536365", None, LINES[0][3])]

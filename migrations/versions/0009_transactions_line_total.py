@@ -5,8 +5,8 @@ total (3 for 10.00 is 3.3333 each); revenue reads the total where there is one. 
 NULL for every line stored before: those were read from unit prices or their totals are gone.
 Adding a nullable column without a default rewrites no rows on either backend.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30
 """
 from typing import Sequence, Union
@@ -14,8 +14,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: Union[str, None] = "0007"
+revision: str = "0009"
+down_revision: Union[str, None] = "0008"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
