@@ -22,7 +22,7 @@ PLAIN_INTEGER = r"^[+-]?[0-9]+$"
 # A currency before or after the amount (a sign may come either side of a leading one: -€2.50,
 # €-2.50): a symbol, a dollar with its country's letters (US$, R$), a local word (kr, zł, Kč,
 # Ft), or any three capitals as ISO codes are (EUR, CHF); and spaces anywhere, the no-break,
-# thin and narrow no-break ones that group thousands included. Three capitals hide no number.
+# thin and narrow no-break ones that group thousands included (no number has three capitals).
 _MONEY = r"(?:[£$€¥₹₩₽₺₪₫₱₴₦฿¢]|[A-Z]{1,3}\$|[A-Z]{3}|kr\.?|zł|Kč|Ft)"
 _SPACE = r"[\s\x{00A0}\x{2007}\x{2009}\x{202F}]"
 _CURRENCY = rf"^([+-]?){_SPACE}*{_MONEY}|{_MONEY}$|{_SPACE}+"
