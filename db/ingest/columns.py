@@ -67,23 +67,49 @@ def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
+def _listed(header: Sequence[str], at: list[int]) -> str:
+    """'CustomerID' (column 7) or 'Customer ID' (column 9): where a field could come from."""
+    names = [f"{header[i]!r} (column {i + 1})" for i in at]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _named(header: Sequence[str], column: str) -> list[int]:
+    """Positions of the columns a --map name picks: its exact spelling, else its normalised one."""
+    exact = [i for i, h in enumerate(header) if h == column]
+    wanted = normalise_header(column)
+    return exact or [i for i, h in enumerate(header) if normalise_header(h) == wanted]
+
+
 def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[str, int]:
-    """field -> position in the header; refuses files missing a date or a price/total."""
+    """field -> position in the header; refuses files missing a date or a price/total, and
+    headers where a field could be read from two columns (a repeated name, or both the UCI and
+    the Online Retail II name) that no --map settles: reading either one would be a guess."""
     found = ", ".join(h for h in header if h) or "(none)"
-    by_exact = {h: i for i, h in reversed(list(enumerate(header)))}
-    by_norm = {normalise_header(h): i for i, h in reversed(list(enumerate(header)))}
     resolved: dict[str, int] = {}
     for field, column in mapping.items():
-        index = by_exact.get(column, by_norm.get(normalise_header(column)))
-        if index is None:
+        at = _named(header, column)
+        if not at:
             raise IngestError(f"--map {field}={column}: no column {column!r}; columns found: {found}")
-        resolved[field] = index
+        if len(at) > 1:
+            same = len({header[i] for i in at}) == 1
+            fix = "rename all but one in the file" if same else "give the column's exact name"
+            raise IngestError(f"--map {field}={column}: ambiguous, it names {_listed(header, at)}; {fix}")
+        resolved[field] = at[0]
     taken = set(resolved.values())
-    for norm, index in by_norm.items():
-        field = ALIASES.get(norm)
+    candidates: dict[str, list[int]] = {}
+    for index, name in enumerate(header):
+        field = ALIASES.get(normalise_header(name))
         if field and field not in resolved and index not in taken:
-            resolved[field] = index
-            taken.add(index)
+            candidates.setdefault(field, []).append(index)
+    for field, at in candidates.items():
+        if len(at) > 1:
+            repeated = len({header[i] for i in at}) < len(at)
+            rename = " (a repeated name can't be picked: rename it in the file first)" if repeated else ""
+            raise IngestError(
+                f"ambiguous columns: {field} could be read from {_listed(header, at)}; "
+                f"pick one with --map {field}=COLUMN{rename}"
+            )
+        resolved[field] = at[0]
     missing = []
     if "invoice_date" not in resolved:
         missing.append("invoice_date (e.g. InvoiceDate)")

@@ -28,8 +28,9 @@ _OFFSET = r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$"
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # outside: a misread date, not a sale
 # A full ISO date (as Excel date cells come out of the reader): read in any file, whatever its
 # own format, since year-month-day cannot be misread. Typed-in text dates next to date cells in
-# one sheet column are common.
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
+# one sheet column are common. A UTC offset after the time is allowed here too (``parse`` drops
+# it), as in a file of ISO dates.
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(\s*(Z|UTC|[+-]\d{2}(:?\d{2})?))?)?$"
 
 
 def parse(values: pd.Series, fmt: str) -> pd.Series:

@@ -19,7 +19,13 @@ POINT, COMMA = ".", ","
 # RE2 syntax (Arrow's regex engine); ASCII digits only, as a database number accepts.
 _NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 PLAIN_INTEGER = r"^[+-]?[0-9]+$"
-_CURRENCY = r"^[£$€]|[\s\x{00A0}]+"
+# A currency before or after the amount (a sign may come either side of a leading one: -€2.50,
+# €-2.50): a symbol, a dollar with its country's letters (US$, R$), a local word (kr, zł, Kč,
+# Ft), or any three capitals as ISO codes are (EUR, CHF); and spaces anywhere, the no-break,
+# thin and narrow no-break ones that group thousands included (no number has three capitals).
+_MONEY = r"(?:[£$€¥₹₩₽₺₪₫₱₴₦฿¢]|[A-Z]{1,3}\$|[A-Z]{3}|kr\.?|zł|Kč|Ft)"
+_SPACE = r"[\s\x{00A0}\x{2007}\x{2009}\x{202F}]"
+_CURRENCY = rf"^([+-]?){_SPACE}*{_MONEY}|{_MONEY}$|{_SPACE}+"
 _COMMA_GROUPS = r"^[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$"  # 1,234.50  12,345,678
 _DOT_GROUPS = r"^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]+)?$"  # 1.234,50  1.234.567
 _DECIMAL_COMMA = r"^[+-]?[0-9]+,[0-9]+$"  # 2,50
@@ -36,8 +42,18 @@ def _matches(text: pa.Array, pattern: str) -> pa.Array:
     return pc.match_substring_regex(text, pattern)
 
 
+# Bytes of numbers with no currency or space in them ("1.234,50", "-2e3"): such a column skips
+# the clean-up regex, which would cost a decimal-comma file (never on the fast path) twice over.
+_NUMBER_BYTES = np.zeros(256, dtype=bool)
+_NUMBER_BYTES[np.frombuffer(b"0123456789.,+-eE", dtype=np.uint8)] = True
+
+
 def _clean(raw: pa.Array) -> pa.Array:
-    return pc.replace_substring_regex(pc.utf8_trim_whitespace(raw), _CURRENCY, "")
+    text = pc.utf8_trim_whitespace(raw)
+    data = text.buffers()[2]
+    if data is None or _NUMBER_BYTES[np.frombuffer(data, dtype=np.uint8)].all():
+        return text
+    return pc.replace_substring_regex(text, _CURRENCY, r"\1")  # \1 keeps a sign before a currency
 
 
 def _only_point_comma_ambiguous(text: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:

@@ -387,3 +387,17 @@ def test_utf32_text_export(db_url, tmp_path):
     path = write_csv(tmp_path / "wide.csv", [LINE], encoding="utf-32")
     _load(db_url, path)
     assert transactions(db_url)[0].description == "CAFÉ HEART £ HOLDER"
+
+
+def test_iso_dates_with_an_offset_read_in_a_day_first_file_as_in_an_iso_one(db_url, tmp_path):
+    """ "Z" and "+01:00" were refused as invalid dates once the file's format was D/M/YYYY."""
+    iso = ["2011-01-15 10:00", "2011-01-16T10:00:00Z", "2011-01-17 10:00:00+01:00", "2011-01-18T09:30-05:00"]
+    for name, stamps in (("iso", iso), ("day_first", ["13/01/2011 10:00", "14/01/2011 10:00", *iso])):
+        rows = [[f"{name}{q}", *LINE[1:3], str(q), stamp, *LINE[5:]] for q, stamp in enumerate(stamps, start=1)]
+        summary = _load(db_url, write_csv(tmp_path / f"{name}.csv", rows))
+        assert (summary["rows_stored"], summary["rejected"]) == (len(stamps), 0), name
+    stored = {t.invoice_no: t.invoice_date for t in transactions(db_url)}
+    assert [stored[f"day_first{q}"] for q in range(3, 7)] == [stored[f"iso{q}"] for q in range(1, 5)] == [
+        datetime(2011, 1, 15, 10), datetime(2011, 1, 16, 10), datetime(2011, 1, 17, 10), datetime(2011, 1, 18, 9, 30)
+    ]  # fmt: skip
+    assert batch_options(db_url)["date_format"] == "%d/%m/%Y %H:%M"

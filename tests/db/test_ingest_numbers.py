@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.ingest import IngestError, IngestOptions, ingest_file
-from db.ingest.numbers import DecimalMark
+from db.ingest.numbers import POINT, DecimalMark
 from db.models import RejectedRow
 from db.session import create_db_engine
 from tests.db.helpers import batch_options, transactions, write_csv
@@ -194,3 +194,37 @@ def test_a_given_mark_reads_what_the_file_never_tells(db_url, tmp_path, mark, re
 def test_an_unknown_mark_is_refused():
     with pytest.raises(IngestError, match="--decimal-mark must be '.' or ',', not ';'"):
         IngestOptions(decimal_mark=";")
+
+
+def test_currencies_before_or_after_and_thin_space_separators(db_url, tmp_path):
+    """A trailing sign or ISO code, a sign either side of a leading one, and the narrow no-break
+    and thin spaces French and Swiss exports group thousands with (all rejected before)."""
+    prices = {
+        1: "2,50 €", 2: "€2,50", 3: "EUR 2,50", 4: "2,50 EUR", 5: "1\u202f234,50", 6: "2,50€",
+        7: "-€2,50", 8: "€-2,50", 9: "- 2,50 €", 10: "CHF\u00a01\u2009234,50", 11: "7", 12: "US$ 3,10",
+    }  # fmt: skip
+    rows = [_line(str(q), price) for q, price in prices.items()]
+    result = _ingest(db_url, write_csv(tmp_path / "eur.csv", rows, delimiter=";"))
+    assert (result.rows_stored, result.rejected) == (12, 0)
+    assert _prices(db_url) == {
+        1: Decimal("2.5"), 2: Decimal("2.5"), 3: Decimal("2.5"), 4: Decimal("2.5"), 5: Decimal("1234.5"),
+        6: Decimal("2.5"), 7: Decimal("-2.5"), 8: Decimal("-2.5"), 9: Decimal("-2.5"), 10: Decimal("1234.5"),
+        11: Decimal("7"), 12: Decimal("3.1"),
+    }  # fmt: skip
+    assert batch_options(db_url)["decimal_mark"] == ","
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("$2.50", "2.5"), ("2.50$", "2.5"), ("2.50 USD", "2.5"), ("GBP2.50", "2.5"), ("¥1,234", "1234"),
+        ("-£2.50", "-2.5"), ("£-2.50", "-2.5"), ("-2.50 GBP", "-2.5"), ("1\u2009234.50", "1234.5"),
+        ("12.50 kr", "12.5"), ("EUR", "invalid"), ("2.50 eur", "invalid"), ("2.50 EURO", "invalid"),
+        ("2.50 € x", "invalid"), ("--2.50 €", "invalid"), ("€ 2.50 -", "invalid"),
+    ],
+)  # fmt: skip
+def test_currency_spellings_in_a_decimal_point_file(cell, read):
+    """Only a currency at either end goes, and nothing but a currency: the rest must be a number."""
+    marks = DecimalMark(POINT)
+    got = marks.read(pa.array([cell]))
+    assert ("invalid" if got.invalid[0] else f"{got.values[0]:.10g}") == read

@@ -6,6 +6,7 @@ import gzip
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,58 @@ def test_csv_options_on_a_workbook_are_refused(tmp_path, db_url, option):
     assert result.returncode == 2
     assert result.stderr == f"error: {path}: --delimiter and --encoding are for CSV files; this is an Excel workbook\n"
     assert counts(db_url) == {"import_batches": 0, "transactions": 0, "rejected_rows": 0}
+
+
+def _refused(path: Path, db_url: str, *options: str) -> str:
+    """The one line a refused import prints (exit 2, nothing stored)."""
+    before = counts(db_url)
+    result = _segments("ingest", path, "--db", db_url, *options)
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {path}: ")
+    assert counts(db_url) == before
+    return line.removeprefix(f"error: {path}: ")
+
+
+def test_a_field_two_columns_could_give_is_refused_until_mapped(tmp_path, db_url):
+    """Both layouts' names in one header: the first column of each was taken without a word."""
+    header = ["Invoice", "InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "Price", "UnitPrice",
+              "Customer ID", "CustomerID", "Country"]  # fmt: skip
+    line = ["536365", "X1", "85123A", "HEART", "6", "12/13/2010 8:26", "2.55", "9.99", "17850", "K9", "UK"]
+    path = write_csv(tmp_path / "both.csv", [line], header=header)
+    assert _refused(path, db_url) == (
+        "ambiguous columns: invoice_no could be read from 'Invoice' (column 1) or 'InvoiceNo' (column 2); "
+        "pick one with --map invoice_no=COLUMN"
+    )
+    picks = ["--map", "invoice_no=InvoiceNo", "--map", "unit_price=Price"]
+    assert "ambiguous columns: customer_id could be read from 'Customer ID' (column 9) or 'CustomerID' (column 10)" in (
+        _refused(path, db_url, *picks)
+    )
+    assert _refused(path, db_url, *picks, "--map", "customer_id=customer id") == (
+        "--map customer_id=customer id: ambiguous, it names 'Customer ID' (column 9) or 'CustomerID' (column 10); "
+        "give the column's exact name"
+    )
+    result = _segments("ingest", path, "--db", db_url, *picks, "--map", "customer_id=Customer ID")
+    assert result.returncode == 0, result.stderr
+    (stored,) = transactions(db_url)
+    assert (stored.invoice_no, stored.unit_price, stored.customer_id) == ("X1", Decimal("2.55"), "17850")
+
+
+def test_a_repeated_column_is_refused_where_a_field_reads_it(tmp_path, db_url):
+    header = [*UCI_HEADER, "CustomerID", "Notes", "Notes"]  # repeated Notes feed nothing: ignored
+    line = [*LINE[:4], "12/13/2010 8:26", *LINE[5:], "K9", "a", "b"]
+    path = write_csv(tmp_path / "twice.csv", [line], header=header)
+    assert _refused(path, db_url) == (
+        "ambiguous columns: customer_id could be read from 'CustomerID' (column 7) or 'CustomerID' (column 9); "
+        "pick one with --map customer_id=COLUMN (a repeated name can't be picked: rename it in the file first)"
+    )
+    assert _refused(path, db_url, "--map", "customer_id=CustomerID") == (
+        "--map customer_id=CustomerID: ambiguous, it names 'CustomerID' (column 7) or 'CustomerID' (column 9); "
+        "rename all but one in the file"
+    )
+    result = _segments("ingest", path, "--db", db_url, "--map", "customer_id=Notes")
+    assert result.returncode == 2 and "it names 'Notes' (column 10) or 'Notes' (column 11)" in result.stderr
+    renamed = write_csv(tmp_path / "renamed.csv", [line], header=[*header[:8], "Account", *header[9:]])
+    result = _segments("ingest", renamed, "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    assert transactions(db_url)[0].customer_id == "17850"
