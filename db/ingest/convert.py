@@ -193,9 +193,11 @@ def convert(
             price = value / np.where(quantity == 0, np.nan, quantity)
         # Stored as written (to the 4 places money has): the rounded price times the quantity
         # can miss it, and revenue is the file's figure.
-        total = np.round(value, 4) + 0.0
-    price = np.round(price, 4) + 0.0  # + 0.0 turns -0.0 into 0.0, so both spell "0.0000"
-    with np.errstate(invalid="ignore"):
+        with np.errstate(over="ignore"):  # a huge total becomes inf: out of range, below
+            total = np.round(value, 4) + 0.0
+    with np.errstate(over="ignore"):  # likewise a huge price (1e308)
+        price = np.round(price, 4) + 0.0  # + 0.0 turns -0.0 into 0.0, so both spell "0.0000"
+    with np.errstate(invalid="ignore", over="ignore"):
         rej.add(np.abs(price) >= MAX_PRICE, "unit price out of range", name(price_field), raw_p)
         # Revenue is summed in 1/10000 units as 64-bit integers (the invoice rollup): a line
         # worth over 10^10 is a misread number, and would overflow a sum of such lines.

@@ -134,6 +134,19 @@ def test_line_totals_share_the_mark_and_name_their_column(db_url, tmp_path):
     assert result.rejected_by_reason == {"ambiguous line total": 1}
 
 
+def test_a_huge_number_is_out_of_range_without_a_warning(db_url, tmp_path):
+    # Was: numpy's "overflow encountered in multiply" on stderr (rounding 1e308 to 4 places);
+    # this suite turns warnings into errors.
+    header = ["InvoiceDate", "Quantity", "UnitPrice", "CustomerID"]
+    rows = [["2011-03-04 10:15", "2", "1e308", "1"], ["2011-03-04 10:16", "2", "1", "1"]]
+    assert _ingest(db_url, write_csv(tmp_path / "huge.csv", rows, header=header)).rejected_by_reason == {
+        "unit price out of range": 1
+    }
+    header = ["InvoiceDate", "Quantity", "LineTotal", "CustomerID"]
+    rows = [["2011-03-05 10:15", "2", "1e308", "1"], ["2011-03-05 10:16", "2", "-1e308", "1"]]
+    assert _ingest(db_url, write_csv(tmp_path / "huge_totals.csv", rows, header=header)).rejected == 2
+
+
 @pytest.mark.parametrize(
     ("mark", "expected"),
     [
