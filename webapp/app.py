@@ -32,12 +32,18 @@ def upload_request_limit(upload_max_mb: int) -> int:
 
 
 def create_app(
-    settings: Settings | None = None, *, auth_required: bool | None = None, warm_cache: bool = False
+    settings: Settings | None = None,
+    *,
+    auth_required: bool | None = None,
+    warm_cache: bool = False,
+    loopback: bool = False,
 ) -> Dash:
     """A configured Dash app; the engine is created on first use, in the serving process.
 
     ``auth_required``: None requires a login whenever a user exists, False never (``--no-auth``),
     True always. ``warm_cache``: keep the first views' aggregates computed ahead (serving only).
+    ``loopback``: served on a loopback address, so even ``--no-auth`` answers only requests
+    addressed to a loopback name (DNS rebinding).
     """
     settings = settings or Settings.from_env()
     remember_settings(settings)
@@ -68,6 +74,7 @@ def create_app(
         auth_required=auth_required,
         public_paths=PUBLIC_PATHS | {HEALTH_PATH, READY_PATH},
         cookie_secure=settings.cookie_secure,
+        loopback=loopback,
     )
     if settings.proxy_hops:
         # The client's address (which the login throttle counts) from the proxies' X-Forwarded-For;

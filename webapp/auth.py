@@ -34,6 +34,7 @@ from webapp.wording import counted
 
 log = logging.getLogger(__name__)
 AUTH_MODE_KEY = "SEGMENTS_AUTH_REQUIRED"  # None: when users exist; True: always; False: never
+LOOPBACK_KEY = "SEGMENTS_SERVED_ON_LOOPBACK"  # `segments serve` on a loopback address
 BUSY = "The database is busy (an import is running); please try again in a minute."
 UNAVAILABLE = "The database is unavailable at the moment; please try again shortly."
 NO_USERS = (
@@ -43,6 +44,10 @@ NO_USERS = (
 NOT_LOCAL = (
     "this dashboard is open without a login and only answers requests addressed to localhost, "
     "127.0.0.1 or [::1]: add a user with `segments users add NAME` to serve it under another name"
+)
+NOT_LOCAL_NO_AUTH = (
+    "this dashboard is served on loopback without a login (--no-auth) and only answers requests "
+    "addressed to localhost, 127.0.0.1 or [::1]"
 )
 # Browsers drop tabs and newlines from a URL and read a backslash as a slash, which could turn
 # a "next" path into another site's address.
@@ -91,8 +96,10 @@ def install_auth(
     auth_required: bool | None,
     public_paths: frozenset[str] = PUBLIC_PATHS,
     cookie_secure: bool = False,
+    loopback: bool = False,
 ) -> None:
     server.config[AUTH_MODE_KEY] = auth_required
+    server.config[LOOPBACK_KEY] = loopback
     server.config[PUBLIC_KEY] = public_paths
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -122,7 +129,9 @@ def no_store_behind_login(response: Response) -> Response:
 def require_login() -> Response | None:
     mode = current_app.config.get(AUTH_MODE_KEY)
     g.behind_login = mode is not False  # until found otherwise: no users and no login asked
-    if mode is False or request.path in current_app.config.get(PUBLIC_KEY, PUBLIC_PATHS):
+    if mode is False:  # --no-auth: open, and on loopback to loopback names only
+        return _not_local(NOT_LOCAL_NO_AUTH) if current_app.config.get(LOOPBACK_KEY) else None
+    if request.path in current_app.config.get(PUBLIC_KEY, PUBLIC_PATHS):
         return None
     with Session(app_engine()) as s:
         user = session_user(session=s, token=session.get("sid"))
@@ -135,11 +144,17 @@ def require_login() -> Response | None:
         if not users_exist(session=s):
             if mode is None:
                 g.behind_login = False
-                if not host_header_is_loopback(request.host):
-                    return Response(NOT_LOCAL + "\n", status=403, mimetype="text/plain")
-                return None
+                return _not_local(NOT_LOCAL)
             return Response(NO_USERS + "\n", status=503, mimetype="text/plain")
     return _refuse()
+
+
+def _not_local(message: str) -> Response | None:
+    """403 for a request addressed to another name than a loopback one (a page on a domain
+    that rebinds to 127.0.0.1 would read the open dashboard), else None: go ahead."""
+    if host_header_is_loopback(request.host):
+        return None
+    return Response(message + "\n", status=403, mimetype="text/plain")
 
 
 def wants_page() -> bool:

@@ -21,7 +21,7 @@ from webapp.cli_common import (
     open_database,
     print_json,
 )
-from webapp.serving import auth_mode, serve_refusal
+from webapp.serving import auth_mode, is_loopback, serve_refusal
 from webapp.users import (
     UserAdminError,
     add_user,
@@ -148,7 +148,8 @@ def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool =
 
     from webapp.app import create_app  # Dash is heavy: only serving pays for it
 
-    app = create_app(settings, auth_required=auth_mode(host, no_auth=no_auth), warm_cache=True)
+    mode = auth_mode(host, no_auth=no_auth)
+    app = create_app(settings, auth_required=mode, warm_cache=True, loopback=is_loopback(host))
     shown = f"[{host}]" if ":" in host else host
     login = "login required" if have_users and not no_auth else "no login"
     click.echo(f"Serving the dashboard at http://{shown}:{port}/ ({login}); press Ctrl+C to stop")

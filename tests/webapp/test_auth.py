@@ -321,3 +321,17 @@ def test_any_host_name_is_served_once_a_login_is_required(make_app, engine):
     assert proxied.get("/download/rejected-rows.csv", base_url=base).status_code == 200
     no_auth = make_app(auth_required=False).server.test_client()  # --no-auth: explicitly open
     assert no_auth.get("/download/rejected-rows.csv", base_url=base).status_code == 200
+
+
+def test_no_auth_on_loopback_answers_loopback_names_only(make_app, engine):
+    """`serve --no-auth` on 127.0.0.1 is as open as a loopback server without users: DNS
+    rebinding must not reach it either (was: any Host answered); on a network address
+    --no-auth stays open to every name."""
+    create_user(engine)  # --no-auth ignores users: open all the same
+    local = make_app(auth_required=False, loopback=True).server.test_client()
+    foreign = local.get("/download/rejected-rows.csv", headers={"Host": "attacker.example:8050"})
+    assert foreign.status_code == 403
+    assert foreign.get_data(as_text=True).startswith("this dashboard is served on loopback without a login")
+    assert local.get("/download/rejected-rows.csv", headers={"Host": "localhost:8050"}).status_code == 200
+    network = make_app(auth_required=False, loopback=False).server.test_client()
+    assert network.get("/download/rejected-rows.csv", headers={"Host": "attacker.example"}).status_code == 200
