@@ -24,6 +24,19 @@ GRAPH_CONFIG: dict[str, Any] = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
+# A horizontal legend at the foot of the whole figure ("container": below the axis labels
+# however tall they are; Plotly grows the bottom margin to fit its rows). Beside the plot it
+# took half a phone's width; above it, the toolbar (modebar) covered it.
+BOTTOM_LEGEND: dict[str, Any] = {
+    "title": None,
+    "orientation": "h",
+    "xref": "container",  # the figure's width to fill, not the plot's (half of it beside two axes)
+    "yref": "container",
+    "yanchor": "bottom",
+    "y": 0,
+    "x": 0,
+}
+
 
 def empty_figure(message: str) -> go.Figure:
     """A blank figure that says why there is nothing to draw (empty states render, not crash)."""

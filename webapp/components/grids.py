@@ -24,10 +24,22 @@ def number_column(
     return column(field, header, type="numericColumn", filter="agNumberColumnFilter", **extra)
 
 
+# With suppressCellFocus there is no cell for Tab to go to after the last header, and AG Grid
+# wraps back to the first header: a keyboard trap. Past either end of the header row, false
+# hands Tab (or Shift+Tab) back to the browser, which moves on to the control after (before)
+# the grid, or into a pagination bar. The headers themselves stay tab stops (Enter sorts).
+LEAVE_HEADER_AT_ENDS = {"function": "params.nextHeaderPosition || false"}
+
+
 def data_grid(
     grid_id: str, columns: list[dict[str, Any]], *, height: int = 360, **options: Any
 ) -> dag.AgGrid:
-    grid_options = {"animateRows": False, "suppressCellFocus": True, **options.pop("grid_options", {})}
+    grid_options = {
+        "animateRows": False,
+        "suppressCellFocus": True,
+        "tabToNextHeader": LEAVE_HEADER_AT_ENDS,
+        **options.pop("grid_options", {}),
+    }
     return dag.AgGrid(
         id=grid_id,
         columnDefs=columns,

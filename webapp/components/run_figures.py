@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from webapp.components.figures import empty_figure
+from webapp.components.figures import BOTTOM_LEGEND, empty_figure
 from webapp.components.label_colours import label_colour
 
 NO_SHARED = "No customer is in both runs."
@@ -105,41 +105,58 @@ def sizes_over_time(sizes: pd.DataFrame) -> go.Figure:
     table = table.reindex(runs["as_of"], fill_value=0)
     names = [n if isinstance(n, str) else "" for n in runs["name"]]  # None arrives as NaN
     runs_text = [f"run #{i} {n}".rstrip() for i, n in zip(runs["run_id"], names, strict=True)]
+    one_date = len(table.index) == 1
     fig = go.Figure()
-    for label in table.columns:
+    for i, label in enumerate(table.columns):
         colour = label_colour(label)
-        fig.add_trace(
-            go.Scatter(
-                x=list(table.index),
-                y=[int(v) for v in table[label]],
-                name=label,
-                mode="lines+markers",
-                line={"color": colour},
-                marker={"color": colour, "size": 8},
-                customdata=runs_text,
-                hovertemplate=f"{label}: %{{y:,}} customers<br>as of %{{x|%Y-%m-%d}}, %{{customdata}}"
-                "<extra></extra>",
-            )
-        )
+        common = {
+            "x": list(table.index),
+            "y": [int(v) for v in table[label]],
+            "name": label,
+            "marker": {"color": colour},
+            "customdata": runs_text,
+            "hovertemplate": f"{label}: %{{y:,}} customers<br>as of %{{x|%Y-%m-%d}}, %{{customdata}}"
+            "<extra></extra>",
+        }
+        if one_date:
+            # Side by side bars: points at one date hid each other when two segments had one size.
+            fig.add_trace(go.Bar(**common, **_bar_slot(i, len(table.columns)), texttemplate="%{y:,}"))
+        else:
+            common["marker"]["size"] = 8
+            fig.add_trace(go.Scatter(**common, mode="lines+markers", line={"color": colour}))
     fig.update_layout(
         template="plotly_white",
         xaxis=_date_axis(list(table.index)),
         yaxis={"title": "customers", "rangemode": "tozero"},
-        legend_title="segment",
+        legend=BOTTOM_LEGEND,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=420,
     )
-    if len(table.index) == 1:
+    if one_date:
+        fig.update_traces(textposition="outside", cliponaxis=False)
+        # Two lines at the left, under the toolbar (a wider top margin): one line, centred, ran
+        # off a phone's graph and into the toolbar.
+        fig.update_layout(margin_t=70)
         fig.add_annotation(
-            text=f"One as-of date so far ({table.index[0]:%Y-%m-%d}): one point per segment",
+            text=f"One as-of date so far ({table.index[0]:%Y-%m-%d}):<br>one bar per segment",
             xref="paper",
             yref="paper",
-            x=0.5,
-            y=1.04,
+            x=0,
+            xanchor="left",
+            y=1.02,
+            yanchor="bottom",
+            align="left",
             showarrow=False,
             font={"size": 12, "color": "#6c757d"},
         )
     return fig
+
+
+def _bar_slot(index: int, count: int) -> dict:
+    """Width and offset (ms, on the date axis) of the ``index``-th of ``count`` bars drawn side by
+    side over two thirds of the MIN_SPAN_DAYS the axis shows around one date."""
+    width = MIN_SPAN_DAYS * 2 / 3 * DAY_MS / count
+    return {"width": width, "offset": (index - count / 2) * width}
 
 
 def _date_axis(days: list[pd.Timestamp]) -> dict:

@@ -126,7 +126,8 @@ def score_grid_figure(counts: pd.DataFrame) -> go.Figure:
             text=text,
             texttemplate="%{text}",
             # A fixed size: left to fit the cells, Plotly shrank "Potential Loyalists" to ~6 px.
-            textfont={"size": 11},
+            # 10 px: at 11 px "Hibernating" and "Champions" overflowed a phone's ~51 px cells.
+            textfont={"size": 10},
             colorscale="Blues",
             hovertemplate="%{y} %{x}: %{z:,} customers<extra></extra>",
             showscale=False,
@@ -134,7 +135,8 @@ def score_grid_figure(counts: pd.DataFrame) -> go.Figure:
     )
     fig.update_layout(
         template="plotly_white",
-        margin=MARGIN,
+        # No side margins: on a phone every pixel goes to the cells (the axes take their own room).
+        margin={**MARGIN, "l": 0, "r": 0},
         height=420,
         # The axis title at the bottom: at the top the toolbar (modebar) covered it.
         xaxis={"title": "Frequency score (5 = most orders)", "type": "category"},

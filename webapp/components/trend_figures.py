@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from webapp.components.figures import empty_figure
+from webapp.components.figures import BOTTOM_LEGEND, empty_figure
 from webapp.money import hover_money, with_unit
 
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
@@ -67,8 +67,9 @@ def monthly_sales_figure(
 
     ``by_month``: month ('YYYY-MM'), revenue, orders (analytics.trends.sales_by_month);
     ``first``/``last``: the first and last day the chart covers (the store's, cut to the chosen
-    dates). A month they cut short (the data ends on 9 December 2011) is hatched and labelled
-    "1-9 Dec", so it does not read as a slump. ``currency``: the unit of revenue (None: none shown).
+    dates). A month they cut short (the data ends on 9 December 2011) is hatched, and a hatched
+    legend entry says "1-9 Dec only", so it does not read as a slump. ``currency``: the unit of
+    revenue (None: none shown).
     """
     if by_month.empty or not by_month["orders"].any():
         return empty_figure("No sales in this selection")
@@ -103,18 +104,22 @@ def monthly_sales_figure(
             ),
         ]
     )
-    for month, note in notes.items():
-        fig.add_annotation(
-            x=month,
-            y=float(by_month.loc[by_month["month"] == month, "revenue"].iloc[0]),
-            text=note,
-            showarrow=False,
-            yshift=10,
-            font={"size": 11},
+    if notes:
+        # Said in the legend by a hatched swatch, where no trace can cross it: written over the
+        # bar, the orders line ran through the note on a phone.
+        fig.add_trace(
+            go.Bar(
+                x=[None],  # no bar; empty data ([]) would leave it out of the legend
+                y=[None],
+                name=" and ".join(notes.values()) + " only",
+                marker={"color": REVENUE_COLOUR, "opacity": 0.5, "pattern": {"shape": "/"}},
+                hoverinfo="skip",
+            )
         )
     return _layout(
         fig,
         xaxis={"type": "category", "title": None},
+        barmode="overlay",  # the legend's swatch takes no slot beside the revenue bars
         yaxis={"title": with_unit("Revenue", currency), "rangemode": "tozero"},
         yaxis2={
             "title": "Orders",
@@ -126,7 +131,9 @@ def monthly_sales_figure(
             # i.e. fractions of an order (3.71, 7.42, ...). Whole round steps instead.
             **count_ticks(by_month["orders"].max()),
         },
-        legend={"orientation": "h", "y": 1.12, "x": 0},
+        # At the foot of the figure, in as many rows as it needs: above the plot, on a phone,
+        # the toolbar (modebar) covered it.
+        legend=BOTTOM_LEGEND,
     )
 
 

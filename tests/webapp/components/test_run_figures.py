@@ -106,7 +106,9 @@ def test_sizes_over_time_of_one_date_is_a_readable_day_with_a_note():
     axis = fig.layout.xaxis
     assert axis.type == "date" and list(axis.ticktext) == ["2011-12-10"] and len(axis.tickvals) == 1
     assert tuple(axis.range) == ("2011-11-25", "2011-12-25")  # a month around it, not milliseconds
-    assert fig.layout.annotations[0].text == "One as-of date so far (2011-12-10): one point per segment"
+    note = fig.layout.annotations[0]
+    assert note.text == "One as-of date so far (2011-12-10):<br>one bar per segment"
+    assert (note.xanchor, note.yanchor, note.y) == ("left", "bottom", 1.02)  # under the toolbar
     assert all(stop.value in ("%Y-%m-%d", "") for stop in axis.tickformatstops)  # never a time of day
 
 
@@ -117,10 +119,33 @@ def test_sizes_over_time_spanning_months_keeps_plotly_ticks_without_times():
     assert not sizes_over_time(sizes).layout.annotations
 
 
+def test_sizes_of_one_date_are_side_by_side_bars_so_equal_sizes_both_show():
+    # Was: one point per segment at the one date, so two segments of 3 customers drew one point.
+    fig = sizes_over_time(one_date({"At risk": 6, "High value": 3, "Lost": 3, "New": 1}))
+    assert [t.type for t in fig.data] == ["bar"] * 4 and [list(t.y) for t in fig.data] == [[6], [3], [3], [1]]
+    slots = [(t.offset, t.offset + t.width) for t in fig.data]
+    assert all(a[1] <= b[0] for a, b in zip(slots, slots[1:], strict=False))  # none overlaps the next
+    day = pd.Timedelta(days=1) / pd.Timedelta(milliseconds=1)
+    assert slots[0][0] == -slots[-1][1] and slots[-1][1] - slots[0][0] <= 30 * day  # centred on the date
+    assert {t.texttemplate for t in fig.data} == {"%{y:,}"}  # each bar says its size
+
+
+def test_sizes_legend_runs_along_the_foot():
+    # Was: a column at the right, half the width of a phone's graph.
+    sizes = pd.concat([one_date({"A": 1}, "2011-01-01"), one_date({"A": 2}, "2011-12-01").assign(run_id=2)])
+    for fig in (sizes_over_time(sizes), sizes_over_time(one_date({"A": 1}))):
+        legend = fig.layout.legend
+        assert (legend.orientation, legend.xref, legend.yref, legend.y) == ("h", "container", "container", 0)
+
+
 def test_runs_charts_draw_each_label_in_its_colour_of_every_page():
     # Was: Plotly's default colours, by trace order.
-    fig = sizes_over_time(one_date({"At risk": 6, "High value": 3, "Wholesale": 2}))
-    assert {t.name: t.line.color for t in fig.data} == label_colours(["At risk", "High value", "Wholesale"])
+    labels = ["At risk", "High value", "Wholesale"]
+    fig = sizes_over_time(one_date(dict.fromkeys(labels, 1)))
+    assert {t.name: t.marker.color for t in fig.data} == label_colours(labels)
+    two = pd.concat([one_date(dict.fromkeys(labels, 1)), one_date(dict.fromkeys(labels, 2), "2011-12-20")])
+    fig = sizes_over_time(two.assign(run_id=[1, 1, 1, 2, 2, 2]))
+    assert {t.name: t.line.color for t in fig.data} == label_colours(labels)
     assert {t.name: t.marker.color for t in fig.data} == {t.name: t.line.color for t in fig.data}
     sankey = migration_sankey(MATRIX, run_a=1, run_b=2).data[0].node
     assert list(sankey.color) == [label_colour(label.split(" (run")[0]) for label in sankey.label]

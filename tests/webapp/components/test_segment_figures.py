@@ -80,9 +80,12 @@ def test_score_grid_figure_names_segments_and_counts():
     assert heat.z[0][4] == 7 and heat.z[4][0] == 3
     assert heat.text[0][4] == "Champions<br>7" and heat.text[0][0] == "New<br>Customers<br>2"
     assert heat.text[4][0] == "Hibernating<br>3"
-    # Readable at 1280 px (Plotly fitted the text to ~6 px) and clear of the toolbar (the x axis
-    # title sat under it at the top); R5 drawn on top.
-    assert heat.textfont.size == 11 and fig.layout.xaxis.side != "top"
+    # A fixed size (Plotly fitted the text to ~6 px), clear of the toolbar (the x axis title sat
+    # under it at the top); R5 drawn on top.
+    assert fig.layout.xaxis.side != "top"
+    # At 11 px "Hibernating" and "Champions" were cut off in a phone's ~51 px cells: at 10 px,
+    # with no side margins, they fit its ~55 px cells (and are still readable at 1280 px).
+    assert heat.textfont.size == 10 and (fig.layout.margin.l, fig.layout.margin.r) == (0, 0)
     assert fig.layout.yaxis.autorange == "reversed"
     assert score_grid_figure(COUNTS.iloc[0:0]).layout.annotations
 
