@@ -26,7 +26,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = REPO.parent / "shared" / "data" / "online_retail.csv.gz"
-BENCH_DB = "segments_bench_ingest"
+# Per run: two benchmarks at once must not drop each other's database (the children get its URL).
+BENCH_DB = f"segments_bench_ingest_{os.getpid()}"
 
 
 def _open_text(path: Path):

@@ -3,7 +3,7 @@
     python bench/rfm.py [--data FILE] [--repeat N] [--skip-postgres]
 
 Loads the real UCI file into fresh databases (a temporary SQLite file; a Postgres database
-``segments_bench_rfm`` created and dropped through the admin URL, default
+``segments_bench_rfm_<pid>`` created and dropped through the admin URL, default
 postgresql://postgres@127.0.0.1/postgres, overridden by $SEGMENTS_BENCH_POSTGRES_URL), then
 times, best of --repeat runs, with the reference cleaning (customer id, quantity > 0,
 price > 0, no cancellations, non-product codes kept):
@@ -36,7 +36,7 @@ from db.migrate import upgrade  # noqa: E402
 from db.session import create_db_engine  # noqa: E402
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "online_retail.csv.gz"
-BENCH_DB = "segments_bench_rfm"
+BENCH_DB = f"segments_bench_rfm_{os.getpid()}"  # per run: two at once must not collide
 
 
 def best_of(repeat: int, func: Callable[[], object]) -> tuple[float, object]:

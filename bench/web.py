@@ -3,7 +3,7 @@
     python bench/web.py [--file ../shared/data/online_retail.csv.gz] [--repeat 5] [--sqlite-only]
                         [--clients 20] [--requests 400] [--seconds 60]
 
-Per backend (a fresh SQLite file, a fresh Postgres database ``segments_bench_web`` from
+Per backend (a fresh SQLite file, a fresh Postgres database ``segments_bench_web_<pid>`` from
 SEGMENTS_BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1/postgres): loads the file
 with ``ingest_file``, makes a ``default`` run, empties the results cache, then
 1. through the Flask test client, replays each page's first view as the browser sends it
@@ -19,6 +19,7 @@ with ``ingest_file``, makes a ``default`` run, empties the results cache, then
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -41,7 +42,7 @@ from db.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = REPO.parent / "shared" / "data" / "online_retail.csv.gz"
-PG_NAME = "segments_bench_web"
+PG_NAME = f"segments_bench_web_{os.getpid()}"  # per run: two at once must not collide
 TARGET_MS = 300
 
 
