@@ -13,6 +13,9 @@ MAX_TEXT = 128
 MAX_ITEMS = 50
 MAX_INT = 2**31 - 1  # the largest id or count an integer column holds on both databases
 _WHOLE = re.compile(r"[0-9]{1,10}")
+# What a person types as a number: no "1_000" or Arabic-Indic digits (float() reads both), and no
+# thousands separators ("1,000" is 1.000 in much of Europe: refused and named, not guessed).
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def as_int(value: object, *, minimum: int = 0, maximum: int = MAX_INT) -> int | None:
@@ -34,10 +37,8 @@ def as_float(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
+        text = value.strip()
+        value = float(text) if _DECIMAL.fullmatch(text) else None
     if isinstance(value, int | float) and math.isfinite(value):
         return float(value)
     return None
@@ -47,6 +48,17 @@ def as_text(value: object) -> str | None:
     if isinstance(value, str) and 0 < len(value.strip()) <= MAX_TEXT:
         return value.strip()
     return None
+
+
+def as_shown(value: object) -> str | None:
+    """What the user gave, as short text to name it in a message or keep it in a URL (None when
+    nothing was given): a value that cannot be used is named, never silently dropped."""
+    if value is None or isinstance(value, list | tuple | dict) and not value:
+        return None
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = value.strip() if isinstance(value, str) else str(value)
+    return text[:MAX_TEXT] or None
 
 
 def as_texts(value: object) -> tuple[str, ...]:

@@ -27,11 +27,22 @@ from analytics.run_history import get_run, run_assignments
 from db.models import RUN_FINISHED, Run
 from webapp.browser_values import as_text
 from webapp.campaign_inputs import CampaignQuery
-from webapp.run_choice import finished_runs, latest_run_id, run_option
+from webapp.run_choice import earlier_runs, finished_runs, latest_run_id, run_option
 
 __all__ = ["finished_runs", "run_option"]  # the pages' run pickers import them from here too
 
 NO_RUNS = "No finished run yet: start one on the Runs page (or run `segments run`)."
+
+
+def earlier_ids(session: Session, run_id: int) -> set[int]:
+    return {r["id"] for r in earlier_runs(finished_runs(session=session), run_id)}
+
+
+def not_earlier(since: int, run_id: int) -> str:
+    return (
+        f"Moved since: run {since} is not earlier than run {run_id}; choose an earlier run "
+        "(of older data, or made before on the same data)."
+    )
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,8 @@ def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
         actions = {s["label"]: s["action"] for s in get_run(session=session, run_id=run_id)["segments"]}
         if query.moving and not _finished(session, query.since):
             return CampaignList(run_id, message=f"Run {query.since} does not exist or has not finished.")
+        if query.moving and query.since not in earlier_ids(session, run_id):  # itself, or later
+            return CampaignList(run_id, message=not_earlier(query.since, run_id))
     try:
         labels, rfm_segments = split_segments(query.segments, run_labels=actions)
     except ValueError as exc:

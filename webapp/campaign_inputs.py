@@ -2,7 +2,9 @@
 
 Nothing from the browser reaches a query unchecked: ids and day counts must be whole numbers,
 amounts finite numbers, names short text; labels are checked against the run later
-(``analytics.export.split_segments``).
+(``analytics.export.split_segments``). A number field given a value it cannot use (``?min_spend=abc``,
+a typed -5) is not dropped: ``filter_problems`` names it, the list is refused, and the URL keeps
+the value as given (``shared_query``), so a shared link shows the same refusal.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from webapp.browser_values import as_float, as_int, as_text, as_texts
+from webapp.browser_values import as_float, as_int, as_shown, as_text, as_texts
+
+NUMBERS = ("run", "min_spend", "recency_min", "recency_max", "since")  # checked, else kept as text
 
 
 @dataclass(frozen=True)
@@ -31,16 +35,20 @@ class CampaignQuery:
     def moving(self) -> bool:
         return self.since is not None and self.moved_from is not None and self.moved_to is not None
 
-    def query_string(self) -> str:
-        """The shareable URL query for this selection (empty fields left out)."""
+    def query_string(self, bad: dict[str, str] | None = None) -> str:
+        """The shareable URL query for this selection (empty fields left out); ``bad``: number
+        fields whose given text could not be used (``bad_numbers``), written as given."""
+        bad = bad or {}
         pairs: list[tuple[str, object]] = []
-        if self.run is not None:
-            pairs.append(("run", self.run))
+        if self.run is not None or "run" in bad:
+            pairs.append(("run", bad.get("run", self.run)))
         pairs += [("segment", s) for s in self.segments]
         pairs += [("country", c) for c in self.countries]
         for key in ("min_spend", "recency_min", "recency_max", "since", "moved_from", "moved_to"):
             value = getattr(self, key)
-            if value is not None:
+            if value is None and key in bad:
+                pairs.append((key, bad[key]))
+            elif value is not None:
                 pairs.append((key, f"{value:g}" if isinstance(value, float) else value))
         return "?" + urlencode(pairs) if pairs else ""
 
@@ -72,24 +80,41 @@ def campaign_query(
     )
 
 
+def url_values(query: dict[str, object]) -> dict[str, object]:
+    """The page's query string as Dash passes it to ``layout`` (repeated keys become lists), as
+    ``campaign_query``'s keywords, unchecked."""
+    keys = {"segments": "segment", "countries": "country"}
+    return {name: query.get(keys.get(name, name)) for name in CampaignQuery.__dataclass_fields__}
+
+
 def from_url(query: dict[str, object]) -> CampaignQuery:
-    """The page's query string as Dash passes it to ``layout`` (repeated keys become lists)."""
-    return campaign_query(
-        run=query.get("run"),
-        segments=query.get("segment"),
-        countries=query.get("country"),
-        **{k: query.get(k) for k in ("min_spend", "recency_min", "recency_max", "since")},
-        moved_from=query.get("moved_from"),
-        moved_to=query.get("moved_to"),
-    )
+    return campaign_query(**url_values(query))
+
+
+def bad_numbers(**values: object) -> dict[str, str]:
+    """The number fields (of ``NUMBERS``) given a value ``campaign_query`` cannot use, as the text
+    given: kept on screen and in the URL, and named by ``filter_problems``."""
+    checked = campaign_query(**{k: values.get(k) for k in NUMBERS})
+    return {
+        key: text
+        for key in NUMBERS
+        if getattr(checked, key) is None and (text := as_shown(values.get(key))) is not None
+    }
+
+
+def shared_query(**values: object) -> str:
+    """The URL query for the values on screen, bad number fields included as given: a link shows
+    what the sender saw, a refused filter included (``query_string`` of the checked values)."""
+    return campaign_query(**values).query_string(bad_numbers(**values))
 
 
 def _given(value: object) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip()) and value != []
+    return as_shown(value) is not None
 
 
 def filter_problems(
     *,
+    run: object = None,
     min_spend: object = None,
     recency_min: object = None,
     recency_max: object = None,
@@ -103,13 +128,19 @@ def filter_problems(
     A value the page cannot use must not be dropped silently: the list (and its CSV) would be
     broader than the selection on screen. The page shows these and lists nobody instead.
     """
-    problems = []
-    q = campaign_query(min_spend=min_spend, recency_min=recency_min, recency_max=recency_max)
-    if _given(min_spend) and q.min_spend is None:
-        problems.append("Minimum spend: a number from 0")
-    for raw, value, name in ((recency_min, q.recency_min, "from"), (recency_max, q.recency_max, "to")):
-        if _given(raw) and value is None:
-            problems.append(f"Recency {name}: whole days from 0")
+    given = {"run": run, "min_spend": min_spend, "recency_min": recency_min, "recency_max": recency_max}
+    bad = bad_numbers(**given, since=since)
+    q = campaign_query(**given)
+    wanted = {
+        "run": ("Run: a run number", ""),
+        # "1,000" is refused like any text, as the CLI's --min-monetary does: in much of Europe
+        # it means 1.000, and a guess would decide who is emailed.
+        "min_spend": ("Minimum spend: a number from 0", " (digits and a decimal point only: 1000, 99.50)"),
+        "recency_min": ("Recency from: whole days from 0", ""),
+        "recency_max": ("Recency to: whole days from 0", ""),
+        "since": ("Moved since: a run number", ""),
+    }
+    problems = [f"{head}, not '{bad[key]}'{hint}" for key, (head, hint) in wanted.items() if key in bad]
     if q.recency_min is not None and q.recency_max is not None and q.recency_min > q.recency_max:
         problems.append(f"Recency: from ({q.recency_min}) is above to ({q.recency_max})")
     moving = [_given(v) for v in (since, moved_from, moved_to)]

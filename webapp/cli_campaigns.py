@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from analytics.compare import compare_assignments, moved
 from analytics.export import Selection, campaign_list, split_segments, to_safe_csv
-from analytics.run_history import RunNotFound, get_run, resolve_run, run_assignments
+from analytics.run_history import RunNotFound, finished_runs, get_run, resolve_run, run_assignments
 from webapp.cli_common import (
     UserError,
     db_option,
@@ -21,6 +21,7 @@ from webapp.cli_common import (
     print_json,
 )
 from webapp.cli_countries import matched_countries
+from webapp.run_choice import earlier_runs
 
 
 def _finished_run(session: Session, ref: str) -> int:
@@ -99,7 +100,12 @@ def _known_countries(countries: tuple[str, ...], assignments, run_id: int) -> tu
 )
 @click.option("--moved-from", default=None, help="Label in the --since run.")
 @click.option("--moved-to", default=None, help="Label in this run.")
-@click.option("--since", "since_ref", default=None, help="Earlier run for --moved-from/--moved-to.")
+@click.option(
+    "--since",
+    "since_ref",
+    default=None,
+    help="Earlier run (older data, or made before on the same data) for --moved-from/--moved-to.",
+)
 @click.option(
     "--out", "out", required=True, type=click.Path(dir_okay=False), help="CSV file, or - for stdout."
 )
@@ -136,6 +142,12 @@ def export_command(
         moved_ids = None
         if since_ref:
             since_id = _finished_run(session, since_ref)
+            if since_id not in {r["id"] for r in earlier_runs(finished_runs(session=session), run_id)}:
+                # Itself: everyone in a label "moved" to it; a later run: the movement backwards.
+                raise UserError(
+                    f"--since run {since_id} is not earlier than run {run_id}: choose a run of older "
+                    "data, or one made before on the same data (see 'segments runs')"
+                )
             earlier = run_assignments(session=session, run_id=since_id)
             # A label a run does not have would give an empty list that looks like an answer.
             _check_label("--moved-from", moved_from, earlier, since_id)

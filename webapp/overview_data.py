@@ -21,7 +21,7 @@ from analytics import trends
 from analytics.countries import match_countries, spellings, unknown_countries
 from db.queries_cleaning import CleaningRules
 from db.queries_trends import known_countries
-from webapp.browser_values import as_texts
+from webapp.browser_values import as_shown, as_text, as_texts
 from webapp.cache import cached, data_version
 from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
 from webapp.runtime import app_engine, current_settings
@@ -70,6 +70,27 @@ def parse_filters(start: object, end: object, country: object) -> OverviewFilter
     name or a list of them (``?country=France&country=Germany``, the multi-select's value)."""
     first, last = parse_day(start), parse_day(end)
     return OverviewFilters(first, last, as_texts(country))
+
+
+def bad_days(start: object, end: object) -> dict[str, str]:
+    """The URL's start and end that were given but are no day (``?start=garbage``), as given:
+    the page names them instead of showing the whole period as if they were not there."""
+    given = {"start": start, "end": end}
+    return {k: text[:40] for k, v in given.items() if parse_day(v) is None and (text := as_shown(v))}
+
+
+def date_problem(bad: object) -> str | None:
+    """The message for ``bad_days`` (a dict the browser sends back: checked again), else None."""
+    bad = bad if isinstance(bad, dict) else {}
+    named = [f"the {k} date '{text}'" for k in ("start", "end") if (text := as_text(bad.get(k)))]
+    if not named:
+        return None
+    verb = "is not a date" if len(named) == 1 else "are not dates"
+    first = named[0][:1].upper() + named[0][1:]
+    return (
+        f"{' and '.join([first, *named[1:]])} {verb} (YYYY-MM-DD, 1990 to 2100): "
+        "choose the dates again, or clear them."
+    )
 
 
 def _by_country(s: Session, rules: CleaningRules) -> Any:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from analytics.run_history import finished_runs
 from db.models import RUN_FINISHED, Run
 
-__all__ = ["any_finished_run", "finished_runs", "latest_run_id", "run_option"]
+__all__ = ["any_finished_run", "earlier_runs", "finished_runs", "latest_run_id", "run_option"]
 
 
 def any_finished_run(*, session: Session) -> bool:
@@ -25,6 +25,14 @@ def any_finished_run(*, session: Session) -> bool:
 
 def latest_run_id(runs: list[dict[str, Any]]) -> int | None:
     return runs[0]["id"] if runs else None
+
+
+def earlier_runs(runs: list[dict[str, Any]], run_id: int | None) -> list[dict[str, Any]]:
+    """The runs after ``run_id`` in this order (an earlier data cut-off, or the same one made
+    before): the runs "moved since" can start from. Not the run itself (everyone in a label
+    would "move" to it), nor a later one. None for an unknown run."""
+    ids = [r["id"] for r in runs]
+    return runs[ids.index(run_id) + 1 :] if run_id in ids else []
 
 
 def run_option(run: dict[str, Any]) -> dict[str, Any]:

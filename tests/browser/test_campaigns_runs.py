@@ -5,6 +5,7 @@ import time
 from urllib.parse import quote, quote_plus
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -199,4 +200,63 @@ def test_pages_without_runs_say_what_to_do(page, open_server):
     page.get(open_server + "/runs")
     wait_text(page, "#runs-compare-message", "No finished run yet")
     wait_text(page, "#runs-sizes", "No finished run yet")
+    assert severe_console_errors(page) == []
+
+
+def test_a_links_bad_numbers_stay_in_the_fields_and_the_url_and_list_nobody(page, sample_server):
+    """Was: /campaigns?min_spend=1,000&recency_min=-3 became /campaigns?run=N with empty fields
+    and every customer listed (and exportable)."""
+    page.get(sample_server + "/campaigns?min_spend=1,000&recency_min=-3")
+    wait_text(page, "#campaigns-filter-problems", "Minimum spend: a number from 0, not '1,000'")
+    wait_text(page, "#campaigns-filter-problems", "Recency from: whole days from 0, not '-3'")
+    fields = [
+        page.find_element(By.ID, f"campaigns-{k}").get_attribute("value")
+        for k in ("min-spend", "recency-min")
+    ]
+    assert fields == ["1,000", "-3"]
+    WebDriverWait(page, WAIT).until(EC.url_contains("run="))  # the run chosen, the bad values kept
+    assert page.current_url.endswith("&min_spend=1%2C000&recency_min=-3")
+    assert not page.find_element(By.ID, "campaigns-export").is_enabled()
+    assert page.execute_script(SHOWN_IDS, "campaigns-grid") == []
+    assert severe_console_errors(page) == []
+
+
+def test_a_refused_typed_value_replaces_the_last_good_one_in_the_url(page, sample_server):
+    page.get(sample_server + "/campaigns?run=3&min_spend=1000")
+    WebDriverWait(page, WAIT).until(EC.url_contains("min_spend=1000"))
+    wait_text(page, "#campaigns-count", "revenue at stake")
+    field = page.find_element(By.ID, "campaigns-min-spend")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("-5")
+    wait_text(page, "#campaigns-filter-problems", "Minimum spend: a number from 0, not '-5'")
+    # Was: min_spend=1000 stayed in the address while "0 customers" showed.
+    WebDriverWait(page, WAIT).until(lambda d: d.current_url.endswith("/campaigns?run=3&min_spend=-5"))
+    page.refresh()  # the link shows the same refusal
+    wait_text(page, "#campaigns-filter-problems", "not '-5'")
+    assert page.find_element(By.ID, "campaigns-min-spend").get_attribute("value") == "-5"
+    assert severe_console_errors(page) == []
+
+
+def test_moved_since_offers_only_earlier_runs(page, sample_server):
+    """Was: the picker offered the run itself and later runs."""
+    page.get(sample_server + "/campaigns?run=2")
+    wait_text(page, "#campaigns-count", "revenue at stake")
+    page.find_element(By.ID, "campaigns-since").click()
+    options = WebDriverWait(page, WAIT).until(
+        lambda d: [e.text for e in d.find_elements(By.XPATH, "//*[@role='option']")]
+    )
+    assert [o.split()[0] for o in options] == ["#1"]
+    page.get(sample_server + "/campaigns?run=2&since=2")
+    wait_text(page, "#campaigns-since", "(not earlier than this run)")
+    assert severe_console_errors(page) == []
+
+
+def test_runs_and_campaigns_name_a_run_that_is_not_a_number(page, sample_server):
+    page.get(sample_server + "/runs?a=999&b=abc")
+    wait_text(page, "#runs-unknown-run", "Run 999 does not exist or has not finished; 'abc' is not a run")
+    page.get(sample_server + "/campaigns?run=abc")
+    wait_text(page, "#campaigns-unknown-run", "'abc' is not a run number")
+    wait_text(page, "#campaigns-filter-problems", "Run: a run number, not 'abc'")
+    assert page.current_url.endswith("/campaigns?run=abc")  # not the latest run's list
+    assert page.execute_script(SHOWN_IDS, "campaigns-grid") == []
     assert severe_console_errors(page) == []

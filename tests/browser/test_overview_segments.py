@@ -100,3 +100,28 @@ def test_unknown_run_renders_a_message(page, sample_server):
     wait_text(page, "#segments-missing", "Run 999999 does not exist")
     assert page.find_elements(By.CSS_SELECTOR, ".segment-card") == []
     assert severe_console_errors(page) == []
+
+
+def test_overview_dates_that_are_no_day_are_named_until_a_filter_changes(page, open_server):
+    """Was: /?start=garbage&end=2011-13-45 kept the bad values in the address, showed empty
+    pickers and the whole period's figures with no word."""
+    page.get(open_server + "/?start=garbage&end=2011-13-45")
+    wait_text(page, "#overview-date-problem", "The start date 'garbage' and the end date '2011-13-45'")
+    assert page.find_elements(By.CSS_SELECTOR, ".kpi-value") == []
+    assert "start=garbage&end=2011-13-45" in page.current_url  # the link, as the notice names it
+    # A changed filter replaces the link's dates: the address then holds what the pickers show.
+    page.find_element(By.ID, "overview-country").click()
+    option = "//label[@role='option'][.//input[@value='France']]"
+    WebDriverWait(page, WAIT).until(EC.element_to_be_clickable((By.XPATH, option))).click()
+    WebDriverWait(page, WAIT).until(lambda d: d.current_url.endswith("/?country=France"))
+    wait_text(page, "#overview-kpi-customers", "1")
+    assert page.find_elements(By.ID, "overview-date-problem") == []
+    assert severe_console_errors(page) == []
+
+
+def test_segments_run_that_is_not_a_number_is_named(page, sample_server):
+    page.get(sample_server + "/segments?run=abc")
+    wait_text(page, "#segments-missing", "'abc' is not a run number")
+    assert page.find_elements(By.CSS_SELECTOR, ".segment-card") == []  # not the newest run's
+    assert page.current_url.endswith("/segments?run=abc")
+    assert severe_console_errors(page) == []

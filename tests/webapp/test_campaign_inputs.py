@@ -3,7 +3,14 @@
 from urllib.parse import parse_qs
 
 from webapp.browser_values import MAX_INT, as_float, as_int, as_texts
-from webapp.campaign_inputs import campaign_query, from_url
+from webapp.campaign_inputs import (
+    bad_numbers,
+    campaign_query,
+    filter_problems,
+    from_url,
+    shared_query,
+    url_values,
+)
 
 
 def test_whole_numbers_only():
@@ -60,3 +67,25 @@ def test_query_string_round_trip():
     parsed = {k: v[0] if len(v) == 1 else v for k, v in parse_qs(text[1:]).items()}  # as Dash parses
     assert from_url(parsed) == q
     assert campaign_query().query_string() == ""
+
+
+def test_numbers_are_plain_decimals():
+    """A "1,000" is 1.000 in much of Europe: refused (and named), as the CLI's --min-monetary does."""
+    assert as_float("1e3") == 1000.0 and as_float(" .5 ") == 0.5 and as_float("-3") == -3.0
+    for text in ("1,000", "1_000", "١٢", "1 000", "0x10", "infinity", ""):
+        assert as_float(text) is None, text
+
+
+def test_bad_numbers_are_kept_as_given_in_the_url():
+    raw = {"run": "abc", "min_spend": "1,000", "recency_min": "-3", "recency_max": "30", "since": "2"}
+    assert bad_numbers(**raw) == {"run": "abc", "min_spend": "1,000", "recency_min": "-3"}
+    text = shared_query(**raw)
+    assert text == "?run=abc&min_spend=1%2C000&recency_min=-3&recency_max=30&since=2"
+    parsed = {k: v[0] for k, v in parse_qs(text[1:]).items()}
+    assert url_values(parsed) | {"segments": None} == {**dict.fromkeys(url_values({})), **raw}
+    assert filter_problems(**url_values(parsed))[:3] == [
+        "Run: a run number, not 'abc'",
+        "Minimum spend: a number from 0, not '1,000' (digits and a decimal point only: 1000, 99.50)",
+        "Recency from: whole days from 0, not '-3'",
+    ]
+    assert shared_query(min_spend=" ", recency_min=None) == ""  # blank fields are no filter

@@ -35,7 +35,7 @@ def show(
 
 
 def test_fresh_database_says_what_to_do(page, engine):
-    _opts, value, _since, _sv, notice = page.load_runs({})
+    _opts, value, notice = page.load_runs({})
     assert value is None and notice.children[1].children == "segments run"  # code, not backticks
     assert "`" not in str(notice.children) and "`" in NO_RUNS
     assert show(page) == ([], None, page.no_update, True)
@@ -43,9 +43,10 @@ def test_fresh_database_says_what_to_do(page, engine):
 
 def test_runs_segments_and_countries_load_from_the_url(page, engine):
     first, second = make_two_runs(engine)
-    options, value, _s, since, notice = page.load_runs(campaign_query(run=first, since=second).__dict__)
-    assert [o["value"] for o in options] == [second, first] and value == first and since == second
-    assert notice is None
+    options, value, notice = page.load_runs(campaign_query(run=second, since=first).__dict__)
+    assert [o["value"] for o in options] == [second, first] and value == second and notice is None
+    since_opts, since = page.load_since(second, None, campaign_query(since=first).__dict__, [])
+    assert [o["value"] for o in since_opts] == [first] and since == first
     init = {"segments": ["cluster:At risk", "rfm:Champions", "cluster:Nope"], "countries": ["France", "Mars"]}
     seg_opts, segs, country_opts, countries, to_opts, _to = page.load_choices(second, init, [], [], None, [])
     # Unknown ones stay chosen, marked, so the list refuses them visibly (were dropped silently).
@@ -61,11 +62,11 @@ def test_runs_segments_and_countries_load_from_the_url(page, engine):
 
 def test_unknown_run_renders_a_message(page, engine):
     make_two_runs(engine)
-    opts, value, since_opts, _sv, notice = page.load_runs({"run": 99})
+    opts, value, notice = page.load_runs({"run": 99})
     assert "Run 99 does not exist" in notice.children
     # The field shows the run asked for, not "latest" while listing nobody.
     assert value == 99 and opts[-1] == {"label": "#99 (not found)", "value": 99, "disabled": True}
-    assert 99 not in [o["value"] for o in since_opts]
+    assert page.load_since(99, None, {}, [])[0] == []  # no run is earlier than an unknown one
     rows, message, _q, export_disabled = show(page, run=99)
     assert rows == [] and "Run 99 does not exist" in str(message.children) and export_disabled
     download, note = page.export_shown(1, 99, [], [], None, None, None, None, None, None, None)
@@ -151,7 +152,11 @@ def test_export_is_the_shown_rows_in_the_shown_order(page, engine):
         ({"rmin": -5}, "Recency from: whole days from 0"),
         ({"rmin": 2.5}, "Recency from: whole days from 0"),
         ({"rmax": "x"}, "Recency to: whole days from 0"),
-        ({"min_spend": -100}, "Minimum spend: a number from 0"),
+        ({"min_spend": -100}, "Minimum spend: a number from 0, not '-100'"),
+        ({"min_spend": "1,000"}, "Minimum spend: a number from 0, not '1,000' (digits and a decimal point"),
+        ({"min_spend": "1_000"}, "Minimum spend: a number from 0, not '1_000'"),
+        ({"rmin": "-3"}, "Recency from: whole days from 0, not '-3'"),
+        ({"since": "abc", "moved_from": "High value", "moved_to": "At risk"}, "Moved since: a run number"),
         ({"rmin": 100, "rmax": 10}, "Recency: from (100) is above to (10)"),
         ({"since": 1, "moved_from": "High value"}, "Moved since: choose To"),
         ({"moved_from": "High value", "moved_to": "At risk"}, "Moved since: choose a run"),
@@ -314,3 +319,80 @@ def test_clearing_the_run_through_the_callback_endpoint(make_app, engine):
     out = response.get_json()["response"]
     assert out["campaigns-query"]["data"] == "" and out["campaigns-export"]["disabled"] is True
     assert out["campaigns-message"]["children"]["props"]["id"] == "campaigns-choose-run"
+
+
+def test_a_links_bad_numbers_stay_on_screen_and_in_the_url_and_list_nobody(make_app, engine):
+    """Was: /campaigns?min_spend=1,000 (or abc, or recency_min=-3) showed empty fields, rewrote the
+    address to ?run=N and listed (and exported) every customer."""
+    _first, second = make_two_runs(engine)
+    with make_app().server.app_context():
+        from webapp.pages import campaigns as page
+
+        shown = page.layout(run=str(second), min_spend="1,000", recency_min="-3")
+        options = page.load_runs(shown["campaigns-init"].data)[0]
+        good = page.layout(min_spend="500", recency_max="30")
+    fields = [shown[f"campaigns-{k}"].value for k in ("min-spend", "recency-min", "recency-max")]
+    assert fields == ["1,000", "-3", None]  # as the link gave them, where the user sees them
+    assert shown["campaigns-min-spend"].type == "text"  # a number input shows "1,000" as empty
+    rows, message, query, export_disabled = show(page, second, min_spend="1,000", rmin="-3", options=options)
+    assert rows == [] and export_disabled and message.id == "campaigns-filter-problems"
+    assert "Minimum spend: a number from 0, not '1,000'" in str(message)
+    assert "Recency from: whole days from 0, not '-3'" in str(message)
+    assert query == f"?run={second}&min_spend=1%2C000&recency_min=-3"  # reload: the same refusal
+    download, note = page.export_shown(1, second, [], [], "abc", None, None, None, None, None, None)
+    assert download is page.no_update and "not 'abc'" in note
+    # A good link still loads its numbers (the field then holds the number).
+    assert (good["campaigns-min-spend"].value, good["campaigns-recency-max"].value) == (500.0, 30)
+
+
+def test_a_refused_typed_value_replaces_the_last_good_one_in_the_url(page, engine):
+    """Was: min_spend=1000 then -5 typed: "0 customers" on screen but min_spend=1000 in the URL,
+    so a copied link shared another selection."""
+    _first, second = make_two_runs(engine)
+    options = page.load_runs({})[0]
+    good = show(page, second, ["cluster:At risk"], ["France"], min_spend="1000", options=options)
+    assert good[2] == f"?run={second}&segment=cluster%3AAt+risk&country=France&min_spend=1000"
+    rows, message, query, _x = show(page, second, ["cluster:At risk"], ["France"], "-5", options=options)
+    assert rows == [] and "not '-5'" in str(message)
+    assert query == f"?run={second}&segment=cluster%3AAt+risk&country=France&min_spend=-5"
+    # Before the runs are loaded the address is left alone: it still holds the link's run.
+    assert show(page, min_spend="-5")[2] is page.no_update
+
+
+def test_a_links_run_that_is_not_a_number_is_named(make_app, engine):
+    """Was: ?run=abc showed the latest run's list with no word."""
+    _first, second = make_two_runs(engine)
+    with make_app().server.app_context():
+        from webapp.pages import campaigns as page
+
+        init = page.layout(run="abc", since="x")["campaigns-init"].data
+        options, value, notice = page.load_runs(init)
+        since_opts, since = page.load_since(value, None, init, [])
+    assert value == "abc" and options[-1] == {"label": "abc (not a run)", "value": "abc", "disabled": True}
+    assert "'abc' is not a run number" in notice.children and notice.id == "campaigns-unknown-run"
+    assert since == "x" and since_opts[-1]["label"] == "x (not a run)"
+    rows, message, query, _x = show(page, "abc", options=options)
+    assert rows == [] and "Run: a run number, not 'abc'" in str(message) and query == "?run=abc"
+
+
+def test_moved_since_offers_only_earlier_runs_and_refuses_others(page, engine):
+    """Was: the picker offered the run itself and later runs; ?run=2&since=2 listed everyone in a
+    label as having "moved" to it."""
+    first, second = make_two_runs(engine)
+    assert [o["value"] for o in page.load_since(second, None, {}, [])[0]] == [first]
+    assert page.load_since(first, None, {}, []) == ([], None)  # nothing older than the oldest
+    # A link's since-run that is not earlier stays chosen, marked, and the list refuses it.
+    options, value = page.load_since(second, None, {"since": second}, [])
+    assert value == second and options[-1]["disabled"] and "not earlier than this run" in options[-1]["label"]
+    options, value = page.load_since(first, second, {}, [{"label": "x", "value": second}])
+    assert value == second and options[-1]["disabled"]  # the run changed: the choice is marked
+    for run, since in ((second, second), (first, second)):
+        rows, message, _q, export_disabled = show(
+            page, run, since=since, moved_from="High value", moved_to="High value"
+        )
+        assert rows == [] and export_disabled
+        assert f"run {since} is not earlier than run {run}" in str(message.children)
+        note = page.export_shown(1, run, [], [], None, None, None, since, "High value", "High value", None)[1]
+        assert f"run {since} is not earlier than run {run}" in note
+    rows, message, _q, _x = show(page, second, since=first, moved_from="High value", moved_to="High value")
+    assert message is None and ids(rows) == customers(1, 2, 3)  # still High value: not "movers"

@@ -357,3 +357,26 @@ def test_a_wholesale_median_spend_keeps_its_own_column(engine, db_url):
         tokens = row[len(segment["label"]):].split()
         assert f"{segment['median_frequency']:.0f}" in tokens
         assert f"{segment['median_monetary']:,.2f}" in tokens
+
+
+def test_export_since_must_name_an_earlier_run(engine, db_url):
+    """Was: --since naming the run itself listed everyone in the label as having "moved"; a later
+    run was accepted too. Both are refused in one line, exit 2, as the Campaigns page refuses them."""
+    from tests.webapp.run_store import make_two_runs
+
+    early, late = make_two_runs(engine)
+    for run, since in ((late, late), (early, late)):
+        refused = CliRunner().invoke(
+            cli, ["export", "--run", str(run), "--moved-from", "High value", "--moved-to", "High value",
+                  "--since", str(since), "--db", db_url, "--out", "-"],
+        )  # fmt: skip
+        assert refused.exit_code == 2 and "Traceback" not in refused.output
+        assert refused.output.strip().splitlines() == [
+            f"error: --since run {since} is not earlier than run {run}: choose a run of older data, "
+            "or one made before on the same data (see 'segments runs')"
+        ]
+    stayed = invoke(
+        "export", "--run", str(late), "--moved-from", "High value", "--moved-to", "High value",
+        "--since", str(early), "--db", db_url, "--out", "-",
+    )  # fmt: skip
+    assert [r["customer_id"] for r in csv.DictReader(io.StringIO(stayed.output))] == ["c01", "c02", "c03"]

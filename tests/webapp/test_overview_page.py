@@ -234,6 +234,7 @@ def post_france_kpis(client):
             {"id": "overview-dates", "property": "start_date", "value": None},
             {"id": "overview-dates", "property": "end_date", "value": None},
             {"id": "overview-country", "property": "value", "value": "France"},
+            {"id": "overview-bad-dates", "property": "data", "value": {}},
         ],
         "changedPropIds": [],
         "state": [],
@@ -400,3 +401,38 @@ def test_a_country_in_two_spellings_counts_the_lines_of_both(app, engine, tmp_pa
     for asked in ("france", "FRANCE"):  # was: one spelling's lines only
         shown = kpi_texts(home.show_kpis(None, None, asked))
         assert (shown["overview-kpi-revenue"], shown["overview-kpi-orders"]) == ("19.10", "2")
+
+
+def test_a_links_dates_that_are_no_day_are_named_not_shown_as_the_whole_period(loaded):
+    """Was: /?start=garbage&end=2011-13-45 kept the bad values in the address, showed empty
+    pickers and the whole period's figures with no word."""
+    from webapp.pages import home
+
+    shown = home.layout(start="garbage", end="2011-13-45")
+    bad = shown["overview-bad-dates"].data
+    assert bad == {"start": "garbage", "end": "2011-13-45"}
+    kpis = home.show_kpis(None, None, None, bad)
+    assert kpis.id == "overview-date-problem" and kpis.children == (
+        "The start date 'garbage' and the end date '2011-13-45' are not dates (YYYY-MM-DD, 1990 to "
+        "2100): choose the dates again, or clear them."
+    )
+    for show in (home.show_by_month, home.show_by_country, home.show_frequency):
+        figure = show(None, None, None, bad)
+        assert figure["data"] == [] and figure["layout"]["annotations"][0]["text"] == "Not a date in the link"
+    one_bad = home.layout(start="2010-12-01", end="1900-01-01")["overview-bad-dates"].data
+    one = home.show_kpis("2010-12-01", None, None, one_bad)
+    assert one.children.startswith("The end date '1900-01-01' is not a date (")
+    # Good dates, none, or a cleared store (the user changed a filter): the figures.
+    assert home.layout(start="2010-12-01", end="2010-12-31")["overview-bad-dates"].data == {}
+    for cleared in (None, {}, "tampered", {"start": ["x"]}):
+        assert kpi_texts(home.show_kpis(None, None, None, cleared))
+
+
+def test_a_links_bad_date_through_the_callback_endpoint(loaded):
+    client = loaded.server.test_client()
+    dep = next(
+        d for d in client.get("/_dash-dependencies").get_json() if d["output"] == "overview-kpis.children"
+    )
+    response = _post(client, dep, {"overview-bad-dates.data": {"start": "garbage"}})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The start date 'garbage' is not a date" in text

@@ -308,3 +308,17 @@ def test_parse_new_run_accepts():
     assert (request.k, request.as_of, request.name) == (None, None, "monthly")
     assert parse_new_run("reference", "4", "2011-12-01", None).options()["k"] == 4
     assert parse_new_run("default", "auto", "", "   ").name is None  # a field of spaces: no name
+
+
+def test_a_links_run_that_is_not_a_number_is_named(page, engine):
+    """Was: /runs?a=999&b=abc named 999 only; "abc" was silently replaced by another run."""
+    first, second = make_two_runs(engine)
+    init = page.layout(a="999", b="abc")["runs-init"].data
+    assert (init["a"], init["b"]) == (999, "abc")
+    _o, a, _o2, b, message = page.load_pair(0, init, None, None)
+    assert (a, b) == (first, second) and message.id == "runs-unknown-run"
+    assert message.children == (
+        "Run 999 does not exist or has not finished; 'abc' is not a run number; showing other runs."
+    )
+    assert page.load_pair(0, {"b": "0"}, None, None)[4].children.startswith("'0' is not a run number")
+    assert page.layout(a="2", b="1")["runs-init"].data == {"a": 2, "b": 1, "series": None}

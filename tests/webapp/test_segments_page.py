@@ -174,7 +174,8 @@ def test_layout_reads_the_run_from_the_query(app):
     from webapp.pages import segments
 
     assert segments.layout(run="7")["segments-requested"].data == 7
-    assert segments.layout(run="7 OR 1=1")["segments-requested"].data is None
+    # Not a run number: kept as text, to be named (was: None, so the newest run was shown).
+    assert segments.layout(run="7 OR 1=1")["segments-requested"].data == "7 OR 1=1"
     assert segments.layout()["segments-requested"].data is None
 
 
@@ -220,3 +221,17 @@ def test_a_label_has_the_same_colour_in_every_run(app, engine):
         "At risk": {"#d62728"},
         "Wholesale": {label_colour("Wholesale")},  # a name of its own: a colour from the name
     }
+
+
+def test_a_links_run_that_is_not_a_number_is_named_not_replaced(app, engine):
+    """Was: /segments?run=abc showed the newest run as if it had been asked for."""
+    from webapp.pages import segments
+
+    store_run(engine, segments=TWO)
+    requested = segments.layout(run="abc")["segments-requested"].data
+    options, value, none = segments.show_runs(requested)
+    assert options and value is None and none is None  # no run chosen for the user
+    message, cards, *_figures = segments.show_run(value, requested)
+    assert message.id == "segments-missing" and cards is None
+    assert message.children == "'abc' is not a run number; choose a run above."
+    assert segments.show_run(options[0]["value"], requested)[0] is None  # a chosen run shows

@@ -13,17 +13,27 @@ from webapp.money import with_unit
 
 
 def _number(id_: str, value, placeholder: str) -> dbc.Input:
-    # No min/step: the browser would send an out-of-range value (-5, 2.5 days) as blank, so it
-    # would look applied while ignored. The server checks it and names the field instead.
-    return dbc.Input(id=id_, type="number", step="any", value=value, placeholder=placeholder, size="sm")
+    # Text, not type="number": a number input sends what it cannot read ("1e", "-", a link's
+    # "abc" or "1,000") as blank and shows a link's "abc" as empty, so a filter would look
+    # applied (or absent) while ignored. The server checks the text and names the field instead.
+    return dbc.Input(
+        id=id_, type="text", inputMode="decimal", value=value, placeholder=placeholder, size="sm"
+    )
 
 
 def _dropdown(id_: str, placeholder: str, multi: bool = False) -> dcc.Dropdown:
     return dcc.Dropdown(id=id_, options=[], value=[] if multi else None, multi=multi, placeholder=placeholder)
 
 
-def campaign_form(q: CampaignQuery, currency: str | None = None) -> dbc.Card:
+def campaign_form(
+    q: CampaignQuery, currency: str | None = None, bad: dict[str, str] | None = None
+) -> dbc.Card:
+    """``bad``: number fields the URL gave a value that cannot be used, shown as given."""
     min_spend = with_unit("Minimum spend", currency)
+    shown = {k: (bad or {}).get(k, getattr(q, k)) for k in ("min_spend", "recency_min", "recency_max")}
+    spend, days_from, days_to = (
+        _number(f"campaigns-{k.replace('_', '-')}", v, "any") for k, v in shown.items()
+    )
     rows = [
         dbc.Row(
             [
@@ -35,9 +45,9 @@ def campaign_form(q: CampaignQuery, currency: str | None = None) -> dbc.Card:
         ),
         dbc.Row(
             [
-                labelled(min_spend, _number("campaigns-min-spend", q.min_spend, "any"), md=2),
-                labelled("Recency from (days)", _number("campaigns-recency-min", q.recency_min, "any"), md=2),
-                labelled("Recency to (days)", _number("campaigns-recency-max", q.recency_max, "any"), md=2),
+                labelled(min_spend, spend, md=2),
+                labelled("Recency from (days)", days_from, md=2),
+                labelled("Recency to (days)", days_to, md=2),
                 labelled("Moved since run", _dropdown("campaigns-since", "Not used"), md=2),
                 labelled("From label (that run)", _dropdown("campaigns-moved-from", "From"), md=2),
                 labelled("To label (this run)", _dropdown("campaigns-moved-to", "To"), md=2),

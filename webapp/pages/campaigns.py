@@ -8,7 +8,7 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from sqlalchemy.orm import Session
 
-from webapp.browser_values import as_text, as_texts
+from webapp.browser_values import as_shown, as_text, as_texts
 from webapp.campaign_data import (
     NO_RUNS,
     assignments,
@@ -19,7 +19,14 @@ from webapp.campaign_data import (
     run_option,
     shown_ids,
 )
-from webapp.campaign_inputs import CampaignQuery, campaign_query, filter_problems, from_url
+from webapp.campaign_inputs import (
+    CampaignQuery,
+    bad_numbers,
+    campaign_query,
+    filter_problems,
+    shared_query,
+    url_values,
+)
 from webapp.components.campaign_form import campaign_form, campaign_list_card
 from webapp.components.campaign_views import (
     SHOWN_SUMMARY_FOR_RUN_JS,
@@ -35,6 +42,7 @@ from webapp.components.campaign_views import (
 )
 from webapp.components.url_sync import sync_url
 from webapp.money import unit_prefix
+from webapp.run_choice import earlier_runs
 from webapp.runtime import app_engine, current_settings
 
 dash.register_page(
@@ -64,51 +72,89 @@ def _initial(init: object) -> CampaignQuery:
     )
 
 
+def _bad(init: object, key: str) -> str | None:
+    """A URL's number field that could not be used (``bad_numbers``), as given (checked again)."""
+    bad = init.get("bad") if isinstance(init, dict) else None
+    return as_text(bad.get(key)) if isinstance(bad, dict) else None
+
+
+def _marked(value: object, label: str) -> dict:
+    # A Dash 4 dropdown drops a value missing from its options: the run asked for stays chosen
+    # (and the list refuses it) rather than a default it is not showing.
+    return {"label": label, "value": value, "disabled": True}
+
+
 def layout(**query: object) -> html.Div:
-    q = from_url(query)
+    values = url_values(query)
+    q, bad = campaign_query(**values), bad_numbers(**values)
     currency = current_settings().currency
     return html.Div(
         [
             html.H2("Campaigns", className="mb-3"),
-            dcc.Store(id="campaigns-init", data=asdict(q)),
+            dcc.Store(id="campaigns-init", data=asdict(q) | {"bad": bad}),
             dcc.Store(id="campaigns-unit", data=unit_prefix(currency)),  # for the shown rows' total
             dcc.Store(id="campaigns-query"),
             dcc.Store(id="campaigns-shown"),  # customer ids the grid shows, in its order
             html.Div(id="campaigns-url-sync", hidden=True),
             html.Div(id="campaigns-notice"),
-            campaign_form(q, currency),
+            campaign_form(q, currency, bad),
             campaign_list_card(currency),
         ]
     )
 
 
+def _unknown_run(text: str) -> html.Div:
+    return html.Div(text, className="alert alert-warning", id="campaigns-unknown-run")
+
+
 @callback(
     Output("campaigns-run", "options"),
     Output("campaigns-run", "value"),
-    Output("campaigns-since", "options"),
-    Output("campaigns-since", "value"),
     Output("campaigns-notice", "children"),
     Input("campaigns-init", "data"),
 )
 def load_runs(init):
-    q = _initial(init)
+    q, bad_run = _initial(init), _bad(init, "run")
     with Session(app_engine()) as session:
         runs = finished_runs(session=session)
     options = [run_option(r) for r in runs]
     ids = {r["id"] for r in runs}
-    since = q.since if q.since in ids else None
     if not runs:
-        return options, None, options, None, html.Div(with_code(NO_RUNS), className="alert alert-info")
+        return options, None, html.Div(with_code(NO_RUNS), className="alert alert-info")
+    if q.run is None and bad_run is not None:  # ?run=abc: named, not replaced by the latest run
+        notice = _unknown_run(f"'{bad_run}' is not a run number; choose a run.")
+        return [*options, _marked(bad_run, f"{bad_run} (not a run)")], bad_run, notice
     if q.run is not None and q.run not in ids:
-        notice = html.Div(
-            f"Run {q.run} does not exist or has not finished; choose another run.",
-            className="alert alert-warning",
-            id="campaigns-unknown-run",
-        )
-        # The field names the run the list is for (none), not a default it is not showing.
-        missing = {"label": f"#{q.run} (not found)", "value": q.run, "disabled": True}
-        return [*options, missing], q.run, options, since, notice
-    return options, q.run or runs[0]["id"], options, since, None
+        notice = _unknown_run(f"Run {q.run} does not exist or has not finished; choose another run.")
+        return [*options, _marked(q.run, f"#{q.run} (not found)")], q.run, notice
+    return options, q.run or runs[0]["id"], None
+
+
+@callback(
+    Output("campaigns-since", "options"),
+    Output("campaigns-since", "value"),
+    Input("campaigns-run", "value"),
+    State("campaigns-since", "value"),
+    State("campaigns-init", "data"),
+    State("campaigns-since", "options"),
+)
+def load_since(run, current, init, loaded):
+    """The runs "moved since" can start from: those before the chosen one (``earlier_runs``),
+    not itself or a later one. A URL's other value stays chosen, marked, and the list refuses it."""
+    runs = _runs()
+    run_id = campaign_query(run=run).run
+    choices = [run_option(r) for r in (runs if run_id is None else earlier_runs(runs, run_id))]
+    # First load (no options yet): the URL's; then the browser's, checked like any input.
+    wanted = current if loaded else (_initial(init).since or _bad(init, "since"))
+    wanted = campaign_query(since=wanted).since or as_shown(wanted)
+    if wanted is None or wanted in {o["value"] for o in choices}:
+        return choices, wanted
+    if not isinstance(wanted, int):
+        return [*choices, _marked(wanted, f"{wanted} (not a run)")], wanted
+    known = {r["id"]: run_option(r)["label"] for r in runs}
+    if wanted not in known:
+        return [*choices, _marked(wanted, f"#{wanted} (not found)")], wanted
+    return [*choices, _marked(wanted, f"{known[wanted]} (not earlier than this run)")], wanted
 
 
 @callback(
@@ -187,6 +233,10 @@ def _problems(*values: object) -> list[str]:
     return filter_problems(**dict(zip(CampaignQuery.__dataclass_fields__, values, strict=True)))
 
 
+def _shared(*values: object) -> str:
+    return shared_query(**dict(zip(CampaignQuery.__dataclass_fields__, values, strict=True)))
+
+
 @callback(
     Output("campaigns-grid", "rowData"),
     Output("campaigns-message", "children"),
@@ -200,7 +250,10 @@ def show_list(*values):
     q = _query(*values)
     problems = _problems(*values)
     if problems:  # nobody rather than a list broader than the filters on screen
-        return [], problems_notice(problems), no_update, True
+        # The URL keeps what is on screen, bad values as typed: a shared link shows the same
+        # refusal (not the last good list). Before the runs load it still holds the link's run.
+        loading = values[0] is None and not run_options
+        return [], problems_notice(problems), no_update if loading else _shared(*values), True
     if q.run is None:
         if not run_options:  # runs not loaded yet (or none: the page says so): URL left as it is
             return [], None, no_update, True

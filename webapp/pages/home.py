@@ -12,9 +12,11 @@ from webapp.components.overview_views import customer_note, kpi_cards
 from webapp.components.trend_figures import loading_figure
 from webapp.overview_data import (
     OverviewFilters,
+    bad_days,
     country_options,
     country_problem,
     date_bounds,
+    date_problem,
     has_data,
     overview_piece,
     overview_view,
@@ -30,6 +32,8 @@ FILTERS = [
     Input("overview-dates", "start_date"),
     Input("overview-dates", "end_date"),
     Input("overview-country", "value"),
+    # The URL's dates that are no day: named until the user changes a filter (sync below).
+    Input("overview-bad-dates", "data"),
 ]
 
 
@@ -100,6 +104,7 @@ def layout(
             html.Div(id="overview-empty"),
             charts,
             dcc.Store(id="overview-query"),
+            dcc.Store(id="overview-bad-dates", data=bad_days(start, end)),
         ]
     )
 
@@ -172,8 +177,10 @@ REVERSED_RANGE = "The start date is after the end date: choose a start on or bef
 
 
 @callback(Output("overview-kpis", "children"), *FILTERS)
-def show_kpis(start, end, country):
+def show_kpis(start, end, country, bad_dates=None):
     filters = parse_filters(start, end, country)
+    if date_problem(bad_dates):  # the pickers cannot show "garbage": no whole-period figures
+        return dbc.Alert(date_problem(bad_dates), color="warning", id="overview-date-problem")
     if filters.reversed:  # no figures for a range other than the one on screen
         return dbc.Alert(REVERSED_RANGE, color="warning", id="overview-range-problem")
     problem = country_problem(filters)
@@ -185,8 +192,10 @@ def show_kpis(start, end, country):
     return html.Div([kpi_cards(kpis, currency), customer_note(kpis, currency, chosen)])
 
 
-def _figure(piece: str, start, end, country):  # noqa: ANN001, ANN202 - browser values
+def _figure(piece: str, start, end, country, bad_dates):  # noqa: ANN001, ANN202 - browser values
     filters = parse_filters(start, end, country)
+    if date_problem(bad_dates):  # named above the charts
+        return empty_figure("Not a date in the link").to_plotly_json()
     if filters.reversed:
         return empty_figure("The start date is after the end date").to_plotly_json()
     if country_problem(filters):  # named above the charts
@@ -195,26 +204,28 @@ def _figure(piece: str, start, end, country):  # noqa: ANN001, ANN202 - browser 
 
 
 @callback(Output("overview-by-month", "figure"), *FILTERS)
-def show_by_month(start, end, country):
-    return _figure("by_month", start, end, country)
+def show_by_month(start, end, country, bad_dates=None):
+    return _figure("by_month", start, end, country, bad_dates)
 
 
 @callback(Output("overview-by-country", "figure"), *FILTERS)
-def show_by_country(start, end, country):
-    return _figure("by_country", start, end, country)
+def show_by_country(start, end, country, bad_dates=None):
+    return _figure("by_country", start, end, country, bad_dates)
 
 
 @callback(Output("overview-frequency", "figure"), *FILTERS)
-def show_frequency(start, end, country):
-    return _figure("frequency", start, end, country)
+def show_frequency(start, end, country, bad_dates=None):
+    return _figure("frequency", start, end, country, bad_dates)
 
 
 # The selection goes into the address bar without a page reload (history.replaceState), so the
 # URL can be shared; Dash's own router is not told, so the page is not rebuilt on every change.
+# The link's bad dates go with the first change: the address then holds the pickers' dates.
 clientside_callback(
     "function(start, end, country) {"
-    " return window.segmentsSyncQuery({start: start, end: end, country: country}); }",
+    " return [window.segmentsSyncQuery({start: start, end: end, country: country}), null]; }",
     Output("overview-query", "data"),
+    Output("overview-bad-dates", "data"),
     Input("overview-dates", "start_date"),
     Input("overview-dates", "end_date"),
     Input("overview-country", "value"),

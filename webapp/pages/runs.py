@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from analytics.as_of import as_of_bounds
 from analytics.run_series import finished_series
 from analytics.segment_history import segment_sizes
-from webapp.browser_values import as_int
+from webapp.browser_values import as_int, as_shown
 from webapp.components.figures import empty_figure
 from webapp.components.run_figures import migration_heatmap, migration_sankey, size_deltas, sizes_over_time
 from webapp.components.run_layout import runs_layout
@@ -34,8 +34,25 @@ dash.register_page(__name__, path="/runs", name="Runs", title="Runs - Customer s
 VISIBLE, HIDDEN = {"visibility": "visible"}, {"visibility": "hidden"}
 
 
+def _from_url(value: object) -> int | str | None:
+    """A run id, or the text given when it is none (``?b=abc``): named on screen, not ignored."""
+    return as_int(value, minimum=1) or as_shown(value)
+
+
 def layout(a: object = None, b: object = None, series: object = None, **_query: object) -> html.Div:
-    return runs_layout({name: as_int(v, minimum=1) for name, v in (("a", a), ("b", b), ("series", series))})
+    return runs_layout({name: _from_url(v) for name, v in (("a", a), ("b", b), ("series", series))})
+
+
+def _not_shown(wanted: list[object], ids: set[int]) -> list[str]:
+    """Why each run asked for (a URL's, or the pickers') is not the one compared."""
+    out = []
+    for value in wanted:
+        run_id = as_int(value, minimum=1)
+        if run_id is None and as_shown(value) is not None:
+            out.append(f"'{as_shown(value)}' is not a run number")
+        elif run_id is not None and run_id not in ids:
+            out.append(f"Run {run_id} does not exist or has not finished")
+    return out
 
 
 @callback(Output("runs-history-grid", "rowData"), Input("runs-refresh", "data"))
@@ -107,11 +124,12 @@ def load_pair(_refresh, init, current_a, current_b):
     if not runs:
         return [], None, [], None, _note("No finished run yet: start one above.", "info")
     init = init if isinstance(init, dict) else {}  # sent back by the browser: checked below
-    wanted = [as_int(v, minimum=1) for v in (current_a or init.get("a"), current_b or init.get("b"))]
-    unknown = [str(v) for v in wanted if v is not None and v not in ids]
+    given = [current_a or init.get("a"), current_b or init.get("b")]
+    wanted = [as_int(v, minimum=1) for v in given]
     a, b = default_pair(runs, *(v if v in ids else None for v in wanted))
+    unknown = _not_shown(given, ids)
     if unknown:
-        message = f"Run {' and '.join(unknown)} does not exist or has not finished; showing other runs."
+        message = f"{'; '.join(unknown)}; showing other runs."
         return options, a, options, b, _note(message, "warning", "runs-unknown-run")
     if len(runs) == 1:  # not compared with itself (an index of 1.000 that says nothing)
         only = f"Only one finished run so far (#{runs[0]['id']}): start another run above to compare."

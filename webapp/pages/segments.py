@@ -6,10 +6,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html, no_update
 
+from webapp.browser_values import as_shown
 from webapp.components.figures import graph
 from webapp.components.trend_figures import loading_figure
 from webapp.segments_data import parse_run_id, run_choices
-from webapp.segments_view import render_run
+from webapp.segments_view import no_run_figure, render_run
 
 dash.register_page(
     __name__, path="/segments", name="Segments", title="Segments - Customer segments", order=10
@@ -59,7 +60,8 @@ def layout(run: str | None = None, **_query: str) -> html.Div:
                 ]
             ),
             _card("Choosing k: elbow and silhouette", [graph("segments-k-sweep", loading_figure())]),
-            dcc.Store(id="segments-requested", data=parse_run_id(run)),
+            # ?run=abc is kept as text, to be named: not replaced by the newest run.
+            dcc.Store(id="segments-requested", data=parse_run_id(run) or as_shown(run)),
             dcc.Store(id="segments-query"),
         ]
     )
@@ -85,6 +87,8 @@ NO_RUNS = dbc.Alert(
 def show_runs(requested):
     """The finished runs; the one asked for in the URL, else the newest, is selected."""
     options = run_choices()
+    if parse_run_id(requested) is None and as_shown(requested) is not None:
+        return options, None, None  # not a run number: show_run names it
     requested = parse_run_id(requested)
     if requested is not None:
         found = any(o["value"] == requested for o in options)
@@ -106,7 +110,15 @@ def show_runs(requested):
 )
 def show_run(value, requested):
     """The chosen run; a run asked for in the URL that is not in the list explains itself."""
-    return render_run(parse_run_id(value) or parse_run_id(requested))
+    run_id = parse_run_id(value) or parse_run_id(requested)
+    text = as_shown(requested)
+    if run_id is None and text is not None:
+        notice = dbc.Alert(
+            f"'{text}' is not a run number; choose a run above.", color="warning", id="segments-missing"
+        )
+        blank = no_run_figure()
+        return notice, None, blank, "", blank, blank
+    return render_run(run_id)
 
 
 clientside_callback(
