@@ -52,34 +52,16 @@ def has_totals(rows: pa.Table) -> bool:
     return rows.column("line_total").null_count < rows.num_rows
 
 
-def _money_units(text: pa.ChunkedArray) -> pa.ChunkedArray:
-    # Normalised money has four decimals: without its point it is the value in 1/10000 units.
-    return pc.replace_substring(text, ".", "").cast(pa.int64())
-
-
-def _digested_totals(rows: pa.Table) -> pa.ChunkedArray:
-    """The line totals that tell lines apart: those quantity x unit price does not reproduce.
-
-    Two such lines may share quantity and rounded price (7 for 1.00 and 7 for 1.0003 are both
-    0.1429 each) yet differ in what they are worth. Where the product is the total, the digest
-    stays that of the quantity and price alone, as before totals were stored: the same line from
-    an earlier import, or from an export with unit prices, is still recognised.
-    """
-    total = rows.column("line_total")
-    product = pc.multiply(rows.column("quantity").cast(pa.int64()), _money_units(rows.column("unit_price")))
-    return pc.if_else(pc.equal(product, _money_units(total)), pa.scalar(None, pa.string()), total)
-
-
 def line_digests(rows: pa.Table) -> list[bytes]:
     """Digests of a chunk: the join runs in Arrow, only the md5 calls are per line.
 
     md5 here is a 128-bit fingerprint for spotting repeated lines, not a security measure.
+    A line total is no part of it: the same sale read from an export with unit prices, or
+    stored before totals were kept, must still be found (two lines of one invoice, stock code,
+    time and quantity whose totals differ by less than a rounded price tells are one line).
     """
     parts = [pc.fill_null(rows.column(c), NULL) for c in COLUMNS]
     joined = pc.binary_join_element_wise(*parts, SEP)
-    if has_totals(rows):
-        # A NULL total makes the longer join NULL: such lines keep the plain one.
-        joined = pc.coalesce(pc.binary_join_element_wise(joined, _digested_totals(rows), SEP), joined)
     return [h.digest() for h in map(_md5, joined.cast(pa.binary()).to_pylist())]
 
 
