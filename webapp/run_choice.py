@@ -30,7 +30,7 @@ def latest_run_id(runs: list[dict[str, Any]]) -> int | None:
 def earlier_runs(runs: list[dict[str, Any]], run_id: int | None) -> list[dict[str, Any]]:
     """The runs after ``run_id`` in this order (an earlier data cut-off, or the same one made
     before): the runs "moved since" can start from. Not the run itself (everyone in a label
-    would "move" to it), nor a later one. None for an unknown run."""
+    would "move" to it), nor a later one. Empty for an unknown run."""
     ids = [r["id"] for r in runs]
     return runs[ids.index(run_id) + 1 :] if run_id in ids else []
 

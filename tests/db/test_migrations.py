@@ -140,3 +140,15 @@ def test_0009_adds_an_empty_line_total_and_keeps_the_lines(empty_db_url):
     with engine.connect() as conn:
         assert _lines(conn) == [("536365", None, LINES[0][3])]
     engine.dispose()
+
+
+def test_the_history_is_one_line_of_revisions():
+    """Two branches each adding a "0008" merged into two heads, and `db upgrade` refused to run:
+    one head, each revision numbered after the one it revises."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
+    for revision in script.walk_revisions():
+        if revision.down_revision is not None:
+            assert int(revision.revision) == int(revision.down_revision) + 1, revision.revision
