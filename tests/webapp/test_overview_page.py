@@ -67,7 +67,7 @@ def test_kpis_and_charts_on_the_sample(loaded):
     }
     month = home.show_by_month(None, None, None)
     assert list(month["data"][0]["x"]) == ["2010-12"] and values(month["data"][0]["y"]).tolist() == [46.74]
-    assert [note["text"] for note in month["layout"]["annotations"]] == ["13-14 Dec"]  # sales on 2 days
+    assert month_notes(month) == ["13-14 Dec"]  # sales on 2 days
     country = home.show_by_country(None, None, None)
     assert list(country["data"][0]["y"]) == ["France", "United Kingdom"]
     assert values(country["data"][0]["x"]).tolist() == [11.1, 35.64]
@@ -261,7 +261,13 @@ WHOLE_MONTHS_CSV = """InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitP
 def partial_notes(start, end, country) -> list[str]:
     from webapp.pages import home
 
-    return [note["text"] for note in home.show_by_month(start, end, country)["layout"].get("annotations", [])]
+    return month_notes(home.show_by_month(start, end, country))
+
+
+def month_notes(figure) -> list[str]:
+    """The partial months the chart names: its legend's hatched entry, "1-9 Dec only"."""
+    names = [t.get("name") or "" for t in figure["data"]]
+    return [part for name in names if name.endswith(" only") for part in name[: -len(" only")].split(" and ")]
 
 
 def test_partial_months_follow_the_store_and_the_chosen_dates_not_the_filter(app, engine, tmp_path):

@@ -149,9 +149,10 @@ def test_one_finished_run_is_not_compared_with_itself(page, engine):
     )
     heat, _s, summary, deltas = page.show_comparison(only, only)  # picked twice by hand
     assert summary is None and deltas == [] and "two different" in heat.layout.annotations[0].text
-    # Its sizes are the sizes (was: stacked, so points sat at running totals).
+    # Its sizes are the sizes (was: stacked, so points sat at running totals): one bar each, side
+    # by side, as one as-of date is drawn.
     fig, _caption = page.show_sizes(0, only)
-    assert all(t.stackgroup is None for t in fig.data)
+    assert {t.type for t in fig.data} == {"bar"} and fig.layout.barmode != "stack"
     assert {t.name: t.y[0] for t in fig.data} == run_labels(engine=engine, run_id=only)
 
 
