@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.db.helpers import counts, invoke, write_csv
-from webapp import cli_batches
+from webapp.cli import batches as cli_batches
 from webapp.cli import cli
 
 LINES = [

@@ -48,7 +48,7 @@ def test_ctrl_c_while_the_libraries_load_is_one_word_not_their_traceback(monkeyp
     real_import = builtins.__import__
 
     def interrupted(name, *args, **kwargs):
-        if name == "webapp.cli_common":
+        if name == "webapp.cli.common":
             raise KeyboardInterrupt
         return real_import(name, *args, **kwargs)
 

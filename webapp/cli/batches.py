@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from db.batch_removal import BatchNotFound, remove_batch
 from db.queries_batches import find_batch, list_batches
 from webapp.browser_values import MAX_INT
-from webapp.cli_common import (
+from webapp.cli.common import (
     UserError,
     db_option,
     handle_db_errors,

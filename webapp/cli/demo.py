@@ -17,7 +17,7 @@ from analytics.runs import RunFailed, RunRefused, default_rules, execute_run
 from analytics.sample_data import write_sample
 from db.ingest import IngestError, ingest_file
 from db.models import Run
-from webapp.cli_common import (
+from webapp.cli.common import (
     UserError,
     db_option,
     handle_db_errors,
@@ -26,8 +26,8 @@ from webapp.cli_common import (
     require_folder,
     session_scope,
 )
-from webapp.cli_data import print_ingest_summary
-from webapp.cli_runs import print_run
+from webapp.cli.data import print_ingest_summary
+from webapp.cli.runs import print_run
 
 
 def _sample_file(customers: int, seed: int) -> Path:
@@ -77,7 +77,7 @@ def demo(db_url, customers, seed, months, serve, host, port) -> None:
     settings = load_settings(db_url)
     require_folder(settings)
     if serve:  # a port in use is found now, not after the work
-        from webapp.cli_web import check_listen
+        from webapp.cli.web import check_listen
 
         check_listen(host, port)
     click.echo(f"database: {settings.database_url}")
@@ -95,7 +95,7 @@ def demo(db_url, customers, seed, months, serve, host, port) -> None:
     click.echo("")
     print_run(run, settings.currency)
     if serve:
-        from webapp.cli_web import serve_dashboard
+        from webapp.cli.web import serve_dashboard
 
         click.echo("")
         serve_dashboard(settings, host=host, port=port)

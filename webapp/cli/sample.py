@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from analytics.sample_data import LINES_PER_CUSTOMER, write_sample
-from webapp.cli_common import UserError
+from webapp.cli.common import UserError
 
 
 @click.command("sample-data")

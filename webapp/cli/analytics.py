@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from analytics.cleaning import CleaningRules
 from analytics.trends_report import trends_report
 from db.queries_trends import known_countries
-from webapp.cli_common import (
+from webapp.cli.common import (
     DATE,
     UserError,
     db_option,
@@ -23,7 +23,7 @@ from webapp.cli_common import (
     open_database,
     print_json,
 )
-from webapp.cli_countries import matched_countries
+from webapp.cli.countries import matched_countries
 from webapp.money import format_money, unit_prefix, with_unit
 from webapp.wording import counted, in_the_chosen
 

@@ -13,7 +13,7 @@ from analytics.cleaning import CleaningRules
 from analytics.run_history import RunNotFound, get_run, list_runs, resolve_run, runs_named
 from analytics.runs import RunFailed, RunRefused, default_rules, execute_run
 from analytics.segmentation import DEFAULT_RESAMPLES, MAX_K, PRESETS
-from webapp.cli_common import (
+from webapp.cli.common import (
     DATE,
     UserError,
     db_option,

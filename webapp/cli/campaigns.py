@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from analytics.compare import compare_assignments, moved
 from analytics.export import Selection, campaign_list, split_segments, to_safe_csv
 from analytics.run_history import RunNotFound, finished_runs, get_run, resolve_run, run_assignments
-from webapp.cli_common import (
+from webapp.cli.common import (
     UserError,
     db_option,
     handle_db_errors,
@@ -20,7 +20,7 @@ from webapp.cli_common import (
     open_database,
     print_json,
 )
-from webapp.cli_countries import matched_countries
+from webapp.cli.countries import matched_countries
 from webapp.run_choice import earlier_runs
 
 

@@ -24,7 +24,7 @@ from db.migrate import check_known, head_revision, lock_schema, upgrade
 from db.session import for_writing
 from db.settings import Settings
 from db.sqlite_files import building, publish, remove_stale, sqlite_file
-from webapp.cli_common import (
+from webapp.cli.common import (
     UserError,
     db_option,
     handle_db_errors,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.session import for_writing
 from db.settings import Settings, SettingsError
 from webapp.cache_dirs import job_cache_dir
-from webapp.cli_common import (
+from webapp.cli.common import (
     UserError,
     db_option,
     handle_db_errors,

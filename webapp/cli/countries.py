@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from analytics.countries import country_hint, match_countries
-from webapp.cli_common import UserError
+from webapp.cli.common import UserError
 
 
 def matched_countries(countries: Iterable[str], known: Iterable[object], *, where: str) -> tuple[str, ...]:

@@ -13,20 +13,20 @@ import click
 
 # name -> (module:attribute, one-line help shown by `segments --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("webapp.cli_demo:demo", "Sample data -> database -> runs -> dashboard, in one go."),
-    "db": ("webapp.cli_data:db_group", "Database schema management."),
-    "batches": ("webapp.cli_batches:batches_group", "List import batches; remove a wrong import."),
-    "ingest": ("webapp.cli_data:ingest", "Load a transaction export (CSV, CSV.gz, XLSX)."),
-    "sample-data": ("webapp.cli_sample:sample_data", "Write a synthetic export in the UCI layout."),
-    "trends": ("webapp.cli_analytics:trends_command", "Sales trends and KPIs."),
-    "run": ("webapp.cli_runs:run_command", "Run an RFM + K-Means segmentation and store it."),
-    "runs": ("webapp.cli_runs:runs_command", "List stored segmentation runs."),
-    "show": ("webapp.cli_runs:show_command", "Show one stored run."),
-    "backfill": ("webapp.cli_runs:backfill_command", "One run per month end, to follow segments."),
-    "compare": ("webapp.cli_campaigns:compare_command", "Compare two runs: migration matrix, ARI."),
-    "export": ("webapp.cli_campaigns:export_command", "Export a campaign target list as CSV."),
-    "serve": ("webapp.cli_web:serve", "Serve the dashboard."),
-    "users": ("webapp.cli_web:users_group", "Manage dashboard logins."),
+    "demo": ("webapp.cli.demo:demo", "Sample data -> database -> runs -> dashboard, in one go."),
+    "db": ("webapp.cli.data:db_group", "Database schema management."),
+    "batches": ("webapp.cli.batches:batches_group", "List import batches; remove a wrong import."),
+    "ingest": ("webapp.cli.data:ingest", "Load a transaction export (CSV, CSV.gz, XLSX)."),
+    "sample-data": ("webapp.cli.sample:sample_data", "Write a synthetic export in the UCI layout."),
+    "trends": ("webapp.cli.analytics:trends_command", "Sales trends and KPIs."),
+    "run": ("webapp.cli.runs:run_command", "Run an RFM + K-Means segmentation and store it."),
+    "runs": ("webapp.cli.runs:runs_command", "List stored segmentation runs."),
+    "show": ("webapp.cli.runs:show_command", "Show one stored run."),
+    "backfill": ("webapp.cli.runs:backfill_command", "One run per month end, to follow segments."),
+    "compare": ("webapp.cli.campaigns:compare_command", "Compare two runs: migration matrix, ARI."),
+    "export": ("webapp.cli.campaigns:export_command", "Export a campaign target list as CSV."),
+    "serve": ("webapp.cli.web:serve", "Serve the dashboard."),
+    "users": ("webapp.cli.web:users_group", "Manage dashboard logins."),
 }
 
 
@@ -88,7 +88,7 @@ def main() -> None:
     try:
         # The database and Arrow libraries load here, for a second or so: a Ctrl-C meanwhile
         # would print their import traceback (click answers later ones with "Aborted!").
-        from webapp.cli_common import run_main
+        from webapp.cli.common import run_main
     except KeyboardInterrupt:
         click.echo("Aborted!", err=True)
         sys.exit(1)
