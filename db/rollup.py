@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Select, delete, exists, func, insert, select,
 from sqlalchemy.orm import Session
 
 from db.models import ImportBatch, InvoiceRollup, RollupState, Transaction
+from db.money_units import money_units
 from db.queries_cleaning import (
     GIFT_VOUCHER_PREFIX,
     MONEY_SCALE,
@@ -146,9 +147,7 @@ def _clean(rows: pa.Table) -> pa.Table:
     revenue = pc.multiply(quantity, units)
     total = rows.column("line_total")
     if total.null_count < rows.num_rows:  # the file's line total, where the price came from it
-        # Normalised to four decimals: without its point the text is the value in units.
-        total_units = pc.replace_substring(total, ".", "").cast(pa.int64())
-        revenue = pc.coalesce(total_units, revenue)
+        revenue = pc.coalesce(money_units(total), revenue)
     lines = pa.table(
         {
             "invoice_no": rows.column("invoice_no"),

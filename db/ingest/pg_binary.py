@@ -13,6 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from db.money_units import money_units
+
 # In the order of the payload's fields; the COPY column list must name them in this order.
 FIXED = ("batch_id", "quantity", "invoice_date", "unit_price", "line_hash")
 TEXT = ("invoice_no", "stock_code", "description", "customer_id", "country")
@@ -59,8 +61,7 @@ def _as_binary(values: np.ndarray) -> pa.Array:
 
 def _fill_numeric(field: np.ndarray, money: pa.ChunkedArray) -> None:
     """Fill a ``_NUMERIC`` field from normalised money text (no NULLs)."""
-    # Four decimals always: without its point the text is the exact value in units of 0.0001.
-    units = pc.replace_substring(money, ".", "").cast(pa.int64()).to_numpy()
+    units = money_units(money).to_numpy()
     field["len"] = _NUMERIC.itemsize - 4
     field["ndigits"] = _NUMERIC_DIGITS
     field["weight"] = _NUMERIC_WEIGHT
