@@ -65,7 +65,8 @@ def resolve_segment(
     """
     kinds = {"cluster": list(labels), "rfm": list(segments)}
     kind, _, rest = name.partition(":")
-    wanted = [(kind, rest)] if kind in kinds else [("cluster", name), ("rfm", name)]
+    kind = kind.strip().lower()  # "RFM: At Risk" as "rfm:At Risk"
+    wanted = [(kind, rest.strip())] if kind in kinds else [("cluster", name), ("rfm", name)]
     for kind, value in wanted:  # the exact spelling first, in this order
         if value in kinds[kind]:
             return kind, value

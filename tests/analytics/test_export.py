@@ -117,6 +117,7 @@ def test_segment_names_in_another_case_mean_the_one_name_they_match():
     labels = ["Promising", "At risk", "High value"]
     assert split_segments(["high VALUE", "champions"], run_labels=labels) == (("High value",), ("Champions",))
     assert split_segments(["rfm:promising", "cluster:AT RISK"], run_labels=labels) == (("At risk",), ("Promising",))
+    assert split_segments(["RFM: At Risk", "Cluster:at risk"], run_labels=labels) == (("At risk",), ("At Risk",))
     # The exact spelling first: "At risk" is the label, "At Risk" the RFM segment.
     assert split_segments(["At risk", "At Risk"], run_labels=labels) == (("At risk",), ("At Risk",))
     with pytest.raises(ValueError, match="segment 'at risk' is more than one name: say 'cluster:At risk' or 'rfm:At Risk'"):

@@ -73,11 +73,16 @@ def compare_command(db_url: str | None, as_json: bool, run_a: str, run_b: str) -
         _print_comparison(result, id_a, id_b)
 
 
-def _check_label(option: str, label: str, assignments, run_id: int) -> None:
+def _check_label(option: str, label: str, assignments, run_id: int) -> str:
+    """``label`` as the run spells it (any case, as ``--segment`` takes it), or refused."""
     labels = sorted(assignments["label"].dropna().unique())
-    if label not in labels:
-        known = ", ".join(labels)
-        raise UserError(f"{option} {label!r} is not a segment label of run {run_id}; it has: {known}")
+    if label in labels:
+        return label
+    alike = [known for known in labels if known.casefold() == label.casefold()]
+    if len(alike) == 1:
+        return alike[0]
+    known = ", ".join(labels)
+    raise UserError(f"{option} {label!r} is not a segment label of run {run_id}; it has: {known}")
 
 
 def _known_countries(countries: tuple[str, ...], assignments, run_id: int) -> tuple[str, ...]:
@@ -150,8 +155,8 @@ def export_command(
                 )
             earlier = run_assignments(session=session, run_id=since_id)
             # A label a run does not have would give an empty list that looks like an answer.
-            _check_label("--moved-from", moved_from, earlier, since_id)
-            _check_label("--moved-to", moved_to, assignments, run_id)
+            moved_from = _check_label("--moved-from", moved_from, earlier, since_id)
+            moved_to = _check_label("--moved-to", moved_to, assignments, run_id)
             moved_ids = frozenset(moved(earlier, assignments, from_label=moved_from, to_label=moved_to))
     actions = {s["label"]: s["action"] for s in run["segments"]}
     try:

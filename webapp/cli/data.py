@@ -159,7 +159,9 @@ def ingest(
     settings = load_settings(db_url)
     if source_name is not None:
         source_name = source_name.strip()
-        if not source_name or not source_name.isprintable():
+        if not source_name:
+            raise UserError("--name is blank: give a name, or leave --name out for the file name")
+        if not source_name.isprintable():
             raise UserError(f"--name {source_name!r}: give a name on one line (no tab or line break)")
         if len(source_name) > 255:
             raise UserError(f"--name can have at most 255 characters, not {len(source_name)}")
