@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import diskcache
@@ -21,6 +24,7 @@ from webapp.downloads import install_downloads
 from webapp.runtime import SETTINGS_KEY, remember_settings
 from webapp.warmup import install_warmer
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 EPHEMERAL_SECRET_KEY = "SEGMENTS_EPHEMERAL_SECRET"
 HEALTH_PATH = "/healthz"  # liveness: the process answers (no database; see READY_PATH)
@@ -69,6 +73,12 @@ def create_app(
     server.secret_key = settings.secret_key or secrets.token_hex(32)
     server.config["MAX_CONTENT_LENGTH"] = upload_request_limit(settings.upload_max_mb)
     server.add_url_rule(HEALTH_PATH, "segments_health", lambda: Response("ok\n", mimetype="text/plain"))
+    if settings.proxy_hops:
+        # The client's address (which the login throttle counts) from the proxies' X-Forwarded-For;
+        # only the last hops are believed, as a client can send any header of its own.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops)
+    else:
+        server.before_request(_warn_once_of_an_untrusted_proxy())  # first: sees every request
     install_auth(
         server,
         auth_required=auth_required,
@@ -76,10 +86,6 @@ def create_app(
         cookie_secure=settings.cookie_secure,
         loopback=loopback,
     )
-    if settings.proxy_hops:
-        # The client's address (which the login throttle counts) from the proxies' X-Forwarded-For;
-        # only the last hops are believed, as a client can send any header of its own.
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops)
     install_db_unavailable(server)
     install_downloads(server)
     if warm_cache:
@@ -87,6 +93,24 @@ def create_app(
     server.register_error_handler(SchemaError, _schema_unusable)
     server.before_request(_check_page_location)
     return app
+
+
+def _warn_once_of_an_untrusted_proxy() -> Callable[[], None]:
+    """A hook logging, once per app (one per worker process), that requests carry X-Forwarded-For
+    while no proxy is trusted: behind one every client has its address, so the login throttle
+    counts all clients' failures as one address's."""
+    warned = threading.Event()
+
+    def hook() -> None:
+        if not warned.is_set() and "X-Forwarded-For" in request.headers:
+            warned.set()
+            log.warning(
+                "requests carry X-Forwarded-For but SEGMENTS_PROXY_HOPS is 0: behind a reverse proxy, "
+                "set it to the number of proxies in front (usually 1), or the login throttle counts "
+                "every client as the proxy's address"
+            )
+
+    return hook
 
 
 def _check_page_location() -> Response | None:

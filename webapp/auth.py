@@ -224,7 +224,7 @@ def login_view() -> Response:
                     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
                     token = start_session(session=s, username=username, lifetime=lifetime)
                     end_session(session=s, token=session.get("sid"))  # the one this browser had
-                    forget_failures(session=s, username=username)
+                    forget_failures(session=s, username=username, address=address)
                 else:
                     record_failure(session=s, username=username, address=address)
     except (OperationalError, InterfaceError) as exc:
