@@ -50,13 +50,22 @@ def as_text(value: object) -> str | None:
     return None
 
 
+def plain_number(value: float) -> str:
+    """The number as typed, for a URL: every digit kept (``:g`` made 10196.57 "10196.6" and a
+    shared link another list), no exponent, no trailing zeros (100.0 is "100")."""
+    text = repr(value)
+    if "e" in text or "E" in text:
+        text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def as_shown(value: object) -> str | None:
     """What the user gave, as short text to name it in a message or keep it in a URL (None when
     nothing was given): a value that cannot be used is named, never silently dropped."""
     if value is None or isinstance(value, list | tuple | dict) and not value:
         return None
     if isinstance(value, float):
-        return f"{value:g}"
+        return plain_number(value)
     text = value.strip() if isinstance(value, str) else str(value)
     return text[:MAX_TEXT] or None
 

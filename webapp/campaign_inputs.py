@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from webapp.browser_values import as_float, as_int, as_shown, as_text, as_texts
+from webapp.browser_values import as_float, as_int, as_shown, as_text, as_texts, plain_number
 
 NUMBERS = ("run", "min_spend", "recency_min", "recency_max", "since")  # checked, else kept as text
 
@@ -49,7 +49,7 @@ class CampaignQuery:
             if value is None and key in bad:
                 pairs.append((key, bad[key]))
             elif value is not None:
-                pairs.append((key, f"{value:g}" if isinstance(value, float) else value))
+                pairs.append((key, plain_number(value) if isinstance(value, float) else value))
         return "?" + urlencode(pairs) if pairs else ""
 
 

@@ -128,6 +128,9 @@ def test_a_refused_request_says_so_without_offering_the_same_again(page, postgre
     assert "What you see may be out of date." in notice.text
     assert not page.find_elements(By.ID, "request-failure-retry")  # the same request would fail
     assert figures_dimmed(page)
+    # Not over the filters it asks the reader to change (at the top it covered the countries).
+    box, filters = notice.rect, page.find_element(By.ID, "overview-country").rect
+    assert box["y"] >= filters["y"] + filters["height"]
     toggle_country(page, "United Kingdom")  # a good update clears both
     wait_text(page, "#overview-kpi-revenue", "46.74")
     WebDriverWait(page, WAIT).until(EC.invisibility_of_element_located(NOTICE))

@@ -67,6 +67,11 @@ def test_query_string_round_trip():
     parsed = {k: v[0] if len(v) == 1 else v for k, v in parse_qs(text[1:]).items()}  # as Dash parses
     assert from_url(parsed) == q
     assert campaign_query().query_string() == ""
+    # Every digit as typed (was ":g": 10196.57 became 10196.6, 1234567.5 "1.23457e+06").
+    for typed, written in (("10196.57", "10196.57"), ("1234567.5", "1234567.5"), ("100", "100"), ("0.00001", "0.00001")):
+        shared = campaign_query(run=3, min_spend=typed).query_string()
+        assert shared == f"?run=3&min_spend={written}"
+        assert from_url({"run": "3", "min_spend": written}).min_spend == float(typed)
 
 
 def test_numbers_are_plain_decimals():

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.segment_map import SCORES, load_segment_map
-from webapp.components.figures import empty_figure
+from webapp.components.figures import BOTTOM_LEGEND, empty_figure
 from webapp.components.label_colours import label_colours
 from webapp.money import hover_money, with_unit
 
@@ -52,7 +52,7 @@ def rfm_scatter(sample: pd.DataFrame, labels: list[str], currency: str | None = 
         height=420,
         xaxis={"type": "log", "title": "Recency (days since last purchase)"},
         yaxis={"type": "log", "title": with_unit("Monetary (spend)", currency)},
-        legend={"title": None},
+        legend=BOTTOM_LEGEND,  # beside the plot it left a phone 100 px of scatter
     )
     return fig
 

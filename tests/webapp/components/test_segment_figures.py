@@ -30,6 +30,8 @@ def test_scatter_one_trace_per_segment_on_log_axes():
     assert list(lost.y) == [15.0]  # the negative spend cannot be drawn
     assert high.marker.color == label_colours(["High value", "Lost", "New"])["High value"]
     assert high.marker.color != lost.marker.color
+    # Below, across the figure: beside the plot it left a phone 100 px of scatter.
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.yref == "container"
 
 
 def test_scatter_with_one_segment_and_without_drawable_points():
