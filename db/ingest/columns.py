@@ -43,6 +43,14 @@ ALIASES: dict[str, str] = {
 }
 
 
+# Fields read from the first of a repeated column ("Description" twice): a free-text label, never a
+# number, that no figure groups or counts by (it is in the duplicate digest, but the same column
+# is picked on every import). A repeated name is refused for every other field: reading the wrong
+# stock code, invoice, customer, country, date or number changes what is counted, so the file
+# has to say which one it means.
+FIRST_OF_REPEATED = frozenset({"description"})
+
+
 def normalise_header(name: str) -> str:
     return re.sub(r"[\s_\-.]+", "", name.strip().lstrip("\ufeff")).lower()
 
@@ -83,15 +91,16 @@ def _named(header: Sequence[str], column: str) -> list[int]:
 def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[str, int]:
     """field -> position in the header; refuses files missing a date or a price/total, and
     headers where a field could be read from two columns (a repeated name, or both the UCI and
-    the Online Retail II name) that no --map settles: reading either one would be a guess."""
+    the Online Retail II name) that no --map settles: reading either one would be a guess. A
+    repeated description column is read from its first occurrence (FIRST_OF_REPEATED)."""
     found = ", ".join(h for h in header if h) or "(none)"
     resolved: dict[str, int] = {}
     for field, column in mapping.items():
         at = _named(header, column)
         if not at:
             raise IngestError(f"--map {field}={column}: no column {column!r}; columns found: {found}")
-        if len(at) > 1:
-            same = len({header[i] for i in at}) == 1
+        same = len({header[i] for i in at}) == 1
+        if len(at) > 1 and not (same and field in FIRST_OF_REPEATED):
             fix = "rename all but one in the file" if same else "give the column's exact name"
             raise IngestError(f"--map {field}={column}: ambiguous, it names {_listed(header, at)}; {fix}")
         resolved[field] = at[0]
@@ -102,7 +111,7 @@ def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[s
         if field and field not in resolved and index not in taken:
             candidates.setdefault(field, []).append(index)
     for field, at in candidates.items():
-        if len(at) > 1:
+        if len(at) > 1 and not (field in FIRST_OF_REPEATED and len({header[i] for i in at}) == 1):
             repeated = len({header[i] for i in at}) < len(at)
             rename = " (a repeated name can't be picked: rename it in the file first)" if repeated else ""
             raise IngestError(

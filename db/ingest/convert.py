@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from db.ingest.columns import FIELDS
+from db.ingest.currencies import FileCurrencies
 from db.ingest.dates import DateFormat
 from db.ingest.numbers import PLAIN_INTEGER, DecimalMark
 from db.ingest.readers import Chunk
@@ -93,13 +94,13 @@ class Rejects:
         self.reason = np.full(n, None, dtype=object)
         self.detail = np.full(n, None, dtype=object)
 
-    def add(self, mask: np.ndarray, reason: str, column: str, values: pa.Array) -> None:
+    def add(self, mask: np.ndarray, reason: str, column: str, values: pa.Array, note: str = "") -> None:
         new = np.flatnonzero(mask & ~self.taken)
         if new.size:
             self.taken[new] = True
             self.reason[new] = reason
             cells = values.take(pa.array(new)).to_pylist()
-            self.detail[new] = [f"{column}={_printable(v)[:80]}" for v in cells]
+            self.detail[new] = [f"{column}={_printable(v)[:80]}{note}" for v in cells]
 
 
 def _drop_empty(chunk: Chunk, width: int) -> Chunk:
@@ -116,11 +117,17 @@ AMBIGUOUS_NUMBERS = {f: f"ambiguous {f.replace('_', ' ')}" for f in ("quantity",
 
 
 def convert(
-    chunk: Chunk, fields: dict[str, int], header: tuple[str, ...], dates: DateFormat, marks: DecimalMark
+    chunk: Chunk,
+    fields: dict[str, int],
+    header: tuple[str, ...],
+    dates: DateFormat,
+    marks: DecimalMark,
+    currencies: FileCurrencies,
 ) -> Converted:
     """Normalise one chunk of raw cells (all-empty rows are dropped: they are blank lines).
 
-    Numbers are read with the file's decimal mark, learned beforehand (``marks.learn``)."""
+    Numbers are read with the file's decimal mark, learned beforehand (``marks.learn``); money
+    in a currency other than the first one its column shows is quarantined."""
     width = len(header)
     chunk = _drop_empty(chunk, width)
     table, n = chunk.table, len(chunk)
@@ -154,10 +161,14 @@ def convert(
 
     def read_number(field: str) -> tuple[np.ndarray, pa.Array]:
         raw = col(field)
-        read = marks.read(raw)
+        read = marks.read(raw, money=field != "quantity")
         label = field.replace("_", " ")
         rej.add(read.ambiguous, AMBIGUOUS_NUMBERS[field], name(field), raw)
         rej.add(read.wrong_mark, f"{label} with the wrong decimal mark", name(field), raw)
+        other = currencies.others(field, read.currency, ~np.isnan(read.values))
+        if other.any():
+            note = f" (the file's is {currencies.first[field]})"
+            rej.add(other, f"{label} in another currency", name(field), raw, note)
         return read.values, raw
 
     if "quantity" in fields:
@@ -253,9 +264,11 @@ def convert(
     # A short row keeps the cells it had, not the padding; a long one its extra cells too,
     # under their position ("field 10"), so the download shows the whole line.
     found = [width] * len(bad_idx) if chunk.fields is None else chunk.fields[bad_idx].tolist()
+    # A repeated name (a second "Description") is keyed by its position too, so no cell is lost.
+    keys = [h if not h or h not in header[:i] else f"{h} (column {i + 1})" for i, h in enumerate(header)]
     rejects["raw"] = [
         {
-            **{h: _printable(v) for h, v in zip(header[:k], cells, strict=False)},
+            **{h: _printable(v) for h, v in zip(keys[:k], cells, strict=False)},
             **{f"field {i + 1}": _printable(v) for i, v in enumerate(cells[width:], start=width) if v},
         }
         for cells, k in zip((list(row.values()) for row in raw_cells), found, strict=True)

@@ -18,6 +18,7 @@ from tqdm import tqdm
 from db.ingest import indexes, readers
 from db.ingest.columns import resolve_columns
 from db.ingest.convert import Converted, convert
+from db.ingest.currencies import FileCurrencies
 from db.ingest.dates import DateFormat
 from db.ingest.errors import IngestError
 from db.ingest.numbers import COMMA, POINT, DecimalMark
@@ -116,11 +117,13 @@ def _settle_dates(dates: DateFormat, chunks: Iterator[readers.Chunk], column: in
 _NUMBER_FIELDS = ("quantity", "unit_price", "line_total")
 
 
-def _number_cells(chunk: readers.Chunk, columns: list[int]) -> list[Any]:
-    return [chunk.table.column(i).combine_chunks() for i in columns]
+def _number_cells(chunk: readers.Chunk, columns: list[tuple[int, bool]]) -> list[Any]:
+    return [(chunk.table.column(i).combine_chunks(), money) for i, money in columns]
 
 
-def _settle_marks(marks: DecimalMark, chunks: Iterator[readers.Chunk], columns: list[int]) -> None:
+def _settle_marks(
+    marks: DecimalMark, chunks: Iterator[readers.Chunk], columns: list[tuple[int, bool]]
+) -> None:
     """Ambiguous numbers ("1,234") came before any telling one: read on until one tells."""
     for chunk in chunks:
         marks.learn(_number_cells(chunk, columns))
@@ -167,7 +170,8 @@ def _load_lines(
     # Excel keeps numbers as numbers and hands them over as Python floats ("1.234"): its mark
     # is the point, whatever the locale of the person who typed them.
     marks = DecimalMark(POINT if source.kind == "excel" else options.decimal_mark)
-    number_cols = [fields[f] for f in _NUMBER_FIELDS if f in fields]
+    number_cols = [(fields[f], f != "quantity") for f in _NUMBER_FIELDS if f in fields]
+    currencies = FileCurrencies()
     delta = Delta()
     writer = writer_for(session, batch_id)
     reasons: Counter[str] = Counter()
@@ -186,7 +190,7 @@ def _load_lines(
                 marks.learn(_number_cells(chunk, number_cols))
                 if marks.waiting:
                     _settle_marks(marks, chunks(), number_cols)
-            result = convert(chunk, fields, header, dates, marks)
+            result = convert(chunk, fields, header, dates, marks, currencies)
             # Writers prepare what needs no database here, off the main thread (Postgres: the
             # digests and the COPY payload).
             yield len(chunk), result, writer.prepare(result.rows)

@@ -15,17 +15,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from db.ingest import currencies
+from db.ingest.currencies import MONEY, SPACE
+
 POINT, COMMA = ".", ","
 # RE2 syntax (Arrow's regex engine); ASCII digits only, as a database number accepts.
 _NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 PLAIN_INTEGER = r"^[+-]?[0-9]+$"
-# A currency before or after the amount (a sign may come either side of a leading one: -€2.50,
-# €-2.50): a symbol, a dollar with its country's letters (US$, R$), a local word (kr, zł, Kč,
-# Ft), or any three capitals as ISO codes are (EUR, CHF); and spaces anywhere, the no-break,
-# thin and narrow no-break ones that group thousands included (no number has three capitals).
-_MONEY = r"(?:[£$€¥₹₩₽₺₪₫₱₴₦฿¢]|[A-Z]{1,3}\$|[A-Z]{3}|kr\.?|zł|Kč|Ft)"
-_SPACE = r"[\s\x{00A0}\x{2007}\x{2009}\x{202F}]"
-_CURRENCY = rf"^([+-]?){_SPACE}*{_MONEY}|{_MONEY}$|{_SPACE}+"
+# A currency before or after a money amount (see currencies), and spaces anywhere, the no-break,
+# thin and narrow no-break ones that group thousands included; a quantity loses only the spaces.
+_CURRENCY = rf"^([+-]?){SPACE}*{MONEY}|{MONEY}$|{SPACE}+"
+_SPACES = rf"{SPACE}+"
 _COMMA_GROUPS = r"^[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$"  # 1,234.50  12,345,678
 _DOT_GROUPS = r"^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]+)?$"  # 1.234,50  1.234.567
 _DECIMAL_COMMA = r"^[+-]?[0-9]+,[0-9]+$"  # 2,50
@@ -48,12 +48,20 @@ _NUMBER_BYTES = np.zeros(256, dtype=bool)
 _NUMBER_BYTES[np.frombuffer(b"0123456789.,+-eE", dtype=np.uint8)] = True
 
 
-def _clean(raw: pa.Array) -> pa.Array:
+def _clean(raw: pa.Array, money: bool) -> tuple[pa.Array, pa.Array | None]:
+    """Cells without spaces (and a money column's without currency marks), and each money
+    cell's currency (None when no cell could have one); a cell with two that disagree is null."""
     text = pc.utf8_trim_whitespace(raw)
     data = text.buffers()[2]
     if data is None or _NUMBER_BYTES[np.frombuffer(data, dtype=np.uint8)].all():
-        return text
-    return pc.replace_substring_regex(text, _CURRENCY, r"\1")  # \1 keeps a sign before a currency
+        return text, None
+    if not money:
+        return pc.replace_substring_regex(text, _SPACES, ""), None
+    currency, clash = currencies.marks(text)
+    text = pc.replace_substring_regex(text, _CURRENCY, r"\1")  # \1 keeps a sign before a currency
+    if pc.any(clash).as_py():
+        text = pc.if_else(clash, pa.scalar(None, pa.string()), text)
+    return text, currency
 
 
 def _only_point_comma_ambiguous(text: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
@@ -71,6 +79,7 @@ class Read:
     invalid: np.ndarray  # not a number at all (empty included)
     wrong_mark: np.ndarray  # a number only in the other convention ("2,50" in a point file)
     ambiguous: np.ndarray  # "1,234" or "1.234" in a file that never says which mark it uses
+    currency: pa.Array | None = None  # a money cell's currency (null: none); None: no cell has one
 
 
 class DecimalMark:
@@ -85,15 +94,16 @@ class DecimalMark:
     def decided(self) -> bool:
         return self.mark is not None
 
-    def learn(self, columns: list[pa.Array]) -> None:
-        """Look at a chunk's raw number columns; the earliest telling cell decides the mark."""
+    def learn(self, columns: list[tuple[pa.Array, bool]]) -> None:
+        """Look at a chunk's raw number columns (each with whether it holds money); the earliest
+        telling cell decides the mark."""
         if self.mark is not None or self._searched:
             return
         first: tuple[int, str] | None = None
-        for raw in columns:
+        for raw, money in columns:
             if _mask(_matches(raw, PLAIN_INTEGER)).all():  # the common case: nothing to tell
                 continue
-            point, comma, ambiguous = _only_point_comma_ambiguous(_clean(raw))
+            point, comma, ambiguous = _only_point_comma_ambiguous(_clean(raw, money)[0])
             for cells, mark in ((point, POINT), (comma, COMMA)):
                 at = np.flatnonzero(_mask(cells))
                 if at.size and (first is None or at[0] < first[0]):
@@ -106,8 +116,9 @@ class DecimalMark:
         """The whole file was seen without a telling cell: ambiguous cells stay ambiguous."""
         self.waiting, self._searched = False, True
 
-    def read(self, raw: pa.Array) -> Read:
-        """Read a column of raw cells with the file's mark (a plain column takes one regex)."""
+    def read(self, raw: pa.Array, *, money: bool) -> Read:
+        """Read a column of raw cells with the file's mark (a plain column takes one regex);
+        only ``money`` (a price or total, not a quantity) may carry a currency."""
         text = pc.utf8_trim_whitespace(raw)
         none = np.zeros(len(text), dtype=bool)
         if self.mark != COMMA:
@@ -117,7 +128,7 @@ class DecimalMark:
                 values = _floats(text, good)
                 return Read(values, np.isnan(values), none, none)
         # Currency signs, inner spaces, separators or the decimal comma somewhere.
-        text = _clean(text)
+        text, currency = _clean(text, money)
         point, comma, ambiguous = _only_point_comma_ambiguous(text)
         plain = _matches(text, _NUMBER)
         if self.mark == COMMA:
@@ -139,7 +150,8 @@ class DecimalMark:
             wrong, unread = (comma, pa.array(none)) if self.mark == POINT else (pa.array(none), ambiguous)
         values = _floats(text, pc.is_valid(text))
         wrong_mark, ambiguous_left = _mask(wrong), _mask(unread)
-        return Read(values, np.isnan(values) & ~wrong_mark & ~ambiguous_left, wrong_mark, ambiguous_left)
+        invalid = np.isnan(values) & ~wrong_mark & ~ambiguous_left
+        return Read(values, invalid, wrong_mark, ambiguous_left, currency)
 
 
 def _floats(text: pa.Array, good: pa.Array) -> np.ndarray:

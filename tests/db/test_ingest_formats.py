@@ -98,7 +98,7 @@ def test_a_dotted_thousand_among_decimal_commas_groups_thousands(db_url, tmp_pat
 def test_currency_signs_spaces_and_nul_bytes_are_cleaned_where_they_occur(db_url, tmp_path):
     """Plain cells and ones needing a clean-up in one file (the clean-ups run only when needed)."""
     padding = [[*LINE[:3], str(q), *LINE[4:]] for q in range(100, 1_100)]  # past the binary check
-    prices = {1: "£2.55", 2: "1 234.50", 3: "€ 3.39", 4: "\u00a07.00", 5: "2.55"}  # a decimal-point file
+    prices = {1: "£2.55", 2: "1 234.50", 3: "£ 3.39", 4: "\u00a07.00", 5: "2.55"}  # a decimal-point file
     odd = [[*LINE[:3], str(q), LINE[4], p, *LINE[6:]] for q, p in prices.items()]
     odd.append([*LINE[:2], "NUL\x00 HEART", "6", LINE[4], LINE[5], "17850.0", LINE[7]])
     path = write_csv(tmp_path / "mixed.csv", padding + odd)

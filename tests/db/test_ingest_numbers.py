@@ -163,7 +163,7 @@ def test_each_spelling_under_each_mark(mark, expected):
     cells = ["1,234", "1.234", "2,50", "1,234.50", "1.234,50", "12,345,678", "1.234.567", "€ 3", "x"]
     marks = DecimalMark()
     marks.mark = mark
-    read = marks.read(pa.array(cells))
+    read = marks.read(pa.array(cells), money=True)
     got = [
         "ambiguous" if a else "wrong" if w else "invalid" if i else f"{v:.10g}"
         for v, i, w, a in zip(read.values, read.invalid, read.wrong_mark, read.ambiguous, strict=True)
@@ -214,7 +214,7 @@ def test_currencies_before_or_after_and_thin_space_separators(db_url, tmp_path):
     and thin spaces French and Swiss exports group thousands with (all rejected before)."""
     prices = {
         1: "2,50 €", 2: "€2,50", 3: "EUR 2,50", 4: "2,50 EUR", 5: "1\u202f234,50", 6: "2,50€",
-        7: "-€2,50", 8: "€-2,50", 9: "- 2,50 €", 10: "CHF\u00a01\u2009234,50", 11: "7", 12: "US$ 3,10",
+        7: "-€2,50", 8: "€-2,50", 9: "- 2,50 €", 10: "€\u00a01\u2009234,50", 11: "7", 12: "3,10EUR",
     }  # fmt: skip
     rows = [_line(str(q), price) for q, price in prices.items()]
     result = _ingest(db_url, write_csv(tmp_path / "eur.csv", rows, delimiter=";"))
@@ -234,10 +234,76 @@ def test_currencies_before_or_after_and_thin_space_separators(db_url, tmp_path):
         ("-£2.50", "-2.5"), ("£-2.50", "-2.5"), ("-2.50 GBP", "-2.5"), ("1\u2009234.50", "1234.5"),
         ("12.50 kr", "12.5"), ("EUR", "invalid"), ("2.50 eur", "invalid"), ("2.50 EURO", "invalid"),
         ("2.50 € x", "invalid"), ("--2.50 €", "invalid"), ("€ 2.50 -", "invalid"),
+        ("CHF\u00a01\u2009234.50", "1234.5"), ("US$ 3.10", "3.1"), ("R$3", "3"), ("C$ 3", "3"), ("7 zł", "7"),
+        ("12.50 kr.", "12.5"), ("€2.50 EUR", "2.5"), ("$2.50 USD", "2.5"),
+        # Letters go only as an ISO 4217 code (all were read before), and two marks must agree.
+        ("ABC2.55", "invalid"), ("2.55 XYZ", "invalid"), ("2.50 PCS", "invalid"), ("AUS$2", "invalid"),
+        ("XY$2", "invalid"), ("€2.50 USD", "invalid"),
     ],
 )  # fmt: skip
 def test_currency_spellings_in_a_decimal_point_file(cell, read):
     """Only a currency at either end goes, and nothing but a currency: the rest must be a number."""
     marks = DecimalMark(POINT)
-    got = marks.read(pa.array([cell]))
+    got = marks.read(pa.array([cell]), money=True)
     assert ("invalid" if got.invalid[0] else f"{got.values[0]:.10g}") == read
+
+
+@pytest.mark.parametrize(("cell", "read"), [("USD 7", "invalid"), ("6 PCS", "invalid"), ("€6", "invalid"),
+                                            ("1\u202f000", "1000"), ("- 6", "-6")])  # fmt: skip
+def test_a_quantity_has_no_currency(cell, read):
+    """A count loses its spaces only: "6 PCS" or "USD 7" is not a quantity (both read as one before)."""
+    got = DecimalMark(POINT).read(pa.array([cell]), money=False)
+    assert ("invalid" if got.invalid[0] else f"{got.values[0]:.10g}") == read and got.currency is None
+
+
+def test_letters_that_are_no_currency_code_are_quarantined(db_url, tmp_path):
+    """Stored as (6, 2.55) and (7, 2.55) before: any three capitals were taken for a currency,
+    in the quantity column too."""
+    rows = [
+        _line("6 PCS", "ABC2.55"), _line("USD 7", "2.55 XYZ"), _line("8", "ABC2.55"),
+        _line("9", "2.55 XYZ"), _line("1", "2.55 USD"), _line("2", "7"),
+    ]  # fmt: skip
+    result = _ingest(db_url, write_csv(tmp_path / "junk.csv", rows))
+    assert (result.rows_stored, result.rejected) == (2, 4)
+    assert _prices(db_url) == {1: Decimal("2.55"), 2: Decimal("7")}
+    assert _rejects(db_url) == {
+        2: ("invalid quantity", "Quantity=6 PCS"),
+        3: ("invalid quantity", "Quantity=USD 7"),
+        4: ("invalid unit price", "UnitPrice=ABC2.55"),
+        5: ("invalid unit price", "UnitPrice=2.55 XYZ"),
+    }
+
+
+def test_money_in_a_currency_other_than_the_files_first_is_quarantined(db_url, tmp_path):
+    """The first currency a price shows is the file's, in every later chunk; plain numbers go with
+    it. Euros and dollars were added up as one unit before."""
+    prices = {
+        1: "3", 2: "EUR 2,50", 3: "2,50 €", 4: "USD 3", 5: "7", 6: "-€1,00", 7: "£1,00",
+        8: "EUR x", 9: "1,50EUR", 10: "$2",
+    }  # fmt: skip
+    rows = [_line(str(q), price) for q, price in prices.items()]
+    result = _ingest(db_url, write_csv(tmp_path / "mixed.csv", rows, delimiter=";"))
+    assert _prices(db_url) == {
+        1: Decimal("3"), 2: Decimal("2.5"), 3: Decimal("2.5"), 5: Decimal("7"), 6: Decimal("-1"), 9: Decimal("1.5")
+    }
+    other = "unit price in another currency"
+    assert _rejects(db_url) == {
+        5: (other, "UnitPrice=USD 3 (the file's is EUR)"),
+        8: (other, "UnitPrice=£1,00 (the file's is EUR)"),
+        9: ("invalid unit price", "UnitPrice=EUR x"),  # not a number: its currency tells nothing
+        11: (other, "UnitPrice=$2 (the file's is EUR)"),
+    }
+    assert result.rejected_by_reason == {other: 3, "invalid unit price": 1}
+
+
+def test_line_totals_keep_one_currency_too(db_url, tmp_path):
+    """"$" names several dollars: a file that starts with it keeps "USD" apart."""
+    header = ["InvoiceDate", "Quantity", "LineTotal", "CustomerID"]
+    rows = [
+        ["2011-03-04 10:15", "2", "$10.00", "1"], ["2011-03-04 10:16", "3", "9", "1"],
+        ["2011-03-04 10:17", "4", "USD 8.00", "1"], ["2011-03-04 10:18", "5", "$5.00", "1"],
+    ]  # fmt: skip
+    result = _ingest(db_url, write_csv(tmp_path / "totals.csv", rows, header=header))
+    assert _prices(db_url) == {2: Decimal("5"), 3: Decimal("3"), 5: Decimal("1")}
+    assert result.rejected_by_reason == {"line total in another currency": 1}
+    assert _rejects(db_url)[4] == ("line total in another currency", "LineTotal=USD 8.00 (the file's is $)")

@@ -10,7 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from db.ingest.columns import ALIASES, normalise_header
+from db.models import RejectedRow
+from db.session import create_db_engine
 from tests.db.helpers import UCI_HEADER, counts, invoke, transactions, write_csv
 
 LINE = ["536365", "85123A", "HEART", "6", "12/1/2010 8:26", "2.55", "17850", "United Kingdom"]
@@ -269,3 +273,48 @@ def test_a_repeated_column_is_refused_where_a_field_reads_it(tmp_path, db_url):
     result = _segments("ingest", renamed, "--db", db_url)
     assert result.returncode == 0, result.stderr
     assert transactions(db_url)[0].customer_id == "17850"
+
+
+def _raw_rejects(db_url: str) -> dict[int, tuple[str, dict]]:
+    engine = create_db_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(RejectedRow.row_number, RejectedRow.reason, RejectedRow.raw))
+            return {n: (reason, raw if isinstance(raw, dict) else json.loads(raw)) for n, reason, raw in rows}
+    finally:
+        engine.dispose()
+
+
+def test_a_repeated_description_is_read_from_its_first_column(tmp_path, db_url):
+    """A UCI export with a second Description at the end was stored before the refusal of repeated
+    names, then refused with no way out (--map could not pick it, an upload cannot pass --map)."""
+    header = [*UCI_HEADER, "Description"]
+    line = [*LINE[:4], "12/13/2010 8:26", *LINE[5:], "heart holder, white"]
+    bad = [*LINE[:4], "12/13/2010 8:27", "x", *LINE[6:], "second text"]
+    path = write_csv(tmp_path / "twice.csv", [line, bad], header=header)
+    result = _segments("ingest", path, "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    (stored,) = transactions(db_url)
+    assert stored.description == "HEART"
+    # The quarantined line keeps both cells: the second under its position.
+    assert _raw_rejects(db_url)[3][1] == {
+        **dict(zip(UCI_HEADER, [*LINE[:4], "12/13/2010 8:27", "x", *LINE[6:]], strict=True)),
+        "Description (column 9)": "second text",
+    }
+    # --map may name it too, as any column a field reads (it was refused as ambiguous).
+    again = write_csv(tmp_path / "mapped.csv", [["X2", *line[1:]]], header=["Text", *header[1:]])
+    result = _segments("ingest", again, "--db", db_url, "--map", "invoice_no=Text", "--map", "description=Description")
+    assert result.returncode == 0, result.stderr
+    assert {t.invoice_no: t.description for t in transactions(db_url)} == {"536365": "HEART", "X2": "HEART"}
+
+
+@pytest.mark.parametrize("repeated", ["StockCode", "Quantity", "UnitPrice", "InvoiceNo", "Country", "InvoiceDate"])
+def test_a_repeated_column_that_decides_identity_or_numbers_is_still_refused(tmp_path, db_url, repeated):
+    """Which stock code, invoice, country or number a line has changes what is counted: no guess."""
+    at = UCI_HEADER.index(repeated)
+    line = [*LINE[:4], "12/13/2010 8:26", *LINE[5:]]
+    path = write_csv(tmp_path / "twice.csv", [[*line, line[at]]], header=[*UCI_HEADER, repeated])
+    assert _refused(path, db_url).startswith(
+        f"ambiguous columns: {ALIASES[normalise_header(repeated)]} could be read from {repeated!r} "
+        f"(column {at + 1}) or {repeated!r} (column 9); "
+    )
