@@ -36,6 +36,17 @@ class Converted:
     rejects: pd.DataFrame  # reason, detail, raw; index = source row number
 
 
+def _given_totals(totals: np.ndarray, quantity: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """A file with unit prices and line totals: the totals (to 4 places) are the lines' revenue,
+    as where a price is derived from them (a discount, a price rounded to the penny: 3 at 3.33 for
+    10.00). NaN (none) where a cell is empty or unreadable, or where its sign contradicts quantity
+    x price (a file writing refunds' totals unsigned): those lines keep quantity x price."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = np.round(totals, 4) + 0.0
+        agrees = np.sign(rounded) == np.sign(np.round(quantity * price, 4))
+    return np.where(agrees, rounded, np.nan)
+
+
 def _mask(values: pa.Array) -> np.ndarray:
     return pc.fill_null(values, False).to_numpy(zero_copy_only=False)
 
@@ -190,9 +201,15 @@ def convert(
     price_field = "unit_price" if "unit_price" in fields else "line_total"
     value, raw_p = read_number(price_field)
     rej.add(np.isnan(value), f"invalid {price_field.replace('_', ' ')}", name(price_field), raw_p)
-    total = None  # the file's line total, where the price is derived from it
+    total = None  # the file's line total: revenue, where there is one
     if price_field == "unit_price":
         price = value
+        if "line_total" in fields:
+            # Beside a unit price the total only refines revenue: a cell it cannot read for sure
+            # (ambiguous, wrong mark) leaves quantity x price rather than quarantining a good line.
+            read = marks.read(col("line_total"), money=True)
+            sure = np.where(np.asarray(read.ambiguous) | np.asarray(read.wrong_mark), np.nan, read.values)
+            total = _given_totals(sure, quantity, price)
     else:
         if "quantity" not in fields:
             # One item per line; a negative total is a refund of it: a return line (-1 at a
@@ -212,7 +229,8 @@ def convert(
         rej.add(np.abs(price) >= MAX_PRICE, "unit price out of range", name(price_field), raw_p)
         # Revenue is summed in 1/10000 units as 64-bit integers (the invoice rollup): a line
         # worth over 10^10 is a misread number, and would overflow a sum of such lines.
-        too_big = np.abs(price * quantity if total is None else total) >= MAX_LINE_TOTAL
+        worth = price * quantity if total is None else np.where(np.isnan(total), price * quantity, total)
+        too_big = np.abs(worth) >= MAX_LINE_TOTAL
         rej.add(too_big, "line total out of range", name(price_field), raw_p)
 
     null_text = pa.nulls(n, pa.string())
@@ -241,7 +259,8 @@ def convert(
     price = np.where(rej.taken, 0.0, price)
     line_total = null_text  # a unit price file's lines cost nothing more
     if total is not None:
-        line_total = pa.array(np.where(rej.taken, 0.0, total)).cast(pa.decimal128(18, 4)).cast(pa.string())
+        total = np.where(rej.taken, 0.0, total)
+        line_total = pa.array(total, mask=np.isnan(total)).cast(pa.decimal128(18, 4)).cast(pa.string())
     rows = pa.table(
         {
             "invoice_no": out["invoice_no"],

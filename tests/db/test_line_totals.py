@@ -120,3 +120,27 @@ def test_unit_price_files_store_no_total_and_digest_as_before(db_url, tmp_path):
     assert bytes(stored[0].line_hash) == hashlib.md5(fields.encode()).digest()  # noqa: S324
     kpis = _kpis(db_url)
     assert (kpis["revenue"], kpis["without_customer_revenue"]) == (15.3, 1.0003)
+
+
+def test_a_total_beside_a_unit_price_is_the_lines_revenue(db_url, tmp_path):
+    """Unit prices to the penny and exact totals (LineTotal is a known header): was, the totals
+    were dropped and revenue was 3 x 3.33 + 7 x 0.14 = 10.97 instead of 11.00. A total that
+    contradicts the sign of quantity x price (a refund written unsigned), an empty one or one
+    that is no number leaves quantity x price, and quarantines nothing."""
+    header = ["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "LineTotal"]
+    rows = [
+        ["A1", "3", "2011-03-05 10:00", "3.33", "C1", "10.00"],
+        ["A2", "7", "2011-03-06 10:00", "0.14", "C1", "1.00"],
+        ["CA3", "-1", "2011-03-07 10:00", "2.55", "C1", "2.55"],  # unsigned refund
+        ["A4", "2", "2011-03-08 10:00", "1.50", "C1", ""],
+        ["A5", "1", "2011-03-09 10:00", "1.234", "C1", "n/a"],
+    ]
+    summary = _load(db_url, write_csv(tmp_path / "both.csv", rows, header=header))
+    assert (summary["rows_stored"], summary["rejected"]) == (5, 0)
+    stored = {t.invoice_no: t.line_total for t in transactions(db_url)}
+    assert stored == {"A1": Decimal("10"), "A2": Decimal("1"), "CA3": None, "A4": None, "A5": None}
+    assert _kpis(db_url)["revenue"] == 15.234  # 10.00 + 1.00 + 2 x 1.50 + 1.234
+    assert _kpis(db_url, "net")["revenue"] == 12.684  # less the refund, quantity x price
+    engine = create_db_engine(db_url)
+    assert _monetary(engine) == {"C1": 15.234}
+    engine.dispose()
