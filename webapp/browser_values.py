@@ -70,6 +70,16 @@ def as_shown(value: object) -> str | None:
     return text[:MAX_TEXT] or None
 
 
+def single(value: object) -> object:
+    """A URL key meant to hold one value, given several times (``?run=1&run=2``: Dash Pages
+    passes a list): the last one, as a later ``&run=2`` appended to a link is meant to win. The
+    page then shows and writes back that one value, never the list's Python text "['1', '2']".
+    Multi-valued keys (``country``, ``segment``) are read with ``as_texts`` instead."""
+    if isinstance(value, list | tuple):
+        return value[-1] if value else None
+    return value
+
+
 def as_texts(value: object) -> tuple[str, ...]:
     """A list of short texts (or one text), without duplicates, in the order given."""
     items = [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else []

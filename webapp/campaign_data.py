@@ -79,6 +79,18 @@ def pick_run(*, session: Session, run: int | None) -> tuple[int | None, str | No
     return (latest, None) if latest is not None else (None, NO_RUNS)
 
 
+def _wrong_labels(
+    query: CampaignQuery, earlier: set[str] | None, current: dict[str, str], run_id: int
+) -> list[str]:
+    """The "moved" labels that are not labels of their run (``earlier``: None when unknown)."""
+    out = []
+    if earlier is not None and query.moved_from not in earlier:
+        out.append(f"'{query.moved_from}' is not a label of run {query.since}")
+    if query.moved_to not in current:
+        out.append(f"'{query.moved_to}' is not a label of run {run_id}")
+    return out
+
+
 def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
     """The target list for ``query``; unknown runs or labels give an empty list and a message."""
     with Session(engine) as session:
@@ -87,7 +99,9 @@ def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
             return CampaignList(None, message=problem)
         actions = {s["label"]: s["action"] for s in get_run(session=session, run_id=run_id)["segments"]}
         if query.moving and not _finished(session, query.since):
-            return CampaignList(run_id, message=f"Run {query.since} does not exist or has not finished.")
+            wrong = "".join(f" {w}." for w in _wrong_labels(query, None, actions, run_id))
+            text = f"Run {query.since} does not exist or has not finished.{wrong}"
+            return CampaignList(run_id, message=text)
         if query.moving and query.since not in earlier_ids(session, run_id):  # itself, or later
             return CampaignList(run_id, message=not_earlier(query.since, run_id))
     try:
@@ -103,8 +117,10 @@ def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
     moved_ids = None
     if query.moving:
         earlier = assignments(engine, query.since)
-        if query.moved_from not in set(earlier["label"]) or query.moved_to not in actions:
-            return CampaignList(run_id, message="Choose a label of each run to find who moved.")
+        wrong = _wrong_labels(query, set(earlier["label"]), actions, run_id)
+        if wrong:  # named: a link's labels stay on screen, marked "(unknown)"
+            text = f"Moved since: {'; '.join(wrong)}. Choose a label of each run to find who moved."
+            return CampaignList(run_id, message=text)
         current = assignments(engine, run_id)
         moved_ids = frozenset(moved(earlier, current, from_label=query.moved_from, to_label=query.moved_to))
     selection = Selection(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from webapp.browser_values import as_float, as_int, as_shown, as_text, as_texts, plain_number
+from webapp.browser_values import as_float, as_int, as_shown, as_text, as_texts, plain_number, single
 
 NUMBERS = ("run", "min_spend", "recency_min", "recency_max", "since")  # checked, else kept as text
 
@@ -82,9 +82,13 @@ def campaign_query(
 
 def url_values(query: dict[str, object]) -> dict[str, object]:
     """The page's query string as Dash passes it to ``layout`` (repeated keys become lists), as
-    ``campaign_query``'s keywords, unchecked."""
+    ``campaign_query``'s keywords, unchecked: segments and countries as lists, any other key
+    given twice as its last value (``browser_values.single``)."""
     keys = {"segments": "segment", "countries": "country"}
-    return {name: query.get(keys.get(name, name)) for name in CampaignQuery.__dataclass_fields__}
+    return {
+        name: query.get(keys[name]) if name in keys else single(query.get(name))
+        for name in CampaignQuery.__dataclass_fields__
+    }
 
 
 def from_url(query: dict[str, object]) -> CampaignQuery:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -80,17 +81,20 @@ def bad_days(start: object, end: object) -> dict[str, str]:
 
 
 def date_problem(bad: object) -> str | None:
-    """The message for ``bad_days`` (a dict the browser sends back: checked again), else None."""
+    """The problem for ``bad_days`` (a dict the browser sends back: checked again), else None."""
     bad = bad if isinstance(bad, dict) else {}
     named = [f"the {k} date '{text}'" for k in ("start", "end") if (text := as_text(bad.get(k)))]
     if not named:
         return None
     verb = "is not a date" if len(named) == 1 else "are not dates"
     first = named[0][:1].upper() + named[0][1:]
-    return (
-        f"{' and '.join([first, *named[1:]])} {verb} (YYYY-MM-DD, 1990 to 2100): "
-        "choose the dates again, or clear them."
-    )
+    return f"{' and '.join([first, *named[1:]])} {verb} (YYYY-MM-DD, 1990 to 2100)"
+
+
+def whole_period_href(filters: OverviewFilters) -> str:
+    """The Overview without dates, the chosen countries kept: a fresh page, without the link's bad
+    dates in the address or the notice."""
+    return "/" + (f"?{urlencode([('country', c) for c in filters.countries])}" if filters.countries else "")
 
 
 def _by_country(s: Session, rules: CleaningRules) -> Any:

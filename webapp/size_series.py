@@ -17,6 +17,7 @@ import pandas as pd
 from analytics.run_series import Series, SeriesKey
 from analytics.runs import default_rules
 from analytics.segmentation import fixed_k
+from webapp.browser_values import as_int, as_shown
 from webapp.wording import counted
 
 
@@ -69,13 +70,38 @@ def pick_series(series: list[Series], run_id: int | None) -> Series | None:
     return next((s for s in series if run_id in s.run_ids), series[0] if series else None)
 
 
-def series_sizes(sizes: pd.DataFrame, series: list[Series], run_id: int | None) -> tuple[pd.DataFrame, str]:
-    """The sizes of the runs of the chosen series and a caption saying which runs they are."""
-    chosen = pick_series(series, run_id)
+def unknown_series(value: object, series: list[Series]) -> str | None:
+    """Why a run asked for (a link's ``?series=``) picks no series, else None: named above the
+    default series drawn instead, never replaced by it silently."""
+    text = as_shown(value)
+    run_id = as_int(value, minimum=1)
+    if text is None or any(run_id in s.run_ids for s in series):
+        return None
+    if run_id is None:
+        return f"'{text}' is not a run number"
+    return f"Run {run_id} is in no series of finished runs"
+
+
+def unknown_series_option(value: object, series: list[Series]) -> dict[str, Any] | None:
+    """The picker's marked (disabled) option for a run that picks no series, else None."""
+    if unknown_series(value, series) is None:
+        return None
+    run_id = as_int(value, minimum=1)
+    shown = run_id if run_id is not None else as_shown(value)
+    label = f"#{run_id} (in no series)" if run_id is not None else f"{shown} (not a run)"
+    return {"label": label, "value": shown, "disabled": True}
+
+
+def series_sizes(sizes: pd.DataFrame, series: list[Series], run_id: object) -> tuple[pd.DataFrame, str]:
+    """The sizes of the runs of the chosen series and a caption saying which runs they are
+    (``run_id`` in none: the default series, with a caption naming the value)."""
+    chosen = pick_series(series, as_int(run_id, minimum=1))
     if chosen is None:
         return sizes.iloc[0:0], ""
     others = len(series) - 1
-    caption = f"Runs made with {describe(chosen.key)} ({_span(chosen)})"
+    unknown = unknown_series(run_id, series)
+    caption = f"{unknown}; showing the series with the most as-of dates. " if unknown else ""
+    caption += f"Runs made with {describe(chosen.key)} ({_span(chosen)})"
     caption += ", each at its as-of date." if chosen.dates > 1 else "."
     if len(chosen.run_ids) > chosen.dates:
         caption += " Of runs with the same as-of date, the newest is drawn."

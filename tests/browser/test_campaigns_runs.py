@@ -260,3 +260,42 @@ def test_runs_and_campaigns_name_a_run_that_is_not_a_number(page, sample_server)
     assert page.current_url.endswith("/campaigns?run=abc")  # not the latest run's list
     assert page.execute_script(SHOWN_IDS, "campaigns-grid") == []
     assert severe_console_errors(page) == []
+
+
+def test_picking_a_run_clears_the_links_unknown_run_notice(page, sample_server):
+    """Was: /campaigns?run=abc, then a run picked: the list loaded, the address became ?run=N, but
+    "'abc' is not a run number; choose a run." stayed above it."""
+    page.get(sample_server + "/campaigns?run=abc")
+    wait_text(page, "#campaigns-unknown-run", "'abc' is not a run number")
+    page.find_element(By.ID, "campaigns-run").click()
+    option = WebDriverWait(page, WAIT).until(
+        lambda d: next((e for e in d.find_elements(By.XPATH, "//*[@role='option']") if e.text.startswith("#3")), None)
+    )
+    option.click()
+    WebDriverWait(page, WAIT).until(lambda d: d.current_url.endswith("/campaigns?run=3"))
+    WebDriverWait(page, WAIT).until(lambda d: shown_count(d) > 0)
+    WebDriverWait(page, WAIT).until(lambda d: d.find_elements(By.ID, "campaigns-unknown-run") == [])
+    assert severe_console_errors(page) == []
+
+
+def test_a_links_moved_from_label_alone_is_named_not_dropped(page, sample_server):
+    """Was: /campaigns?run=3&moved_from=Loyal became ?run=3 and listed every customer."""
+    page.get(sample_server + "/campaigns?run=3&moved_from=Loyal")
+    wait_text(page, "#campaigns-filter-problems", "Moved since: choose a run and To")
+    wait_text(page, "#campaigns-moved-from", "Loyal (unknown)")
+    assert page.execute_script(SHOWN_IDS, "campaigns-grid") == []
+    assert not page.find_element(By.ID, "campaigns-export").is_enabled()
+    assert page.current_url.endswith("/campaigns?run=3&moved_from=Loyal")
+    assert severe_console_errors(page) == []
+
+
+def test_runs_links_bad_series_and_same_pair_are_named_and_kept(page, sample_server):
+    """Was: ?series=abc drew the default series with no word; ?a=1&b=1 became /runs."""
+    page.get(sample_server + "/runs?a=1&b=1&series=abc")
+    wait_text(page, "#runs-sizes-caption", "'abc' is not a run number; showing the series")
+    wait_text(page, "#runs-series", "abc (not a run)")
+    WebDriverWait(page, WAIT).until(lambda d: d.find_element(By.ID, "runs-heatmap").text)
+    wait_text(page, "#runs-heatmap", "Pick two different finished runs.")
+    time.sleep(1)  # the address is written after the pickers are filled
+    assert page.current_url.endswith("/runs?a=1&b=1&series=abc")
+    assert severe_console_errors(page) == []

@@ -125,3 +125,15 @@ def test_segments_run_that_is_not_a_number_is_named(page, sample_server):
     assert page.find_elements(By.CSS_SELECTOR, ".segment-card") == []  # not the newest run's
     assert page.current_url.endswith("/segments?run=abc")
     assert severe_console_errors(page) == []
+
+
+def test_overview_links_bad_dates_can_be_left_for_the_whole_period(page, open_server):
+    """Was: "choose the dates again, or clear them", but both pickers were empty: their clear
+    button did nothing, and the notice and ?start=garbage stayed."""
+    page.get(open_server + "/?start=garbage&country=France")
+    wait_text(page, "#overview-date-problem", "The start date 'garbage' is not a date")
+    page.find_element(By.ID, "overview-whole-period").click()
+    WebDriverWait(page, WAIT).until(lambda d: d.current_url.endswith("/?country=France"))
+    wait_text(page, "#overview-kpi-customers", "1")
+    assert page.find_elements(By.ID, "overview-date-problem") == []
+    assert severe_console_errors(page) == []

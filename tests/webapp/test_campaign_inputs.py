@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qs
 
-from webapp.browser_values import MAX_INT, as_float, as_int, as_texts
+from webapp.browser_values import MAX_INT, as_float, as_int, as_texts, single
 from webapp.campaign_inputs import (
     bad_numbers,
     campaign_query,
@@ -94,3 +94,13 @@ def test_bad_numbers_are_kept_as_given_in_the_url():
         "Recency from: whole days from 0, not '-3'",
     ]
     assert shared_query(min_spend=" ", recency_min=None) == ""  # blank fields are no filter
+
+
+def test_a_single_valued_key_given_twice_is_its_last_value():
+    """Dash Pages passes ``?run=1&run=2`` as a list; it was shown as "['1', '2']"."""
+    assert single(["1", "2"]) == "2" and single(("a",)) == "a" and single([]) is None
+    assert single("3") == "3" and single(None) is None
+    values = url_values({"run": ["1", "2"], "min_spend": ["1", "x"], "segment": ["a", "b"], "country": "France"})
+    assert (values["run"], values["min_spend"], values["segments"], values["countries"]) == ("2", "x", ["a", "b"], "France")
+    assert bad_numbers(**values) == {"min_spend": "x"}
+    assert shared_query(**values) == "?run=2&segment=a&segment=b&country=France&min_spend=x"

@@ -396,3 +396,109 @@ def test_moved_since_offers_only_earlier_runs_and_refuses_others(page, engine):
         assert f"run {since} is not earlier than run {run}" in note
     rows, message, _q, _x = show(page, second, since=first, moved_from="High value", moved_to="High value")
     assert message is None and ids(rows) == customers(1, 2, 3)  # still High value: not "movers"
+
+
+def _open(page, **url):
+    """The Campaigns page opened at ``/campaigns?<url>``: its callbacks in the browser's order
+    (runs, since-run, From, then segments/countries/To), then the list."""
+    init = page.layout(**url)["campaigns-init"].data
+    options, run, notice = page.load_runs(init)
+    since = page.load_since(run, None, init, [])[1]
+    from_opts, moved_from = page.load_moved_from(since, None, init, [])
+    _so, segs, _co, countries, to_opts, moved_to = page.load_choices(run, init, [], [], None, [])
+    moving = {"since": since, "moved_from": moved_from, "moved_to": moved_to}
+    listed = show(page, run, segs, countries, options=options, **moving)
+    return moving, from_opts, to_opts, listed
+
+
+@pytest.mark.parametrize(
+    ("url", "fields", "problem", "address"),
+    [
+        # (a) From alone: was ?run=N, no word, every customer listed (and exportable).
+        (
+            {"moved_from": "Loyal"},
+            {"since": None, "moved_from": "Loyal", "moved_to": None},
+            "Moved since: choose a run and To (or clear all three)",
+            "&moved_from=Loyal",
+        ),
+        # (b) An unknown since-run: was From and To emptied, "choose From and To".
+        (
+            {"since": "5", "moved_from": "x", "moved_to": "y"},
+            {"since": 5, "moved_from": "x", "moved_to": "y"},
+            "Run 5 does not exist or has not finished. 'y' is not a label of run 2.",
+            "&since=5&moved_from=x&moved_to=y",
+        ),
+        # (c) A since-run that is no number: was From dropped, To kept.
+        (
+            {"since": "abc", "moved_from": "At risk", "moved_to": "High value"},
+            {"since": "abc", "moved_from": "At risk", "moved_to": "High value"},
+            "Moved since: a run number, not 'abc'",
+            "&since=abc&moved_from=At+risk&moved_to=High+value",
+        ),
+    ],
+)
+def test_a_links_moved_since_labels_stay_on_screen_and_are_named(make_app, engine, url, fields, problem, address):
+    _first, second = make_two_runs(engine)
+    with make_app().server.app_context():
+        from webapp.pages import campaigns as page
+
+        moving, from_opts, to_opts, listed = _open(page, run=str(second), **url)
+    assert moving == fields  # as the link gave them, in the fields
+    assert {"label": f"{fields['moved_from']} (unknown)", "value": fields["moved_from"]} in from_opts
+    if url.get("moved_to") == "y":
+        assert to_opts[-1] == {"label": "y (unknown)", "value": "y"}
+    rows, message, query, export_disabled = listed
+    assert rows == [] and export_disabled and problem in str(message)
+    assert query == f"?run={second}{address}"  # a reload shows the same refusal
+
+
+def test_moved_since_names_labels_the_runs_do_not_have(page, engine):
+    first, second = make_two_runs(engine)
+    rows, message, _q, _x = show(page, second, since=first, moved_from="Gone", moved_to="Nope")
+    assert rows == [] and (
+        "Moved since: 'Gone' is not a label of run 1; 'Nope' is not a label of run 2. Choose a label"
+    ) in str(message.children)
+    # Once the since-run has the link's label, it is an option like the others, not "(unknown)".
+    loaded = [{"label": "At risk (unknown)", "value": "At risk"}]
+    options, value = page.load_moved_from(first, "At risk", {}, loaded)
+    assert value == "At risk" and options == [
+        {"label": "High value", "value": "High value"},
+        {"label": "At risk", "value": "At risk"},
+    ]
+    rows, message, _q, _x = show(page, second, since=first, moved_from="At risk", moved_to="At risk")
+    assert message is None and ids(rows) == customers(10, 11, 12, 13, 14, 15)
+
+
+@pytest.mark.parametrize("run", ["abc", "999"])
+def test_picking_a_run_clears_the_links_unknown_run_notice(make_app, engine, run):
+    """Was: after ?run=abc then a run picked, the list loaded but "'abc' is not a run number;
+    choose a run." stayed above it."""
+    _first, second = make_two_runs(engine)
+    with make_app().server.app_context():
+        from webapp.pages import campaigns as page
+
+        options, value, notice = page.load_runs(page.layout(run=run)["campaigns-init"].data)
+        assert notice.id == "campaigns-unknown-run"
+        assert page.clear_run_notice(value, options) is page.no_update  # the link's run: named
+        assert page.clear_run_notice(second, options) is None  # a run of the list: cleared
+        assert page.clear_run_notice(None, options) is page.no_update
+        assert page.clear_run_notice("1 OR 1=1", "tampered") is page.no_update
+
+
+def test_a_key_given_twice_is_its_last_value(make_app, engine):
+    """Was: ?min_spend=1&min_spend=2 showed "['1', '2']" in the field, the message and the URL."""
+    first, second = make_two_runs(engine)
+    with make_app().server.app_context():
+        from webapp.pages import campaigns as page
+
+        shown = page.layout(run=[str(first), str(second)], min_spend=["1", "2"], since=["2", "3"])
+        init = shown["campaigns-init"].data
+        bad = page.layout(min_spend=["1", "abc"], segment=["cluster:At risk", "rfm:Champions"])
+    assert (init["run"], init["min_spend"], init["since"], init["bad"]) == (second, 2.0, 3, {})
+    assert shown["campaigns-min-spend"].value == 2.0
+    assert bad["campaigns-min-spend"].value == "abc"  # the last one, named as given
+    assert bad["campaigns-init"].data["segments"] == ("cluster:At risk", "rfm:Champions")  # still both
+    options = page.load_runs(init)[0]
+    spend = bad["campaigns-min-spend"].value
+    rows, message, query, _x = show(page, second, min_spend=spend, options=options)
+    assert "not 'abc'" in str(message) and "['" not in str(message) and query == f"?run={second}&min_spend=abc"

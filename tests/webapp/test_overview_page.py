@@ -418,16 +418,25 @@ def test_a_links_dates_that_are_no_day_are_named_not_shown_as_the_whole_period(l
     bad = shown["overview-bad-dates"].data
     assert bad == {"start": "garbage", "end": "2011-13-45"}
     kpis = home.show_kpis(None, None, None, bad)
-    assert kpis.id == "overview-date-problem" and kpis.children == (
+    text, link, end = kpis.children
+    assert kpis.id == "overview-date-problem" and (text, link.children, end) == (
         "The start date 'garbage' and the end date '2011-13-45' are not dates (YYYY-MM-DD, 1990 to "
-        "2100): choose the dates again, or clear them."
+        "2100): choose the dates again, or ",
+        "show the whole period",
+        ".",
+    )
+    # Was "or clear them": both pickers are empty, so their clear button did nothing. The link
+    # opens the page without the dates (countries kept), so the notice and ?start=garbage go.
+    assert link.id == "overview-whole-period" and link.href == "/"
+    assert home.show_kpis(None, None, ["France", "United Kingdom"], bad).children[1].href == (
+        "/?country=France&country=United+Kingdom"
     )
     for show in (home.show_by_month, home.show_by_country, home.show_frequency):
         figure = show(None, None, None, bad)
         assert figure["data"] == [] and figure["layout"]["annotations"][0]["text"] == "Not a date in the link"
     one_bad = home.layout(start="2010-12-01", end="1900-01-01")["overview-bad-dates"].data
     one = home.show_kpis("2010-12-01", None, None, one_bad)
-    assert one.children.startswith("The end date '1900-01-01' is not a date (")
+    assert one.children[0].startswith("The end date '1900-01-01' is not a date (")
     # Good dates, none, or a cleared store (the user changed a filter): the figures.
     assert home.layout(start="2010-12-01", end="2010-12-31")["overview-bad-dates"].data == {}
     for cleared in (None, {}, "tampered", {"start": ["x"]}):
@@ -442,3 +451,13 @@ def test_a_links_bad_date_through_the_callback_endpoint(loaded):
     response = _post(client, dep, {"overview-bad-dates.data": {"start": "garbage"}})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "The start date 'garbage' is not a date" in text
+
+
+def test_a_date_given_twice_is_its_last_value(app):
+    """Was: /?start=garbage&start=2010-12-01 named "['garbage', '2010-12-01']" as no date."""
+    from webapp.pages import home
+
+    shown = home.layout(start=["garbage", "2010-12-01"], end=["2010-12-31"])
+    assert shown["overview-bad-dates"].data == {}
+    assert (shown["overview-dates"].start_date, shown["overview-dates"].end_date) == ("2010-12-01", "2010-12-31")
+    assert home.layout(start=["2010-12-01", "garbage"])["overview-bad-dates"].data == {"start": "garbage"}

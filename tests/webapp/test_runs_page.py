@@ -93,12 +93,15 @@ def test_sizes_over_time_default_to_the_monthly_series_not_the_reference_run(pag
     )
     assert page.keep_query(reference, months[-1], months[-1], options) == f"?a={reference}&b={months[-1]}"
     assert page.keep_query(None, months[-1], reference, options) == f"?series={reference}"
-    assert page.keep_query(3, 3, "1 OR 1=1", "tampered") == ""
+    # The same run twice stays (the comparison says to pick two); a text series only encoded.
+    assert page.keep_query(3, 3, "1 OR 1=1", "tampered") == "?a=3&b=3&series=1+OR+1%3D1"
     newer = execute_run(engine=engine, as_of=date(2011, 12, 9), name="again", stability_resamples=1)
     assert page.load_series(2, months[-1])[1] == newer
     assert (
         page.load_series(2, "1 OR 1=1")[1] == newer
-        and page.show_sizes(0, 99)[1] == page.show_sizes(0, None)[1]
+        and page.show_sizes(0, 99)[1]
+        == "Run 99 is in no series of finished runs; showing the series with the most as-of dates. "
+        + page.show_sizes(0, None)[1]
     )
 
 
@@ -323,3 +326,45 @@ def test_a_links_run_that_is_not_a_number_is_named(page, engine):
     )
     assert page.load_pair(0, {"b": "0"}, None, None)[4].children.startswith("'0' is not a run number")
     assert page.layout(a="2", b="1")["runs-init"].data == {"a": 2, "b": 1, "series": None}
+
+
+@pytest.mark.parametrize(
+    ("given", "named", "marked"),
+    [
+        ("abc", "'abc' is not a run number", {"label": "abc (not a run)", "value": "abc", "disabled": True}),
+        ("0", "'0' is not a run number", {"label": "0 (not a run)", "value": "0", "disabled": True}),
+        ("-1", "'-1' is not a run number", {"label": "-1 (not a run)", "value": "-1", "disabled": True}),
+        ("999", "Run 999 is in no series of finished runs", {"label": "#999 (in no series)", "value": 999, "disabled": True}),
+    ],
+)
+def test_a_links_series_that_picks_none_is_named_and_kept(page, engine, given, named, marked):
+    """Was: /runs?series=abc (999, 0, -1) drew the default series with no word and the address
+    lost the value."""
+    make_two_runs(engine)
+    init = page.layout(series=given)["runs-init"].data
+    options, value = page.load_series(0, None, init)
+    assert options[-1] == marked and value == marked["value"]  # chosen, marked, not the default
+    assert page.load_series(1, value, init) == (options, value)  # kept on refresh
+    fig, caption = page.show_sizes(0, value)
+    default_fig, default_caption = page.show_sizes(0, None)
+    assert caption == f"{named}; showing the series with the most as-of dates. {default_caption}"
+    assert fig == default_fig
+    assert page.keep_query(None, None, value, options[:-1]) == f"?series={given}"
+    # A series picked afterwards replaces the named value.
+    assert page.load_series(1, options[1]["value"], init)[1] == options[1]["value"]
+    assert page.show_sizes(0, options[1]["value"])[1].startswith("Runs made with")
+
+
+def test_the_same_run_twice_stays_in_the_address(page, engine):
+    """Was: /runs?a=5&b=5 said "Pick two different finished runs." and the address became /runs."""
+    first, _second = make_two_runs(engine)
+    _o, a, _o2, b, _message = page.load_pair(0, {"a": first, "b": first}, None, None)
+    assert (a, b) == (first, first)
+    assert page.show_comparison(a, b)[0].layout.annotations[0].text == "Pick two different finished runs."
+    assert page.keep_query(a, b, None, []) == f"?a={first}&b={first}"
+
+
+def test_a_key_given_twice_is_its_last_value(page, engine):
+    """Was: /runs?a=1&a=2 showed "'['1', '2']' is not a run number"."""
+    init = page.layout(a=["1", "2"], b=["abc", "1"], series=["x", "2"])["runs-init"].data
+    assert init == {"a": 2, "b": 1, "series": 2}

@@ -177,6 +177,9 @@ def test_layout_reads_the_run_from_the_query(app):
     # Not a run number: kept as text, to be named (was: None, so the newest run was shown).
     assert segments.layout(run="7 OR 1=1")["segments-requested"].data == "7 OR 1=1"
     assert segments.layout()["segments-requested"].data is None
+    # Given twice: the last (was "['1', '2']", named as "not a run number").
+    assert segments.layout(run=["1", "2"])["segments-requested"].data == 2
+    assert segments.layout(run=["1", "abc"])["segments-requested"].data == "abc"
 
 
 def test_run_ids_and_sampling():

@@ -103,6 +103,21 @@ def layout(**query: object) -> html.Div:
     )
 
 
+@callback(
+    Output("campaigns-notice", "children", allow_duplicate=True),
+    Input("campaigns-run", "value"),
+    State("campaigns-run", "options"),
+    prevent_initial_call=True,
+)
+def clear_run_notice(run, options):
+    """A link's unknown run is named until a run of the list is picked (as on Segments); the
+    notice of ``load_runs`` is otherwise left alone."""
+    run_id = campaign_query(run=run).run
+    options = options if isinstance(options, list) else []  # sent back by the browser
+    offered = any(isinstance(o, dict) and o.get("value") == run_id and not o.get("disabled") for o in options)
+    return None if run_id is not None and offered else no_update
+
+
 def _unknown_run(text: str) -> html.Div:
     return html.Div(text, className="alert alert-warning", id="campaigns-unknown-run")
 
@@ -184,7 +199,6 @@ def load_choices(run, init, segments, countries, moved_to, loaded):
         segments, countries, moved_to = list(as_texts(segments)), list(as_texts(countries)), as_text(moved_to)
     else:  # first load: the choices come from the URL
         segments, countries, moved_to = list(q.segments), list(q.countries), q.moved_to
-    to_value = moved_to if moved_to in labels else None
     segments = segment_values(segments, labels)  # a link's "At risk" is the option "cluster:At risk"
     countries = country_values(countries, countries_opts)  # and its "france" is "France"
     # Unknown segments and countries stay chosen (marked) so the list refuses them visibly.
@@ -193,8 +207,8 @@ def load_choices(run, init, segments, countries, moved_to, loaded):
         segments,
         with_unknown(countries, countries_opts),
         countries,
-        to_opts,
-        to_value,
+        with_unknown([moved_to] if moved_to else [], to_opts),  # a link's "y" is named, not dropped
+        moved_to,
     )
 
 
@@ -209,14 +223,17 @@ def _runs() -> list[dict]:
     Input("campaigns-since", "value"),
     State("campaigns-moved-from", "value"),
     State("campaigns-init", "data"),
+    State("campaigns-moved-from", "options"),
 )
-def load_moved_from(since, current, init):
+def load_moved_from(since, current, init, loaded=None):
+    """The since-run's labels. The label asked for (the URL's at first, then the browser's) stays
+    chosen, marked "(unknown)" when that run lacks it or is unknown or not chosen: dropped, the
+    list would be everybody (``?moved_from=Loyal`` alone) or "choose From" as if none was given."""
+    wanted = as_text(current) if loaded else _initial(init).moved_from
     since_id = campaign_query(since=since).since
-    if since_id is None or since_id not in {r["id"] for r in _runs()}:
-        return [], None
-    labels = run_labels(engine=app_engine(), run_id=since_id)
-    wanted = as_text(current) or _initial(init).moved_from
-    return label_options(labels), wanted if wanted in labels else None
+    known = since_id is not None and since_id in {r["id"] for r in _runs()}
+    options = label_options(run_labels(engine=app_engine(), run_id=since_id) if known else [])
+    return with_unknown([wanted] if wanted else [], options), wanted
 
 
 CHOOSE_RUN = html.Div(

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from sqlalchemy.orm import Session
 
+from webapp.browser_values import single
 from webapp.components.figures import empty_figure, graph
 from webapp.components.overview_views import customer_note, kpi_cards
 from webapp.components.trend_figures import loading_figure
@@ -21,6 +22,7 @@ from webapp.overview_data import (
     overview_piece,
     overview_view,
     parse_filters,
+    whole_period_href,
 )
 from webapp.run_choice import any_finished_run
 from webapp.runtime import app_engine, current_settings
@@ -41,7 +43,9 @@ def layout(
     start: str | None = None, end: str | None = None, country: str | list[str] | None = None, **_query: str
 ):
     """No database work here: the filters come from the query string, data from the callbacks.
-    ``?country=France&country=Germany`` (Dash passes a repeated key as a list) picks both."""
+    ``?country=France&country=Germany`` (Dash passes a repeated key as a list) picks both; a
+    date given twice is its last value."""
+    start, end = single(start), single(end)
     filters = parse_filters(start, end, country)
     params = filters.params()
     selected = [{"label": name, "value": name} for name in filters.countries]
@@ -180,7 +184,11 @@ REVERSED_RANGE = "The start date is after the end date: choose a start on or bef
 def show_kpis(start, end, country, bad_dates=None):
     filters = parse_filters(start, end, country)
     if date_problem(bad_dates):  # the pickers cannot show "garbage": no whole-period figures
-        return dbc.Alert(date_problem(bad_dates), color="warning", id="overview-date-problem")
+        # Not "or clear them": with both dates bad the pickers are empty, and their clear
+        # button does nothing; the link opens the page afresh without the link's dates.
+        whole = dcc.Link("show the whole period", href=whole_period_href(filters), id="overview-whole-period")
+        text = f"{date_problem(bad_dates)}: choose the dates again, or "
+        return dbc.Alert([text, whole, "."], color="warning", id="overview-date-problem")
     if filters.reversed:  # no figures for a range other than the one on screen
         return dbc.Alert(REVERSED_RANGE, color="warning", id="overview-range-problem")
     problem = country_problem(filters)

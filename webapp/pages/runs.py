@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 from analytics.as_of import as_of_bounds
 from analytics.run_series import finished_series
 from analytics.segment_history import segment_sizes
-from webapp.browser_values import as_int, as_shown
+from webapp.browser_values import as_int, as_shown, single
 from webapp.components.figures import empty_figure
 from webapp.components.run_figures import migration_heatmap, migration_sankey, size_deltas, sizes_over_time
 from webapp.components.run_layout import runs_layout
@@ -27,7 +29,7 @@ from webapp.run_actions import (
 )
 from webapp.run_choice import finished_runs, run_option
 from webapp.runtime import app_engine
-from webapp.size_series import pick_series, series_options, series_sizes
+from webapp.size_series import pick_series, series_options, series_sizes, unknown_series_option
 
 dash.register_page(__name__, path="/runs", name="Runs", title="Runs - Customer segments", order=40)
 
@@ -35,7 +37,9 @@ VISIBLE, HIDDEN = {"visibility": "visible"}, {"visibility": "hidden"}
 
 
 def _from_url(value: object) -> int | str | None:
-    """A run id, or the text given when it is none (``?b=abc``): named on screen, not ignored."""
+    """A run id, or the text given when it is none (``?b=abc``): named on screen, not ignored.
+    A key given twice (``?a=1&a=2``) is its last value."""
+    value = single(value)
     return as_int(value, minimum=1) or as_shown(value)
 
 
@@ -74,8 +78,13 @@ def load_series(_refresh, current, init=None):
     with Session(app_engine()) as session:
         series = finished_series(session=session)
     init = init if isinstance(init, dict) else {}  # sent back by the browser: checked below
-    chosen = pick_series(series, as_int(current, minimum=1) or as_int(init.get("series"), minimum=1))
-    return series_options(series), chosen.run_ids[0] if chosen else None
+    given = as_int(current, minimum=1) or init.get("series")
+    chosen = pick_series(series, as_int(given, minimum=1))
+    options = series_options(series)
+    marked = unknown_series_option(given, series)
+    if chosen is not None and marked is not None:  # a link's ?series=abc: named, not replaced
+        return [*options, marked], marked["value"]
+    return options, chosen.run_ids[0] if chosen else None
 
 
 @callback(
@@ -89,7 +98,7 @@ def show_sizes(_refresh, run_id):
     with Session(app_engine()) as session:
         series = finished_series(session=session)
         sizes = segment_sizes(session=session)
-    sizes, caption = series_sizes(sizes, series, as_int(run_id, minimum=1))
+    sizes, caption = series_sizes(sizes, series, run_id)  # a marked "abc": named in the caption
     return sizes_over_time(sizes), caption
 
 
@@ -189,13 +198,16 @@ def show_comparison(a, b):
 def keep_query(a, b, series, series_options):
     """The address bar: the compared pair, and the sizes' series unless it is the default (the
     first option), so a shared link shows what the sender saw."""
-    run_a, run_b, series = (as_int(v, minimum=1) for v in (a, b, series))
-    parts = [f"a={run_a}", f"b={run_b}"] if None not in (run_a, run_b) and run_a != run_b else []
+    run_a, run_b = (as_int(v, minimum=1) for v in (a, b))
+    # The same run twice is kept too: "Pick two different finished runs." names it.
+    parts = [("a", run_a), ("b", run_b)] if None not in (run_a, run_b) else []
     first = series_options[0] if isinstance(series_options, list) and series_options else None
     default = first.get("value") if isinstance(first, dict) else None
+    # A link's bad series (?series=abc, marked in the picker) stays, as the caption names it.
+    series = as_int(series, minimum=1) or as_shown(series)
     if series is not None and series != default:
-        parts.append(f"series={series}")
-    return "?" + "&".join(parts) if parts else ""
+        parts.append(("series", series))
+    return "?" + urlencode(parts) if parts else ""
 
 
 @callback(

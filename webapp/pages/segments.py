@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html, no_update
 
-from webapp.browser_values import as_shown
+from webapp.browser_values import as_shown, single
 from webapp.components.figures import graph
 from webapp.components.trend_figures import loading_figure
 from webapp.segments_data import parse_run_id, run_choices
@@ -21,8 +21,9 @@ def layout(run: str | None = None, **_query: str) -> html.Div:
     """No database work here: ``?run=N`` preselects a run; without it the latest run (webapp.run_choice).
 
     The requested id waits in a store: the dropdown drops any value missing from its options,
-    and its options only arrive with the first callback.
+    and its options only arrive with the first callback. ``?run=1&run=2`` is run 2 (the last).
     """
+    run = single(run)
     return html.Div(
         [
             html.H2("Segments", className="mb-3"),
