@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -28,6 +29,20 @@ def write_csv(path: Path, rows: list[list[str]], *, header=UCI_HEADER, delimiter
 
 def invoke(*args: str) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def ingest_json(db_url: str, path, *extra: str) -> dict:
+    """`segments ingest PATH --json` that must succeed: its summary."""
+    result = invoke("ingest", path, "--db", db_url, "--json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def trends_kpis(db_url: str, returns: str = "exclude") -> dict:
+    """`segments trends --json` KPIs under the given returns rule."""
+    result = invoke("trends", "--db", db_url, "--json", "--returns", returns)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["kpis"]
 
 
 def counts(db_url: str) -> dict[str, int]:
