@@ -25,6 +25,7 @@ from analytics.export import (
 )
 from analytics.run_history import get_run, run_assignments
 from db.models import RUN_FINISHED, Run
+from db.session import for_one_snapshot
 from webapp.browser_values import as_text
 from webapp.campaign_inputs import CampaignQuery
 from webapp.run_choice import earlier_runs, finished_runs, latest_run_id, run_option
@@ -93,7 +94,7 @@ def _wrong_labels(
 
 def build_list(*, engine: Engine, query: CampaignQuery) -> CampaignList:
     """The target list for ``query``; unknown runs or labels give an empty list and a message."""
-    with Session(engine) as session:
+    with Session(for_one_snapshot(engine)) as session:  # the run picked and the runs before it: one snapshot
         run_id, problem = pick_run(session=session, run=query.run)
         if run_id is None:
             return CampaignList(None, message=problem)

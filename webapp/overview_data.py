@@ -22,6 +22,7 @@ from analytics import trends
 from analytics.countries import match_countries, spellings, unknown_countries
 from db.queries_cleaning import CleaningRules
 from db.queries_trends import known_countries
+from db.session import for_one_snapshot
 from webapp.browser_values import as_shown, as_text, as_texts
 from webapp.cache import cached, data_version
 from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
@@ -52,6 +53,10 @@ class OverviewFilters:
             # One country keeps the key it had before several could be chosen (cache keys).
             "country": self.countries[0] if len(self.countries) == 1 else list(self.countries) or None,
         }
+
+
+# Another piece, read from the same snapshot as the one being drawn: (piece, filters) -> value.
+PieceReader = Callable[[str, OverviewFilters], Any]
 
 
 def parse_day(value: object) -> date | None:
@@ -148,15 +153,25 @@ def country_problem(filters: OverviewFilters) -> str | None:
     return unknown_countries(unknown, known, where="no transaction is from there") if unknown else None
 
 
+def _snapshot() -> Session:
+    """A session reading one snapshot (Postgres: REPEATABLE READ), so the data version and the
+    aggregates cached under it describe the same data even while an import commits."""
+    return Session(for_one_snapshot(app_engine()))
+
+
+def _piece(s: Session, version: str, piece: str, filters: OverviewFilters) -> Any:
+    """One PIECES aggregate for (spelled) filters, computed in ``s``, which read ``version``."""
+    params = filters.params()
+    with _flight(json.dumps([piece, params, version], sort_keys=True)):
+        return cached(f"overview:{piece}", params, lambda: PIECES[piece](s, filters.rules()), version=version)
+
+
 def overview_piece(piece: str, filters: OverviewFilters) -> tuple[Any, str]:
     """(result of one PIECES aggregate for the filters, data version it was computed for)."""
-    compute = PIECES[piece]
     filters = spelled(filters)
-    params = filters.params()
-    with Session(app_engine()) as s:
+    with _snapshot() as s:
         version = data_version(session=s)
-        with _flight(json.dumps([piece, params, version], sort_keys=True)):
-            value = cached(f"overview:{piece}", params, lambda: compute(s, filters.rules()), version=version)
+        value = _piece(s, version, piece, filters)
     return value, version
 
 
@@ -178,24 +193,26 @@ def covered_days(
     return max(first, filters.start or first), min(last, filters.end or last)
 
 
-def _by_month_view(by_month: pd.DataFrame, filters: OverviewFilters) -> dict[str, Any]:
+def _by_month_view(by_month: pd.DataFrame, filters: OverviewFilters, read: PieceReader) -> dict[str, Any]:
     # A month the covered days cut short is marked partial (hatched, "1-9 Dec").
-    store = overview_piece("kpis", OverviewFilters())[0]  # unfiltered, cached per data version
+    store = read("kpis", OverviewFilters())  # unfiltered, cached per data version
     first, last = covered_days((_day(store["first_date"]), _day(store["last_date"])), filters)
     return monthly_sales_figure(by_month, first, last, current_settings().currency).to_plotly_json()
 
 
-def _by_country_view(by_country: pd.DataFrame, _filters: OverviewFilters) -> dict[str, Any]:
+def _by_country_view(
+    by_country: pd.DataFrame, _filters: OverviewFilters, _read: PieceReader
+) -> dict[str, Any]:
     return country_figure(by_country.head(TOP_COUNTRIES), current_settings().currency).to_plotly_json()
 
 
-def _frequency_view(frequency: pd.DataFrame, _filters: OverviewFilters) -> dict[str, Any]:
+def _frequency_view(frequency: pd.DataFrame, _filters: OverviewFilters, _read: PieceReader) -> dict[str, Any]:
     return frequency_figure(frequency).to_plotly_json()
 
 
 # The page's figures, built from a piece; cached as plain dicts, which load in ~1 ms where
 # rebuilding a validated Figure from the cached frame costs 15-30 ms per request.
-VIEWS: dict[str, Callable[[Any, OverviewFilters], Any]] = {
+VIEWS: dict[str, Callable[[Any, OverviewFilters, PieceReader], Any]] = {
     "by_month": _by_month_view,
     "by_country": _by_country_view,
     "frequency": _frequency_view,
@@ -205,15 +222,18 @@ VIEWS: dict[str, Callable[[Any, OverviewFilters], Any]] = {
 def overview_view(piece: str, filters: OverviewFilters) -> Any:
     """The figure of one piece for the filters (a plotly figure as a dict), cached."""
     filters = spelled(filters)
-    with Session(app_engine()) as s:
+    with _snapshot() as s:
         version = data_version(session=s)
-    params = filters.params()
-    return cached(
-        f"overview:{piece}:view",
-        params,
-        lambda: VIEWS[piece](overview_piece(piece, filters)[0], filters),
-        version=version,
-    )
+
+        def read(name: str, chosen: OverviewFilters) -> Any:  # from the snapshot that read version
+            return _piece(s, version, name, chosen)
+
+        return cached(
+            f"overview:{piece}:view",
+            filters.params(),
+            lambda: VIEWS[piece](read(piece, filters), filters, read),
+            version=version,
+        )
 
 
 def has_data(version: str) -> bool:

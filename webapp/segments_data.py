@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from analytics.run_history import get_run
 from db.models import RUN_FINISHED, Run
 from db.queries_segments import run_points, score_grid_counts
+from db.session import for_one_snapshot
 from webapp.browser_values import as_int
 from webapp.cache import cached
 from webapp.run_choice import finished_runs, run_option
@@ -68,7 +69,8 @@ def _compute_view(s: Session, run_id: int) -> dict[str, Any]:
 
 def run_view(run_id: int) -> dict[str, Any]:
     """``{"status": "missing"}``, ``{"status": "failed"|"running", "error"}`` or the finished view."""
-    with Session(app_engine()) as s:
+    # One snapshot: a run deleted meanwhile must not leave the page its summary without points.
+    with Session(for_one_snapshot(app_engine())) as s:
         run = s.get(Run, run_id)
         if run is None:
             return {"status": "missing"}

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from analytics.cleaning import CleaningRules
 from analytics.trends_report import trends_report
 from db.queries_trends import known_countries
+from db.session import for_one_snapshot
 from webapp.cli.common import (
     DATE,
     UserError,
@@ -160,7 +161,8 @@ def trends_command(db_url: str | None, as_json: bool, top: int, **rule_options: 
     rules = rules_from_options(**rule_options)
     settings = load_settings(db_url)
     engine = open_database(settings)
-    with Session(engine) as session, session.begin():
+    # One snapshot: an import committing meanwhile would make the KPIs and the buckets disagree.
+    with Session(for_one_snapshot(engine)) as session, session.begin():
         rules = replace(rules, countries=resolve_countries(session, rules.countries))
         report = trends_report(session=session, rules=rules, top=top)
     if as_json:

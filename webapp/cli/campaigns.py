@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from analytics.compare import compare_assignments, moved
 from analytics.export import Selection, campaign_list, split_segments, to_safe_csv
 from analytics.run_history import RunNotFound, finished_runs, get_run, resolve_run, run_assignments
+from db.session import for_one_snapshot
 from webapp.cli.common import (
     UserError,
     db_option,
@@ -62,7 +63,7 @@ def _print_comparison(result: dict, run_a: int, run_b: int) -> None:
 def compare_command(db_url: str | None, as_json: bool, run_a: str, run_b: str) -> None:
     """Compare two runs by segment label: migration matrix, only-in counts, size changes, ARI."""
     engine = open_database(load_settings(db_url))
-    with Session(engine) as session:
+    with Session(for_one_snapshot(engine)) as session:  # the runs named and their rows: one snapshot
         id_a, id_b = _finished_run(session, run_a), _finished_run(session, run_b)
         a = run_assignments(session=session, run_id=id_a)
         b = run_assignments(session=session, run_id=id_b)
@@ -140,7 +141,7 @@ def export_command(
     if out != "-" and not Path(out).resolve().parent.is_dir():
         raise UserError(f"cannot write {out}: the folder {Path(out).resolve().parent} does not exist")
     engine = open_database(load_settings(db_url))
-    with Session(engine) as session:
+    with Session(for_one_snapshot(engine)) as session:  # runs named, their rows and order: one snapshot
         run_id = _finished_run(session, run_ref)
         run = get_run(session=session, run_id=run_id)
         assignments = run_assignments(session=session, run_id=run_id)

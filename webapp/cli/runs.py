@@ -13,6 +13,7 @@ from analytics.cleaning import CleaningRules
 from analytics.run_history import RunNotFound, get_run, list_runs, resolve_run, runs_named
 from analytics.runs import RunFailed, RunRefused, default_rules, execute_run
 from analytics.segmentation import DEFAULT_RESAMPLES, MAX_K, PRESETS
+from db.session import for_one_snapshot
 from webapp.cli.common import (
     DATE,
     UserError,
@@ -190,7 +191,7 @@ def show_command(db_url: str | None, as_json: bool, run: str) -> None:
     """Show one run (id, name, or 'latest')."""
     settings = load_settings(db_url)
     engine = open_database(settings)
-    with Session(engine) as session:
+    with Session(for_one_snapshot(engine)) as session:  # 'latest' and the run it names: one snapshot
         try:
             found = get_run(session=session, run_id=resolve_run(session=session, ref=run))
         except RunNotFound as exc:

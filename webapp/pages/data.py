@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.availability import describe, outage_cause
 from db.queries_batches import list_batches, rejected_reason_counts, rejected_rows_page
+from db.session import for_one_snapshot
 from webapp.batch_removal_ui import register_callbacks, removal_controls
 from webapp.browser_values import as_int
 from webapp.components.data_views import (
@@ -184,7 +185,7 @@ def show_rejected(batch_id, page, _refresh):
     # Browser values are checked before they reach the (parameterised) query.
     batch_id = as_int(batch_id, minimum=1)
     page = (as_int(page, minimum=1) if ctx.triggered_id == "data-rejected-pages" else None) or 1
-    with Session(app_engine()) as s:
+    with Session(for_one_snapshot(app_engine())) as s:  # page, total and reasons of one state
         rows, total = rejected_rows_page(
             session=s, batch_id=batch_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from analytics.as_of import as_of_bounds
 from analytics.run_series import finished_series
 from analytics.segment_history import segment_sizes
+from db.session import for_one_snapshot
 from webapp.browser_values import as_int, as_shown, single
 from webapp.components.figures import empty_figure
 from webapp.components.run_figures import migration_heatmap, migration_sankey, size_deltas, sizes_over_time
@@ -95,7 +96,7 @@ def load_series(_refresh, current, init=None):
 )
 def show_sizes(_refresh, run_id):
     """Sizes over time of the series ``run_id`` belongs to (none: the longest series)."""
-    with Session(app_engine()) as session:
+    with Session(for_one_snapshot(app_engine())) as session:  # a run finishing meanwhile: in both or neither
         series = finished_series(session=session)
         sizes = segment_sizes(session=session)
     sizes, caption = series_sizes(sizes, series, run_id)  # a marked "abc": named in the caption
