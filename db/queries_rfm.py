@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 from db.models import Transaction
 from db.queries_cleaning import CleaningRules, clean_lines, is_purchase, line_filters
 from db.queries_cleaning import on_sales as on_sales_of
+from db.sql_text import bytewise
 
 RFM_COLUMNS = ("customer_id", "frequency", "monetary_units", "first_purchase", "last_purchase", "country")
 
@@ -82,7 +83,7 @@ def rfm_aggregate(rules: CleaningRules, *, before: datetime | None = None) -> Se
                 counted.c.purchase.desc(),  # a return's country never wins
                 counted.c.country_invoices.desc(),
                 counted.c.country_latest.desc(),
-                counted.c.country.asc().nulls_last(),
+                bytewise(counted.c.country).asc().nulls_last(),  # as on SQLite, whatever the collation
                 counted.c.invoice_no,
             ),
         )

@@ -16,6 +16,7 @@ from db.models import Transaction
 from db.queries_cleaning import CleaningRules, clean_lines, line_filters, on_sales, revenue_units
 from db.rollup import rollup_lines
 from db.sql_dates import month_key
+from db.sql_text import bytewise
 
 # Purchases-per-customer histogram: (label, lowest, highest or None for open-ended).
 FREQUENCY_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -86,7 +87,7 @@ def sales_by_country(rules: CleaningRules, *, rollup: bool = False) -> Select:
             func.count(lines.c.customer_id.distinct()).label("customers"),
         )
         .group_by(lines.c.country)
-        .order_by(revenue.desc(), lines.c.country)
+        .order_by(revenue.desc(), bytewise(lines.c.country))  # ties: the same top N on every database
     )
 
 
