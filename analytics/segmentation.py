@@ -139,8 +139,11 @@ def _sweep(x: np.ndarray, preset: str, ks: list[int], seed: int):
     return rows, models
 
 
-def _stability(x: np.ndarray, full: np.ndarray, preset: str, k: int, seed: int, resamples: int) -> float:
-    """Mean ARI between the full fit and fits on bootstrap resamples, each predicting everyone."""
+def _stability(
+    x: np.ndarray, full: np.ndarray, preset: str, k: int, seed: int, resamples: int
+) -> float | None:
+    """Mean ARI between the full fit and fits on bootstrap resamples, each predicting everyone;
+    None (unknown, stored as NULL on every database) when no resample could hold k clusters."""
     rng = np.random.default_rng(seed)
     scores = []
     for _ in range(resamples):
@@ -150,7 +153,7 @@ def _stability(x: np.ndarray, full: np.ndarray, preset: str, k: int, seed: int, 
             continue
         predicted = build_pipeline(preset, k, seed).fit(sample).predict(x)
         scores.append(adjusted_rand_score(full, predicted))
-    return float(np.mean(scores)) if scores else float("nan")
+    return float(np.mean(scores)) if scores else None
 
 
 def _renumber_by_size(labels: np.ndarray) -> np.ndarray:

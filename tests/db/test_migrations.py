@@ -1,4 +1,4 @@
-"""Migrations that reshape stored data keep it: 0005 (transactions keyed by date and digest), 0007, 0009."""
+"""Migrations that reshape stored data keep it: 0005 (transactions keyed by date and digest), 0007, 0009, 0010."""
 
 from __future__ import annotations
 
@@ -152,3 +152,23 @@ def test_the_history_is_one_line_of_revisions():
     for revision in script.walk_revisions():
         if revision.down_revision is not None:
             assert int(revision.revision) == int(revision.down_revision) + 1, revision.revision
+
+
+def test_0010_turns_a_stored_nan_stability_into_null(empty_db_url):
+    engine = create_db_engine(empty_db_url)
+    upgrade(engine, "0009")
+    with engine.begin() as conn:
+        for run_id, ari in ((1, float("nan")), (2, 0.5), (3, None)):
+            conn.execute(
+                text(
+                    "INSERT INTO runs (id, created_at, status, preset, params, versions, data_fingerprint, "
+                    "stability_ari) VALUES (:id, '2011-01-01 00:00:00', 'finished', 'reference', '{}', '{}', "
+                    "'{}', :ari)"
+                ),
+                {"id": run_id, "ari": ari},
+            )
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, stability_ari FROM runs ORDER BY id")).all()
+    assert rows == [(1, None), (2, 0.5), (3, None)]
+    engine.dispose()

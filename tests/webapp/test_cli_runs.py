@@ -387,3 +387,45 @@ def test_export_since_must_name_an_earlier_run(engine, db_url):
         "--since", str(early), "--db", db_url, "--out", "-",
     )  # fmt: skip
     assert [r["customer_id"] for r in csv.DictReader(io.StringIO(stayed.output))] == ["c01", "c02", "c03"]
+
+
+# Five customers for the reference preset's k = 4: one bootstrap resample (drawn with
+# replacement) never holds four distinct customers, so the stability ARI cannot be measured.
+FIVE_CUSTOMERS = [
+    ["1001", "A1", "A", "1", "2011-01-01 10:00:00", "10.00", "C1", "France"],
+    ["1002", "A1", "A", "2", "2011-01-05 10:00:00", "10.00", "C2", "France"],
+    ["1003", "A1", "A", "3", "2011-01-09 10:00:00", "10.00", "C3", "France"],
+    ["1004", "A1", "A", "4", "2011-01-13 10:00:00", "10.00", "C4", "France"],
+    ["1005", "A1", "A", "5", "2011-01-17 10:00:00", "10.00", "C5", "France"],
+    ["1006", "A1", "A", "5", "2011-01-17 11:00:00", "10.00", "C5", "France"],
+]
+
+
+def _strict_json(text: str):
+    """JSON as any reader takes it: Python's bare NaN / Infinity are refused."""
+
+    def refuse(constant: str):
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_an_unmeasured_stability_is_null_on_every_database(db_url, tmp_path):
+    from tests.db.helpers import ingest_json, write_csv
+
+    ingest_json(db_url, write_csv(tmp_path / "five.csv", FIVE_CUSTOMERS))
+    result = invoke("run", "--db", db_url, "--json", "--preset", "reference", "--resamples", "1")
+    assert result.exit_code == 0, result.output
+    assert _strict_json(result.output)["stability_ari"] is None
+    shown = invoke("show", "latest", "--db", db_url, "--json")
+    assert shown.exit_code == 0, shown.output
+    run = _strict_json(shown.output)
+    assert (run["k"], run["stability_ari"], run["stability_resamples"]) == (4, None, 1)
+    assert "stability ARI - over 1 resamples" in invoke("show", "latest", "--db", db_url).output
+
+
+def test_json_output_writes_non_finite_numbers_as_null(capsys):
+    from webapp.cli.common import print_json
+
+    print_json({"a": float("nan"), "b": [1.5, float("inf")], "c": (float("-inf"),), "d": "NaN"})
+    assert _strict_json(capsys.readouterr().out) == {"a": None, "b": [1.5, None], "c": [None], "d": "NaN"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import math
 import os
 import signal
 import sys
@@ -131,8 +132,21 @@ def session_scope(settings: Settings) -> Iterator[Session]:
             yield session
 
 
+def _finite(obj: Any) -> Any:
+    """``obj`` with NaN and infinities as None: JSON has no such numbers (a bare ``NaN`` is
+    Python's extension, which other JSON readers refuse)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {key: _finite(value) for key, value in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(value) for value in obj]
+    return obj
+
+
 def print_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, default=str, sort_keys=False))
+    """``obj`` as valid JSON: a non-finite number is written as null."""
+    click.echo(json.dumps(_finite(obj), default=str, sort_keys=False, allow_nan=False))
 
 
 def _describe_db_error(exc: SQLAlchemyError) -> str:
