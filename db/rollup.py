@@ -13,7 +13,7 @@ import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, Select, delete, exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from db.models import ImportBatch, InvoiceRollup, RollupState, Transaction
+from db.models import ImportBatch, InvoiceRollup, RollupState
 from db.money_units import money_units
 from db.queries_cleaning import (
     GIFT_VOUCHER_PREFIX,
@@ -95,32 +95,14 @@ def _record(session: Session, state: RollupState | None, batch_id: int | None) -
     session.flush()
 
 
-def refresh(*, session: Session, batch_id: int) -> None:
-    """Fold batch ``batch_id`` in: its invoices are recomputed; everything if the rollup is behind."""
+def rebuild(*, session: Session) -> None:
+    """Recompute the whole rollup from the lines (after lines were removed, or by an import that
+    finds it behind); it is then current with the newest batch this session sees."""
     _lock(session)
     rollups = InvoiceRollup.__table__
     state = session.get(RollupState, _STATE_ID, populate_existing=True)
-    previous = session.scalar(select(func.max(ImportBatch.id)).where(ImportBatch.id < batch_id))
     # Read before the lines: a batch committed in between is in the sum but not in the record,
     # which makes the rollup look behind (recomputed next time), never current while it is not.
-    newest = session.scalar(select(func.max(ImportBatch.id)))
-    summed = _summed_lines()
-    if state is not None and previous is not None and state.batch_id == previous:
-        touched = select(Transaction.invoice_no).where(Transaction.batch_id == batch_id).distinct()
-        session.execute(delete(rollups).where(rollups.c.invoice_no.in_(touched)))
-        summed = summed.where(summed.selected_columns.invoice_no.in_(touched))
-    else:
-        session.execute(delete(rollups))
-    session.execute(insert(rollups).from_select(_COLUMNS, summed))
-    # The newest batch these lines include: a batch with a higher id may have committed first.
-    _record(session, state, max(batch_id, newest or batch_id))
-
-
-def rebuild(*, session: Session) -> None:
-    """Recompute the whole rollup from the lines (after lines were removed)."""
-    _lock(session)
-    rollups = InvoiceRollup.__table__
-    state = session.get(RollupState, _STATE_ID, populate_existing=True)
     newest = session.scalar(select(func.max(ImportBatch.id)))
     session.execute(delete(rollups))
     session.execute(insert(rollups).from_select(_COLUMNS, _summed_lines()))
@@ -216,7 +198,7 @@ def fold(*, session: Session, batch_id: int, delta: Delta) -> None:
     previous = session.scalar(select(func.max(ImportBatch.id)).where(ImportBatch.id < batch_id))
     folded = None if state is None else state.batch_id
     if folded != previous:  # behind (or ahead of deleted batches): start over from the lines
-        refresh(session=session, batch_id=batch_id)
+        rebuild(session=session)  # this batch is flushed: the newest it records is at least it
         return
     rollups = InvoiceRollup.__table__
     added = delta.table()

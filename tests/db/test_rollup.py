@@ -82,6 +82,28 @@ def test_lines_stored_without_an_import_are_not_hidden(engine):
         assert not use_rollup(session=session, rules=CleaningRules())
 
 
+def test_an_import_that_finds_the_rollup_behind_rebuilds_it(engine, sample, tmp_path):
+    """A rollup not current with the batch before (here: emptied, its record gone) is summed
+    again from every line by the next import, which then records it current."""
+    from sqlalchemy import delete
+
+    from db.models import InvoiceRollup, RollupState
+
+    with Session(engine) as session, session.begin():
+        ingest_file(sample, session=session)
+    with Session(engine) as session, session.begin():
+        session.execute(delete(InvoiceRollup))
+        session.execute(delete(RollupState))
+    header = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"]
+    row = ["537000", "22423", "CAKESTAND", "2", "2011-12-14 10:00", "12.75", "99001", "France"]
+    with Session(engine) as session, session.begin():
+        ingest_file(write_csv(tmp_path / "late.csv", [row], header=header), session=session)
+    with Session(engine) as session:
+        assert is_current(session=session)
+        assert len(_rollup_rows(session)) > 1  # the sample's invoices too, not only this one
+        _same_answers(session)
+
+
 def _rollup_rows(session: Session) -> list[tuple]:
     from sqlalchemy import select
 
@@ -93,11 +115,9 @@ def _rollup_rows(session: Session) -> list[tuple]:
 
 def test_rollup_folded_by_imports_equals_a_rebuild(db_url, tmp_path):
     """Imports fold their own lines in; the result must equal summing every stored line again."""
-    from sqlalchemy import func, select
 
     from db.ingest import IngestOptions
-    from db.models import ImportBatch
-    from db.rollup import refresh
+    from db.rollup import rebuild
 
     def line(invoice, code, qty, price, customer="17850", when="2011-01-05 10:00", country="United Kingdom"):
         return [invoice, code, "ITEM", qty, when, price, customer, country]
@@ -128,7 +148,7 @@ def test_rollup_folded_by_imports_equals_a_rebuild(db_url, tmp_path):
             ingest_file(write_csv(tmp_path / name, rows), session=session, options=IngestOptions(chunk_rows=3))
     with Session(engine) as session, session.begin():
         folded = _rollup_rows(session)
-        refresh(session=session, batch_id=session.scalar(select(func.max(ImportBatch.id))))
+        rebuild(session=session)
         assert _rollup_rows(session) == folded
     engine.dispose()
     by_invoice = {row[0]: row for row in folded}
