@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from analytics import trends
 from db.ingest import ingest_file
-from db.session import create_db_engine, for_one_snapshot
+from db.session import create_db_engine
 from tests.db.helpers import invoke, write_csv
 from tests.webapp.plotly_arrays import values
 from webapp.cache import data_version
@@ -120,12 +120,3 @@ def test_overview_figure_is_cached_under_the_version_it_describes(
     assert values(figure["data"][0]["y"]).tolist() == [46.74]  # the data of version `before`
     months, version = overview_piece("by_month", OverviewFilters())  # the new version: recomputed
     assert version != before and months["revenue"].tolist() == [1046.74]
-
-
-def test_snapshot_sessions_are_repeatable_read_on_postgres(postgres_url):
-    engine = create_db_engine(postgres_url)
-    try:
-        with Session(for_one_snapshot(engine)) as s:
-            assert s.connection().get_isolation_level() == "REPEATABLE READ"
-    finally:
-        engine.dispose()
