@@ -10,12 +10,25 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analytics.cleaning import CleaningRules
+from db.models import Transaction
 from db.queries_rfm import purchase_span as purchase_span_query
 
 Span = tuple[date, date]
+
+# What every command says of a database without any transaction (`run`, `trends`, `runs`).
+NO_TRANSACTIONS = "no transactions yet: import a file first ('segments ingest FILE' or the Data page)"
+
+
+def transaction_span(*, session: Session) -> tuple[date, date] | None:
+    """First and last invoice day in the store (None when empty)."""
+    # min/max keep the column's DateTime type, so both backends return datetimes.
+    span = select(func.min(Transaction.invoice_date), func.max(Transaction.invoice_date))
+    first, last = session.execute(span).one()
+    return None if first is None else (first.date(), last.date())
 
 
 def purchase_span(*, session: Session, rules: CleaningRules) -> Span | None:

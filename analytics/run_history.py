@@ -88,8 +88,11 @@ def latest_run(*, session: Session) -> int | None:
 
 
 def resolve_run(*, session: Session, ref: str | int) -> int:
-    """A run id from an id, ``latest`` (``finished_runs``) or a run name (newest of that name)."""
+    """A run id from an id, ``latest`` in any case (``finished_runs``) or a run name (newest of
+    that name)."""
     text = str(ref).strip()
+    if text.casefold() == "latest":
+        text = "latest"  # reserved in any case: no run can be named "Latest"
     if text.isascii() and text.isdigit():
         # An id beyond the integer column is no run (the database would refuse the comparison).
         number = int(text)

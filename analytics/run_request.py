@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analytics.as_of import as_of_refusal, purchase_span
+from analytics.as_of import NO_TRANSACTIONS, as_of_refusal, purchase_span, transaction_span
 from analytics.cleaning import CleaningRules
 from analytics.segmentation import fixed_k, too_few_customers
-from db.models import Run, Transaction
+from db.models import Run
 from db.queries_cleaning import as_cutoff
 from db.queries_rfm import customers_with_purchases
 
@@ -23,24 +22,16 @@ class RunRefused(ValueError):
     name that cannot be found again); nothing is stored."""
 
 
-def transaction_span(*, session: Session) -> tuple[date, date] | None:
-    """First and last invoice day in the store (None when empty)."""
-    # min/max keep the column's DateTime type, so both backends return datetimes.
-    span = select(func.min(Transaction.invoice_date), func.max(Transaction.invoice_date))
-    first, last = session.execute(span).one()
-    return None if first is None else (first.date(), last.date())
-
-
 def run_name(name: str | None) -> str | None:
     """The name a run is stored under: ``name`` without surrounding spaces (``show`` and the
     other lookups strip theirs). Refuses a blank name and one they would read as a run id or
-    ``latest``."""
+    ``latest`` (in any case)."""
     if name is None:
         return None
     text = name.strip()
     if not text:
         raise RunRefused("a run name cannot be blank: give one, or no name")
-    if text == "latest" or (text.isascii() and text.isdigit()):
+    if text.casefold() == "latest" or (text.isascii() and text.isdigit()):
         raise RunRefused(f"run name {text!r} would be read as a run id or 'latest': choose another")
     if not text.isprintable():  # a tab or newline would break every listing of runs
         raise RunRefused(f"run name {text!r} has a tab, line break or other control character")
@@ -68,9 +59,7 @@ def check_run_request(
     span = purchase_span(session=session, rules=rules)
     if span is None:
         if transaction_span(session=session) is None:
-            raise RunRefused(
-                "no transactions yet: import a file first ('segments ingest FILE' or the Data page)"
-            )
+            raise RunRefused(NO_TRANSACTIONS)
         raise RunRefused("the cleaning rules keep no purchase with a customer id: nothing to segment")
     refusal = as_of_refusal(as_of, span)
     if refusal is not None:

@@ -90,7 +90,9 @@ def purchase_frequency(*, session: DbSession, rules: CleaningRules = DEFAULT_RUL
 
 
 def basket_size(*, session: DbSession, rules: CleaningRules = DEFAULT_RULES) -> pd.DataFrame:
-    """One row: invoices, avg_items and avg_value per invoice, max_items, max_value (sales only)."""
+    """One row: invoices (sale invoices), avg_items and avg_value per invoice, max_items,
+    max_value. ``avg_value`` is revenue per invoice, net of returns when they are netted (as
+    ``kpis``' avg_basket_value); the largest basket is a sale invoice as sold."""
     invoices, items, value, max_items, max_value = session.execute(
         q.basket_size(rules, rollup=_rollup(session, rules))
     ).one()
@@ -155,7 +157,7 @@ def kpis(
     ``without_customer_lines`` are what the same rules leave out for lack of one.
     ``per_customer``: customer_revenue() of the same rules, when the caller has it already.
     """
-    revenue, orders, customers, items, sales, first, last = session.execute(
+    revenue, orders, customers, items, first, last = session.execute(
         q.kpis(rules, rollup=_rollup(session, rules))
     ).one()
     if per_customer is None:
@@ -172,7 +174,9 @@ def kpis(
         "customers": customers,
         "items": int(items or 0),
         "avg_basket_items": round(int(items or 0) / orders, 4) if orders else 0.0,
-        "avg_basket_value": round(money(sales) / orders, 4) if orders else 0.0,
+        # Revenue per order: net of returns when they are netted, as revenue and the
+        # per-customer figures are (the revenue of a shop that only sold is its sales).
+        "avg_basket_value": round(money(revenue) / orders, 4) if orders else 0.0,
         "revenue_per_customer_mean": round(mean, 4),
         "revenue_per_customer_median": round(median, 4),
         "first_date": pd.Timestamp(first).to_pydatetime() if first is not None else None,

@@ -45,7 +45,7 @@ def _lines(rules: CleaningRules, rollup: bool = False):  # noqa: ANN202 - a Subq
 
 
 def kpis(rules: CleaningRules, *, rollup: bool = False) -> Select:
-    """One row: revenue, orders, customers, items, sale revenue, first and last line date."""
+    """One row: revenue, orders, customers, items, first and last line date."""
     lines = _lines(rules, rollup)
     sales = lines.c.purchase == 1
     return select(
@@ -53,7 +53,6 @@ def kpis(rules: CleaningRules, *, rollup: bool = False) -> Select:
         func.count(on_sales(lines, lines.c.invoice_no, rules).distinct()).label("orders"),
         func.count(lines.c.customer_id.distinct()).label("customers"),
         func.sum(case((sales, lines.c.quantity), else_=literal(0))).label("items"),
-        func.sum(case((sales, lines.c.revenue), else_=literal(0))).label("sales_revenue"),
         func.min(lines.c.invoice_date).label("first_date"),
         func.max(lines.c.invoice_date).label("last_date"),
     )
@@ -130,7 +129,11 @@ def revenue_per_customer(rules: CleaningRules, *, rollup: bool = False) -> Selec
 
 
 def basket_size(rules: CleaningRules, *, rollup: bool = False) -> Select:
-    """One row: invoices, their total items and value, the largest basket (sale lines only)."""
+    """One row: invoices, their total items, the revenue, the largest basket (items, value).
+
+    Baskets are sale invoices; ``value`` is the revenue of all kept lines, so with net returns
+    the value per order is net too, as the revenue and the per-customer figures are. A return
+    is no basket of its own: the largest ones are sale invoices as sold."""
     lines = _lines(rules, rollup)
     per_invoice = (
         select(
@@ -142,10 +145,11 @@ def basket_size(rules: CleaningRules, *, rollup: bool = False) -> Select:
         .group_by(lines.c.invoice_no)
         .subquery("per_invoice")
     )
+    revenue = select(func.sum(lines.c.revenue)).scalar_subquery()
     return select(
         func.count().label("invoices"),
         func.sum(per_invoice.c.n_items).label("items"),
-        func.sum(per_invoice.c.basket_value).label("value"),
+        revenue.label("value"),
         func.max(per_invoice.c.n_items).label("max_items"),
         func.max(per_invoice.c.basket_value).label("max_value"),
     )

@@ -7,6 +7,10 @@ which keeps the plain numbers. JSON output and CSV exports never use this: they 
 
 from __future__ import annotations
 
+from db.ingest.currencies import minor_units
+
+DEFAULT_SPEC = ",.2f"
+
 # A few common codes get their symbol; any other code is written before the amount ("CHF 1.00").
 SYMBOLS: dict[str, str] = {
     "GBP": "£",
@@ -27,14 +31,18 @@ def unit_prefix(currency: str | None) -> str:
     return SYMBOLS.get(currency, currency + " ")
 
 
-def format_money(value: float, currency: str | None, spec: str = ",.2f") -> str:
+def format_money(value: float, currency: str | None, spec: str = DEFAULT_SPEC) -> str:
     """``1234.5`` -> "£1,234.50", "CHF 1,234.50", or "1,234.50" without a currency; the sign
-    goes before the unit ("-£3.20")."""
+    goes before the unit ("-£3.20"). With the default ``spec`` an amount has its currency's
+    ISO 4217 decimals: "¥1,235", "BHD 1,234.500"."""
     prefix = unit_prefix(currency)
     if not prefix:
         return format(value, spec)
-    sign = "-" if value < 0 else ""
-    return f"{sign}{prefix}{format(abs(value), spec)}"
+    if spec == DEFAULT_SPEC:
+        spec = f",.{minor_units(currency)}f"
+    text = format(abs(value), spec)
+    sign = "-" if value < 0 and text.strip("0.,") else ""  # no "-¥0" for -0.4 yen
+    return f"{sign}{prefix}{text}"
 
 
 def with_unit(title: str, currency: str | None) -> str:

@@ -26,6 +26,21 @@ ISO_4217 = frozenset(
     TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
     """.split()
 )
+# ISO 4217 minor units where they are not 2 (the list's "minor unit" column): the decimals an
+# amount in that currency is written with.
+MINOR_UNITS: dict[str, int] = {
+    **dict.fromkeys(
+        "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF".split(), 0
+    ),
+    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
+}
+
+
+def minor_units(code: str) -> int:
+    """Decimals of an amount in currency ``code`` (2 for codes not in ISO_4217 too)."""
+    return MINOR_UNITS.get(code, 2)
+
+
 # Symbols and local words -> the currency they name; "$", "¥", "¢" and "kr" name several (or a
 # fraction of one), so they stay as written: "$2" and "USD 2" in one column are two currencies.
 SIGNS: dict[str, str] = {

@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analytics.as_of import as_of_bounds, as_of_refusal, purchase_span
+from analytics.as_of import as_of_bounds, as_of_refusal, purchase_span, transaction_span
 from analytics.backfill import backfill
 from analytics.cleaning import CleaningRules
-from analytics.run_request import transaction_span
 from analytics.runs import RunRefused, default_rules, execute_run
 from db.models import Run
 from tests.analytics.run_fixtures import load_trimmed_store

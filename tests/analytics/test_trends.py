@@ -124,10 +124,13 @@ def test_revenue_per_customer_and_kpis(session):
 
 def test_net_kpis_and_empty_selection(session):
     net = trends.kpis(session=session, rules=CleaningRules(returns="net"))
-    # Both returns subtract (-1.70, -5.00); baskets count sales only. 12349 only returned goods
+    # Both returns subtract (-1.70, -5.00); orders count sales only. 12349 only returned goods
     # (-5.00): a customer with no order, so the customer figures add up to the revenue.
     assert (net["revenue"], net["orders"], net["customers"]) == (124.53, 7, 4)
-    assert net["avg_basket_value"] == round(131.23 / 7, 4)
+    # The value per order is net too (it was the gross 131.23 / 7 next to net revenue).
+    assert net["avg_basket_value"] == round(124.53 / 7, 4) == 17.79
+    basket = trends.basket_size(session=session, rules=CleaningRules(returns="net")).to_dict("records")[0]
+    assert (basket["invoices"], basket["avg_value"], basket["max_value"]) == (7, 17.79, 100.0)
     # 12345: 11.50 - 1.70 = 9.80, 12346: 118.05, 12347: 1.68, 12349: -5.00.
     assert net["revenue_per_customer_mean"] == round(124.53 / 4, 4) == 31.1325
     assert net["revenue_per_customer_median"] == round((1.68 + 9.80) / 2, 4) == 5.74

@@ -193,6 +193,55 @@ def test_line_total_divided_by_quantity(db_url, tmp_path):
     assert transactions(db_url)[0].unit_price == Decimal("3.3333")
 
 
+def _write_ods(path, rows):
+    """A minimal OpenDocument spreadsheet (what LibreOffice saves), without odfpy: numbers as
+    float cells, text as string cells."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(value):
+        if isinstance(value, (int, float)):
+            return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+
+    body = "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Sales">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
+        ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")  # first, stored
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def test_ods_reads_as_a_workbook(db_url, tmp_path):
+    # The refusal of a fake workbook names ".ods": the Excel reader (calamine) does read them.
+    path = tmp_path / "sales.ods"
+    _write_ods(path, [
+        ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"],
+        ["536365", "85123A", "HEART", 6, "2010-12-01 08:26", 2.55, "17850", "United Kingdom"],
+        ["536366", "22633", "WARMER", 3, "2010-12-13 08:28", 1.85, "13047", "France"],
+    ])  # fmt: skip
+    summary = _load(db_url, path)
+    assert (summary["rows_stored"], summary["rejected"]) == (2, 0)
+    lines = {t.stock_code: t for t in transactions(db_url)}
+    heart = lines["85123A"]
+    assert (heart.invoice_no, heart.customer_id, heart.quantity, heart.unit_price) == ("536365", "17850", 6, Decimal("2.55"))
+    assert heart.invoice_date == datetime(2010, 12, 1, 8, 26)
+    assert lines["22633"].country == "France"
+
+
 def test_xlsx_with_excel_date_cells(db_url, tmp_path):
     import openpyxl
     workbook = openpyxl.Workbook()

@@ -6,7 +6,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.orm import Session
 
+from analytics.as_of import NO_TRANSACTIONS
+from analytics.cleaning import CleaningRules
 from tests.analytics.test_trends import ANONYMOUS
 from tests.transaction_factory import insert_lines
 from webapp.cli import cli
@@ -52,13 +55,16 @@ def test_trends_filters_and_text_output(engine, db_url):
 
 def test_trends_rejects_bad_input(engine, db_url):
     result = CliRunner().invoke(cli, ["trends", "--db", db_url, "--from", "2011-05-01", "--to", "2011-01-01"])
-    assert result.exit_code == 2 and "start date is after end date" in result.output
+    # Names the options and days, as backfill does (was "start date is after end date").
+    assert result.exit_code == 2 and result.output == "error: --from 2011-05-01 is after --to 2011-01-01\n"
     result = CliRunner().invoke(cli, ["trends", "--db", db_url, "--returns", "keep"])
     assert result.exit_code == 2
     far = CliRunner().invoke(cli, ["trends", "--db", db_url, "--to", "9999-12-31"])  # was an overflow
     assert far.exit_code == 2 and "outside the years 1900-2100" in far.output
     empty = _run("trends", "--db", db_url)
-    assert empty.exit_code == 0 and empty.output == "no sales with a customer id\n"
+    # No transaction at all: the words of `segments run` (was "no sales with a customer id").
+    assert empty.exit_code == 0 and empty.output == f"{NO_TRANSACTIONS}\n"
+    assert NO_TRANSACTIONS.startswith("no transactions yet: import a file first")
 
 
 def test_trends_text_shows_the_currency_only_when_set(engine, db_url):
@@ -172,3 +178,47 @@ def test_a_country_stored_in_two_spellings_keeps_the_lines_of_both(engine, db_ur
         report = json.loads(_run("trends", "--db", db_url, "--json", "--country", asked).output)
         assert report["rules"]["countries"] == ["FRANCE", "France"]
         assert (report["kpis"]["revenue"], report["kpis"]["orders"]) == (10.55, 2)  # 6.30 + 4.25
+
+
+def test_trends_net_text_is_net_throughout_and_says_what_its_period_is(engine, db_url):
+    insert_lines(engine=engine)
+    net = _run("trends", "--db", db_url, "--returns", "net").output
+    # Was the gross 131.23 / 7 = 18.75 per order next to net revenue and per-customer figures.
+    assert "revenue         124.53\n" in net
+    assert "basket          18.0 items, 17.79 per order (net of returns)\n" in net
+    assert "per customer    mean 31.13, median 5.74\n" in net
+    assert "period          2011-01-10 .. 2011-04-01 (first and last of the sales and returns counted)\n" in net
+    plain = _run("trends", "--db", db_url).output
+    assert "basket          18.0 items, 18.75 per order\n" in plain  # 131.23 / 7: only sales
+    # The left-out line (536011) may lie outside these days: the period is that of the sales counted.
+    assert "period          2011-01-10 .. 2011-04-01 (first and last of the sales counted)\n" in plain
+
+
+def test_trends_tables_group_thousands_as_the_headline_figures_do(engine, db_url, capsys):
+    from analytics.trends_report import trends_report
+    from webapp.cli.analytics import _print_report
+
+    insert_lines(engine=engine)
+    with Session(engine) as session:
+        report = trends_report(session=session, rules=CleaningRules())
+    report["by_month"][0] |= {"orders": 1394, "customers": 3916}
+    report["by_country"][0]["customers"] = 4334
+    report["purchase_frequency"][0]["customers"] = 1234
+    report["revenue_per_customer"][0]["customers"] = 2345
+    _print_report(report)
+    text = capsys.readouterr().out
+    assert "   1,394      3,916\n" in text  # was "1394       3916"
+    for grouped in ("4,334", "1,234", "2,345"):
+        assert grouped in text
+    assert "1394" not in text and "4334" not in text
+
+
+@pytest.mark.parametrize(
+    ("currency", "revenue", "basket"),
+    [("JPY", "¥131", "¥19"), ("BHD", "BHD 131.230", "BHD 18.747"), ("GBP", "£131.23", "£18.75")],
+)
+def test_trends_money_has_the_currency_decimals(engine, db_url, currency, revenue, basket):
+    insert_lines(engine=engine)
+    text = CliRunner().invoke(cli, ["trends", "--db", db_url], env={"SEGMENTS_CURRENCY": currency}).output
+    assert f"revenue         {revenue}\n" in text  # was ¥131.23 and BHD 131.23
+    assert f"items, {basket} per order\n" in text

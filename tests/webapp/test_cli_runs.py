@@ -115,6 +115,8 @@ def test_latest_is_the_run_of_the_latest_data_not_the_newest_made(engine, db_url
     december = run_json(db_url, "--preset", "reference", "--k", "3", "--as-of", "2011-12-10")["run_id"]
     run_json(db_url, "--preset", "reference", "--k", "3", "--as-of", "2011-10-03")
     assert json.loads(invoke("show", "latest", "--db", db_url, "--json").output)["run_id"] == december
+    for spelling in ("LATEST", "Latest"):  # reserved in any case, so read in any case
+        assert json.loads(invoke("show", spelling, "--db", db_url, "--json").output)["run_id"] == december
 
 
 TINY_CSV = """InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
@@ -200,6 +202,8 @@ def test_requests_that_could_only_fail_are_refused_and_store_nothing(engine, db_
         ("--as-of", "2011-01-01"): "as-of 2011-01-01 leaves no purchase before it (purchases start on 2011-03-01)",
         ("--as-of", "2030-01-01"): "as-of 2030-01-01 is after purchases end (2011-12-15)",
         ("--name", "latest"): "run name 'latest' would be read as a run id or 'latest'",
+        ("--name", "Latest"): "run name 'Latest' would be read as a run id or 'latest'",
+        ("--name", " LATEST "): "run name 'LATEST' would be read as a run id or 'latest'",
         ("--name", "12"): "run name '12' would be read as a run id",
     }
     for args, says in refused.items():
@@ -209,7 +213,7 @@ def test_requests_that_could_only_fail_are_refused_and_store_nothing(engine, db_
     before_data = CliRunner().invoke(cli, ["backfill", "--from", "2010-01-01", "--to", "2011-03-20", "--db", db_url])
     assert before_data.exit_code == 2 and before_data.output == "error: no complete month of data in the chosen range\n"
     reversed_range = CliRunner().invoke(cli, ["backfill", "--from", "2011-05-01", "--to", "2011-04-01", "--db", db_url])
-    assert reversed_range.output == "error: the start (2011-05-01) is after the end (2011-04-01)\n"
+    assert reversed_range.output == "error: --from 2011-05-01 is after --to 2011-04-01\n"  # as trends says it
     assert json.loads(invoke("runs", "--db", db_url, "--json").output) == []
 
 
@@ -297,6 +301,15 @@ def test_compare_and_export(engine, db_url, tmp_path):
         cli, ["export", "--run", str(late), "--db", db_url, "--out", str(tmp_path / "no" / "such" / "x.csv")]
     )
     assert nowhere.exit_code == 2 and "the folder" in nowhere.output and "does not exist" in nowhere.output
+    for name in ("x.xlsx", "x.csv.gz", "x"):  # was CSV text written under a spreadsheet's name
+        wrong = CliRunner().invoke(cli, ["export", "--run", str(late), "--db", db_url, "--out", str(tmp_path / name)])
+        assert wrong.exit_code == 2 and not (tmp_path / name).exists()
+        assert wrong.output == (
+            f"error: --out {tmp_path / name}: the list is CSV; give a file name ending in .csv (or - for stdout)\n"
+        )
+    shouting = tmp_path / "LIST.CSV"
+    assert invoke("export", "--run", str(late), "--db", db_url, "--out", str(shouting)).exit_code == 0
+    assert shouting.exists()
 
     # Filters that could only give an empty list that looks like an answer are refused.
     refusals = {
@@ -429,3 +442,26 @@ def test_json_output_writes_non_finite_numbers_as_null(capsys):
 
     print_json({"a": float("nan"), "b": [1.5, float("inf")], "c": (float("-inf"),), "d": "NaN"})
     assert _strict_json(capsys.readouterr().out) == {"a": None, "b": [1.5, None], "c": [None], "d": "NaN"}
+
+
+def test_runs_says_when_there_are_none_and_groups_thousands(engine, db_url):
+    from sqlalchemy import text
+
+    from analytics.as_of import NO_TRANSACTIONS
+
+    empty = invoke("runs", "--db", db_url)  # was the header over nothing
+    assert empty.exit_code == 0 and empty.output == f"no runs yet, and {NO_TRANSACTIONS}\n"
+    assert invoke("runs", "--db", db_url, "--json").output == "[]\n"
+    load_store(engine)
+    assert invoke("runs", "--db", db_url).output == "no runs yet: start one with 'segments run'\n"
+    run_id = run_json(db_url, "--k", "2")["run_id"]
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE runs SET n_customers = 4334 WHERE id = :id"), {"id": run_id})
+    listed = invoke("runs", "--db", db_url).output
+    assert "      4,334  " in listed  # as `show` writes it (was 4334)
+    assert "4,334 customers" in invoke("show", str(run_id), "--db", db_url).output
+
+
+def test_backfill_json_help_says_array():
+    help_text = " ".join(invoke("backfill", "--help").output.split())
+    assert "Print the month runs as one JSON array" in help_text and "one JSON object" not in help_text

@@ -56,3 +56,19 @@ def test_ctrl_c_while_the_libraries_load_is_one_word_not_their_traceback(monkeyp
     with pytest.raises(SystemExit) as ended:
         cli.main()
     assert ended.value.code == 1 and capsys.readouterr().err == "Aborted!\n"
+
+
+def test_python_dash_m_runs_the_command():
+    # `python -m webapp.cli` was "No module named webapp.cli.__main__".
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run(
+        [sys.executable, "-m", "webapp.cli", "--help"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Customer segmentation (RFM, K-Means)" in done.stdout and "trends" in done.stdout

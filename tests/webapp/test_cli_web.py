@@ -22,7 +22,7 @@ def test_users_add_list_remove(db_url):
         "--db",
         db_url,
         input="password-2\npassword-2\n",
-        env={"SEGMENTS_USER_PASSWORD": ""},
+        env={"SEGMENTS_USER_PASSWORD": None},  # unset: asked
     )
     assert prompted.exit_code == 0, prompted.output
     listed = run("users", "list", "--json", "--db", db_url)
@@ -30,7 +30,11 @@ def test_users_add_list_remove(db_url):
     assert re.fullmatch(r"alice\tadded \d{4}-\d\d-\d\d \d\d:\d\d UTC", run("users", "list", "--db", db_url).output.splitlines()[0])
     assert run("users", "remove", "alice", "--db", db_url).exit_code == 0
     last = run("users", "remove", "bob", "--db", db_url)
-    assert "no users left" in last.output
+    assert last.output == (
+        "user bob removed; no users left: served on localhost the dashboard is open again; one "
+        "already running on a network address keeps requiring a login and answers 503 until a "
+        "user is added, and a new 'segments serve' there refuses to start without one\n"
+    )  # was: "refuses every request", yet a new serve there does not even start
     assert "no users" in run("users", "list", "--db", db_url).output
 
 
@@ -41,6 +45,10 @@ def test_users_errors_are_one_line_exit_2(db_url):
     assert again.exit_code == 2 and again.output == "error: user 'alice' already exists\n"
     short = run("users", "add", "bob", "--db", db_url, env={"SEGMENTS_USER_PASSWORD": "short"})
     assert short.exit_code == 2 and "at least 8 characters" in short.output
+    # Set but empty: refused at once (was: a prompt with no terminal, then "no password given").
+    empty = run("users", "add", "bob", "--db", db_url, env={"SEGMENTS_USER_PASSWORD": ""}, input="")
+    assert empty.exit_code == 2
+    assert empty.output == "error: SEGMENTS_USER_PASSWORD is empty: set it to the password, or unset it to be asked\n"
     missing = run("users", "remove", "zed", "--db", db_url)
     assert missing.exit_code == 2 and missing.output == "error: no user named 'zed'\n"
 
@@ -73,7 +81,7 @@ def test_prompt_requires_matching_passwords(db_url):
         "--db",
         db_url,
         input="password-1\npassword-X\npassword-3\npassword-3\n",
-        env={"SEGMENTS_USER_PASSWORD": ""},
+        env={"SEGMENTS_USER_PASSWORD": None},
     )
     assert result.exit_code == 0
     assert "do not match" in result.output
@@ -82,7 +90,7 @@ def test_prompt_requires_matching_passwords(db_url):
 def test_users_add_refuses_a_bad_name_before_asking_and_no_password_in_one_line(db_url):
     bad = run("users", "add", "bad name", "--db", db_url, input="", env={"SEGMENTS_USER_PASSWORD": ""})
     assert bad.exit_code == 2 and bad.output.startswith("error: user name must be") and "Password" not in bad.output
-    none = run("users", "add", "dave", "--db", db_url, input="", env={"SEGMENTS_USER_PASSWORD": ""})
+    none = run("users", "add", "dave", "--db", db_url, input="", env={"SEGMENTS_USER_PASSWORD": None})
     assert none.exit_code == 2
     assert "error: no password given: set SEGMENTS_USER_PASSWORD, or type it when asked\n" in none.output
     assert "Aborted" not in none.output

@@ -14,7 +14,13 @@ from webapp.money import SYMBOLS, format_money, hover_money, unit_prefix, with_u
         (8911407.9, "GBP", "£8,911,407.90"),
         (1234.5, "EUR", "€1,234.50"),
         (1234.5, "USD", "$1,234.50"),
-        (1234.5, "JPY", "¥1,234.50"),
+        (1234.5, "JPY", "¥1,234"),  # ISO 4217: no minor unit (was ¥1,234.50); half to even
+        (1234.6, "KRW", "₩1,235"),
+        (600.0, "ISK", "ISK 600"),
+        (600.0, "BHD", "BHD 600.000"),  # three decimals (fils)
+        (-1234.5678, "KWD", "-KWD 1,234.568"),
+        (-0.4, "JPY", "¥0"),  # rounds to nothing: no sign
+        (600.0, "XYZ", "XYZ 600.00"),  # not in the list: two
         (1234.5, "CHF", "CHF 1,234.50"),  # no symbol in the table: the code and a space
         (0.0, "GBP", "£0.00"),
         (-3.2, "GBP", "-£3.20"),  # the sign before the unit
@@ -32,6 +38,13 @@ def test_other_formats_and_titles():
     assert with_unit("Revenue", "CHF") == "Revenue (CHF)"  # titles always name the code
     assert hover_money("%{y:,.0f}", "GBP") == "£%{y:,.0f}" and hover_money("%{y:,.0f}", None) == "%{y:,.0f}"
     assert unit_prefix(None) == "" and unit_prefix("") == "" and unit_prefix("SEK") == "SEK "
+
+
+def test_minor_units_are_iso_codes():
+    from db.ingest.currencies import ISO_4217, MINOR_UNITS
+
+    assert set(MINOR_UNITS) <= ISO_4217
+    assert format_money(1234.5, "JPY", ",.1f") == "¥1,234.5"  # an explicit format stays as given
 
 
 def test_symbol_table_is_small_and_keyed_by_iso_codes():

@@ -16,7 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("webapp.cli.demo:demo", "Sample data -> database -> runs -> dashboard, in one go."),
     "db": ("webapp.cli.data:db_group", "Database schema management."),
     "batches": ("webapp.cli.batches:batches_group", "List import batches; remove a wrong import."),
-    "ingest": ("webapp.cli.data:ingest", "Load a transaction export (CSV, CSV.gz, XLSX)."),
+    "ingest": ("webapp.cli.data:ingest", "Load a transaction export (CSV, CSV.gz, XLSX, ODS)."),
     "sample-data": ("webapp.cli.sample:sample_data", "Write a synthetic export in the UCI layout."),
     "trends": ("webapp.cli.analytics:trends_command", "Sales trends and KPIs."),
     "run": ("webapp.cli.runs:run_command", "Run an RFM + K-Means segmentation and store it."),

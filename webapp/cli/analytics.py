@@ -10,6 +10,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
+from analytics.as_of import NO_TRANSACTIONS, transaction_span
 from analytics.cleaning import CleaningRules
 from analytics.trends_report import trends_report
 from db.queries_trends import known_countries
@@ -69,6 +70,8 @@ def rules_from_options(
     include_non_product: bool,
     returns: str,
 ) -> CleaningRules:
+    if start is not None and end is not None and start > end:
+        raise UserError(f"--from {start:%Y-%m-%d} is after --to {end:%Y-%m-%d}")
     try:
         return CleaningRules(
             include_non_product=include_non_product,
@@ -96,8 +99,10 @@ def _chosen(rules: dict[str, Any]) -> str:
     return in_the_chosen(dates=dates, countries=bool(rules.get("countries")))
 
 
-def _print_report(report: dict[str, Any], currency: str | None = None) -> None:
+def _print_report(report: dict[str, Any], currency: str | None = None, *, stored: bool = True) -> None:
+    """The report as text; ``stored``: whether the database holds any transaction at all."""
     k = report["kpis"]
+    net = report["rules"].get("returns") == "net"
 
     def _money(value: float) -> str:
         return format_money(value, currency)
@@ -106,11 +111,20 @@ def _print_report(report: dict[str, Any], currency: str | None = None) -> None:
     wide, pad = 13 + extra, " " * extra
     anonymous = k["without_customer_lines"]
     left_out = f"{_money(k['without_customer_revenue'])} in {counted(anonymous, 'line')}"
+    if not stored:  # the same words as `segments run` for the same cause
+        click.echo(NO_TRANSACTIONS)
+        return
     if not k["orders"] and not k["customers"]:
         without = f"; {left_out} without a customer id left out" if anonymous else ""
         click.echo(f"no sales with a customer id{_chosen(report['rules'])}{without}")
         return
-    click.echo(f"period          {k['first_date']:%Y-%m-%d} .. {k['last_date']:%Y-%m-%d}")
+    # The days of the lines counted: the "no customer id" line may name sales outside them
+    # (it covers the chosen dates, or all of them).
+    counted_lines = "sales and returns" if net else "sales"
+    click.echo(
+        f"period          {k['first_date']:%Y-%m-%d} .. {k['last_date']:%Y-%m-%d}"
+        f" (first and last of the {counted_lines} counted)"
+    )
     click.echo(f"revenue         {_money(k['revenue'])}")
     click.echo(
         f"no customer id  {left_out + ' left out' if anonymous else 'none'}"
@@ -119,7 +133,8 @@ def _print_report(report: dict[str, Any], currency: str | None = None) -> None:
     click.echo(f"orders          {k['orders']:,}")
     click.echo(f"customers       {k['customers']:,}")
     click.echo(
-        f"basket          {k['avg_basket_items']:.1f} items, {_money(k['avg_basket_value'])} per order"
+        f"basket          {k['avg_basket_items']:,.1f} items, {_money(k['avg_basket_value'])} per order"
+        + (" (net of returns)" if net else "")
     )
     click.echo(
         f"per customer    mean {_money(k['revenue_per_customer_mean'])}, "
@@ -128,21 +143,21 @@ def _print_report(report: dict[str, Any], currency: str | None = None) -> None:
     click.echo(f"\nmonth      {pad}revenue        orders  customers")
     for row in report["by_month"]:
         click.echo(
-            f"{row['month']}  {_money(row['revenue']):>{wide}}  {row['orders']:>6}  {row['customers']:>9}"
+            f"{row['month']}  {_money(row['revenue']):>{wide}}  {row['orders']:>6,}  {row['customers']:>9,}"
         )
     click.echo(f"\ncountry                    {pad}revenue   share  customers")
     for row in report["by_country"]:
         click.echo(
             f"{row['country'][:20]:<20}  {_money(row['revenue']):>{wide}}  {row['revenue_share']:>6.1%}  "
-            f"{row['customers']:>9}"
+            f"{row['customers']:>9,}"
         )
     click.echo("\norders per customer  customers")
     for row in report["purchase_frequency"]:
-        click.echo(f"{row['bucket']:>19}  {row['customers']:>9}")
+        click.echo(f"{row['bucket']:>19}  {row['customers']:>9,}")
     spend = with_unit("revenue per customer", currency)  # the buckets are amounts of money
     click.echo(f"\n{spend}  customers")
     for row in report["revenue_per_customer"]:
-        click.echo(f"{row['bucket']:>{len(spend)}}  {row['customers']:>9}")
+        click.echo(f"{row['bucket']:>{len(spend)}}  {row['customers']:>9,}")
 
 
 @click.command("trends")
@@ -165,7 +180,9 @@ def trends_command(db_url: str | None, as_json: bool, top: int, **rule_options: 
     with Session(for_one_snapshot(engine)) as session, session.begin():
         rules = replace(rules, countries=resolve_countries(session, rules.countries))
         report = trends_report(session=session, rules=rules, top=top)
+        empty = not report["kpis"]["orders"] and not report["kpis"]["customers"]
+        stored = not empty or transaction_span(session=session) is not None
     if as_json:
         print_json(report)  # plain numbers: no unit in machine output
     else:
-        _print_report(report, settings.currency)
+        _print_report(report, settings.currency, stored=stored)

@@ -113,7 +113,11 @@ def _known_countries(countries: tuple[str, ...], assignments, run_id: int) -> tu
     help="Earlier run (older data, or made before on the same data) for --moved-from/--moved-to.",
 )
 @click.option(
-    "--out", "out", required=True, type=click.Path(dir_okay=False), help="CSV file, or - for stdout."
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV file (a name ending in .csv), or - for stdout.",
 )
 @db_option
 @handle_db_errors
@@ -138,6 +142,9 @@ def export_command(
         raise UserError(f"--min-monetary must be a number, not {min_monetary}")
     if recency_min is not None and recency_max is not None and recency_min > recency_max:
         raise UserError(f"--recency-min {recency_min} is above --recency-max {recency_max}")
+    if out != "-" and Path(out).suffix.lower() != ".csv":
+        # A spreadsheet opening "x.xlsx" or "x.csv.gz" would find plain CSV text in it.
+        raise UserError(f"--out {out}: the list is CSV; give a file name ending in .csv (or - for stdout)")
     if out != "-" and not Path(out).resolve().parent.is_dir():
         raise UserError(f"cannot write {out}: the folder {Path(out).resolve().parent} does not exist")
     engine = open_database(load_settings(db_url))

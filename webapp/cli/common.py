@@ -79,14 +79,15 @@ def load_settings(db_url: str | None) -> Settings:
         raise UserError(str(exc)) from exc
 
 
-def require_database(settings: Settings) -> None:
+IMPORT_FIRST = "import data with 'segments ingest FILE' first"
+
+
+def require_database(settings: Settings, *, advice: str = IMPORT_FIRST) -> None:
     """Refuse a SQLite file that does not exist (opening it would create it: a typo in --db
-    would leave a new empty database and show nothing)."""
+    would leave a new empty database and show nothing). ``advice``: what to do first."""
     path = sqlite_file(settings.database_url)
     if path is not None and not path.exists():
-        raise UserError(
-            f"no database at {path} (import data with 'segments ingest FILE' first, or check --db)"
-        )
+        raise UserError(f"no database at {path} ({advice}, or check --db)")
 
 
 def require_folder(settings: Settings) -> None:
@@ -97,14 +98,17 @@ def require_folder(settings: Settings) -> None:
         raise UserError(f"no folder {path.parent} for the database {path.name} (check --db)")
 
 
-def open_database(settings: Settings, *, migrate: bool = True, create: bool = False) -> Engine:
+def open_database(
+    settings: Settings, *, migrate: bool = True, create: bool = False, advice: str = IMPORT_FIRST
+) -> Engine:
     """The engine for the configured database, with an empty database brought to head.
 
-    Only commands that store data ``create`` a missing SQLite file; the others refuse it."""
+    Only commands that store data ``create`` a missing SQLite file; the others refuse it,
+    saying ``advice``."""
     if create:
         require_folder(settings)
     else:
-        require_database(settings)
+        require_database(settings, advice=advice)
     path = sqlite_file(settings.database_url)
     if path is not None:
         remove_stale(path)  # what killed imports of a new database left behind

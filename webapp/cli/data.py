@@ -155,7 +155,7 @@ def ingest(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Load a transaction export (CSV, CSV.gz, XLSX) into the database, in one transaction."""
+    """Load a transaction export (CSV, CSV.gz, XLSX, ODS) into the database, in one transaction."""
     settings = load_settings(db_url)
     if source_name is not None:
         source_name = source_name.strip()

@@ -8,6 +8,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
+from analytics.as_of import NO_TRANSACTIONS, transaction_span
 from analytics.backfill import backfill
 from analytics.cleaning import CleaningRules
 from analytics.run_history import RunNotFound, get_run, list_runs, resolve_run, runs_named
@@ -26,6 +27,7 @@ from webapp.cli.common import (
 )
 from webapp.money import format_money, unit_prefix
 
+NO_RUNS = "no runs yet: start one with 'segments run'"
 SEGMENT_KEYS = ("cluster", "label", "size", "customer_share", "revenue_share")
 
 
@@ -166,8 +168,12 @@ def runs_command(db_url: str | None, as_json: bool) -> None:
     engine = open_database(load_settings(db_url))
     with Session(engine) as session:
         runs = list_runs(session=session)
+        stored = bool(runs) or transaction_span(session=session) is not None
     if as_json:
         print_json([{"run_id": r.pop("id"), **r} for r in runs])
+        return
+    if not runs:  # not a header over nothing
+        click.echo(NO_RUNS if stored else f"no runs yet, and {NO_TRANSACTIONS}")
         return
     click.echo(
         f"{'id':>4}  {'created (UTC)':<16}  {'status':<8}  {'preset':<9}  {'as of':<10}  {'k':>2}  "
@@ -175,9 +181,10 @@ def runs_command(db_url: str | None, as_json: bool) -> None:
     )
     for r in runs:
         as_of = f"{r['as_of']:%Y-%m-%d}" if r["as_of"] else "-"
+        customers = f"{r['n_customers']:,}" if r["n_customers"] else "-"  # as `show` writes them
         click.echo(
             f"{r['id']:>4}  {r['created_at']:%Y-%m-%d %H:%M}  {r['status']:<8}  {r['preset']:<9}  "
-            f"{as_of:<10}  {r['k'] or '-':>2}  {r['n_customers'] or '-':>9}  "
+            f"{as_of:<10}  {r['k'] or '-':>2}  {customers:>9}  "
             f"{_metric(r['silhouette'], '.2f'):>5}  {r['name'] or ''}"
         )
 
@@ -205,10 +212,14 @@ def show_command(db_url: str | None, as_json: bool, run: str) -> None:
 @click.option("--to", "end", type=DATE, default=None, help="Last day (default: last purchase).")
 @run_options
 @db_option
-@json_option
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the month runs as one JSON array (as `runs --json`)."
+)
 @handle_db_errors
 def backfill_command(db_url, as_json, every, start, end, preset, k, include_non_product, returns, resamples):
     """Create one run per month end, to follow segment sizes over time."""
+    if start is not None and end is not None and start > end:  # as `trends` says it
+        raise UserError(f"--from {start:%Y-%m-%d} is after --to {end:%Y-%m-%d}")
     engine = open_database(load_settings(db_url))
     try:
         results = backfill(

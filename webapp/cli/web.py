@@ -32,6 +32,8 @@ from webapp.users import (
 )
 
 PASSWORD_ENV = "SEGMENTS_USER_PASSWORD"
+# A missing database has no users: what `users list` / `remove` say of it.
+NO_USERS = "so no users: add one with 'segments users add NAME'"
 
 
 @click.group("users")
@@ -49,8 +51,11 @@ def users_add(name: str, db_url: str | None) -> None:
         validate_username(name)  # before the password is typed, twice
     except UserAdminError as exc:
         raise UserError(str(exc)) from exc
+    given = os.environ.get(PASSWORD_ENV)
+    if given == "":  # set on purpose, yet empty: a script's missing secret, not a cue to prompt
+        raise UserError(f"{PASSWORD_ENV} is empty: set it to the password, or unset it to be asked")
     engine = open_database(load_settings(db_url), create=True)  # a new team may start here
-    password = os.environ.get(PASSWORD_ENV) or _prompt_password(name)
+    password = given or _prompt_password(name)
     try:
         with Session(for_writing(engine)) as s, s.begin():
             add_user(session=s, username=name, password=password)
@@ -74,18 +79,21 @@ def _prompt_password(name: str) -> str:
 @handle_db_errors
 def users_remove(name: str, db_url: str | None) -> None:
     """Remove user NAME (their open sessions stop working)."""
-    engine = open_database(load_settings(db_url))
+    engine = open_database(load_settings(db_url), advice=NO_USERS)
     try:
         with Session(for_writing(engine)) as s, s.begin():
             name = remove_user(session=s, username=name)
             left = users_exist(session=s)
     except UserAdminError as exc:
         raise UserError(str(exc)) from exc
+    # As webapp.auth and serving do: a server started on a network address keeps requiring a
+    # login (auth_mode), and `serve` there refuses to start without users (serve_refusal).
     note = (
         ""
         if left
-        else "; no users left: served on localhost the dashboard is open again, served on a "
-        "network address it refuses every request until a user is added"
+        else "; no users left: served on localhost the dashboard is open again; one already "
+        "running on a network address keeps requiring a login and answers 503 until a user is "
+        "added, and a new 'segments serve' there refuses to start without one"
     )
     click.echo(f"user {name} removed{note}")
 
@@ -96,7 +104,7 @@ def users_remove(name: str, db_url: str | None) -> None:
 @handle_db_errors
 def users_list(db_url: str | None, as_json: bool) -> None:
     """List the dashboard users."""
-    engine = open_database(load_settings(db_url))
+    engine = open_database(load_settings(db_url), advice=NO_USERS)
     with Session(engine) as s:
         users = list_users(session=s)
     if as_json:

@@ -1,0 +1,5 @@
+"""``python -m webapp.cli``: the ``segments`` command without its installed script."""
+
+from webapp.cli import main
+
+main()
