@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from db.currency_codes import ISO_4217
 
 DEFAULT_SQLITE_FILE = "segments.db"
 
@@ -41,9 +42,9 @@ def normalise_currency(code: str | None) -> str | None:
     code = (code or "").strip()
     if not code:
         return None
-    if not re.fullmatch(r"[A-Za-z]{3}", code):
+    if code.upper() not in ISO_4217:
         raise SettingsError(
-            f"SEGMENTS_CURRENCY must be a three-letter ISO 4217 code like GBP, EUR or USD, not {code!r}"
+            f"SEGMENTS_CURRENCY must be an ISO 4217 currency code like GBP, EUR or USD, not {code!r}"
         )
     return code.upper()
 

@@ -7,7 +7,7 @@ which keeps the plain numbers. JSON output and CSV exports never use this: they 
 
 from __future__ import annotations
 
-from db.ingest.currencies import minor_units
+from db.currency_codes import minor_units
 
 DEFAULT_SPEC = ",.2f"
 

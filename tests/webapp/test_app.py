@@ -64,7 +64,7 @@ def test_wsgi_needs_a_secret_key(tmp_path):
     [
         ({"SEGMENTS_UPLOAD_MAX_MB": "abc"}, "SEGMENTS_UPLOAD_MAX_MB must be a whole number of megabytes"),
         ({"SEGMENTS_DATABASE_URL": "mysql://x"}, "unsupported database URL mysql://"),
-        ({"SEGMENTS_CURRENCY": "pounds"}, "SEGMENTS_CURRENCY must be a three-letter ISO 4217 code"),
+        ({"SEGMENTS_CURRENCY": "pounds"}, "SEGMENTS_CURRENCY must be an ISO 4217 currency code"),
     ],
 )
 def test_wsgi_bad_setting_is_one_line(env, message):

@@ -98,7 +98,7 @@ def test_a_bad_currency_is_refused_in_one_line(db_url):
     result = CliRunner().invoke(cli, ["trends", "--db", db_url], env={"SEGMENTS_CURRENCY": "pounds"})
     assert result.exit_code == 2
     assert result.output == (
-        "error: SEGMENTS_CURRENCY must be a three-letter ISO 4217 code like GBP, EUR or USD, not 'pounds'\n"
+        "error: SEGMENTS_CURRENCY must be an ISO 4217 currency code like GBP, EUR or USD, not 'pounds'\n"
     )
 
 

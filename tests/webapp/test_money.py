@@ -41,7 +41,7 @@ def test_other_formats_and_titles():
 
 
 def test_minor_units_are_iso_codes():
-    from db.ingest.currencies import ISO_4217, MINOR_UNITS
+    from db.currency_codes import ISO_4217, MINOR_UNITS
 
     assert set(MINOR_UNITS) <= ISO_4217
     assert format_money(1234.5, "JPY", ",.1f") == "¥1,234.5"  # an explicit format stays as given
