@@ -19,6 +19,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,11 +38,15 @@ class ImportBatch(Base):
     __tablename__ = "import_batches"
     # Ids are never reused once a batch is removed (runs record the batch ids they read); Postgres'
     # sequence already behaves so, SQLite needs AUTOINCREMENT.
-    __table_args__ = {"sqlite_autoincrement": True}
+    # One import per file and sheet: a workbook's sheets are imports of their own.
+    __table_args__ = (UniqueConstraint("sha256", "sheet"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_name: Mapped[str] = mapped_column(String(255))
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # The sheet's name for a workbook, "" for a text file; "" on a workbook's batch stored before
+    # sheets were kept apart (migration 0011) is its first sheet.
+    sheet: Mapped[str] = mapped_column(String(255), default="", server_default="")
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_stored: Mapped[int] = mapped_column(Integer, default=0)

@@ -105,13 +105,17 @@ class Rejects:
         self.reason = np.full(n, None, dtype=object)
         self.detail = np.full(n, None, dtype=object)
 
-    def add(self, mask: np.ndarray, reason: str, column: str, values: pa.Array, note: str = "") -> None:
+    def add(
+        self, mask: np.ndarray, reason: str, column: str | None, values: pa.Array, note: str = ""
+    ) -> None:
+        """``column`` None: the values are the whole detail (no "column=" before them)."""
         new = np.flatnonzero(mask & ~self.taken)
         if new.size:
             self.taken[new] = True
             self.reason[new] = reason
             cells = values.take(pa.array(new)).to_pylist()
-            self.detail[new] = [f"{column}={_printable(v)[:80]}{note}" for v in cells]
+            where = "" if column is None else f"{column}="
+            self.detail[new] = [f"{where}{_printable(v)[:80]}{note}" for v in cells]
 
 
 def _drop_empty(chunk: Chunk, width: int) -> Chunk:
@@ -150,17 +154,18 @@ def convert(
     def name(field: str) -> str:
         return header[fields[field]]
 
+    # Unnamed columns closing the header ("...,Country,," or a trailing delimiter) are no fields:
+    # a row may leave them out, and the details count the named ones.
+    named = max((i + 1 for i, h in enumerate(header) if h), default=width)
     if table.num_columns > width:
         counted = np.full(n, width)  # fields up to the last non-empty one
         for i in range(width, table.num_columns):
             counted[_mask(pc.not_equal(table.column(i), ""))] = i + 1
-        found = pa.array([f"{k} of {width} fields" for k in counted])
-        rej.add(counted > width, "too many fields", "row", found)
+        found = pa.array([f"{k} fields, header has {named}" for k in counted])
+        rej.add(counted > width, "too many fields", None, found)
     if chunk.fields is not None:  # a cut-off line: what its missing cells held is unknown
-        # Unnamed columns closing the header ("...,Country,,") may be left out of a row.
-        named = max((i + 1 for i, h in enumerate(header) if h), default=width)
-        found = pa.array([f"{k} of {named} fields" for k in chunk.fields])
-        rej.add(chunk.fields < named, "too few fields", "row", found)
+        found = pa.array([f"{k} fields, header has {named}" for k in chunk.fields])
+        rej.add(chunk.fields < named, "too few fields", None, found)
 
     raw_date = col("invoice_date")
     parsed = dates.parse(pd.Series(raw_date.to_pandas()))
@@ -226,12 +231,18 @@ def convert(
     with np.errstate(over="ignore"):  # likewise a huge price (1e308)
         price = np.round(price, 4) + 0.0  # + 0.0 turns -0.0 into 0.0, so both spell "0.0000"
     with np.errstate(invalid="ignore", over="ignore"):
-        rej.add(np.abs(price) >= MAX_PRICE, "unit price out of range", name(price_field), raw_p)
         # Revenue is summed in 1/10000 units as 64-bit integers (the invoice rollup): a line
         # worth over 10^10 is a misread number, and would overflow a sum of such lines.
         worth = price * quantity if total is None else np.where(np.isnan(total), price * quantity, total)
         too_big = np.abs(worth) >= MAX_LINE_TOTAL
-        rej.add(too_big, "line total out of range", name(price_field), raw_p)
+        out_of_range = [
+            (np.abs(price) >= MAX_PRICE, "unit price out of range"),
+            (too_big, "line total out of range"),
+        ]
+        if price_field == "line_total":  # the price comes from the total: the total is what's wrong
+            out_of_range.reverse()
+        for mask, reason in out_of_range:
+            rej.add(mask, reason, name(price_field), raw_p)
 
     null_text = pa.nulls(n, pa.string())
     out = {

@@ -1,4 +1,5 @@
-"""Invoice timestamps: ISO, M/D/YYYY or D/M/YYYY (decided from the data), or a given format."""
+"""Invoice timestamps: ISO, M/D/YYYY or D/M/YYYY (with a 24- or 12-hour clock, decided from the
+data), or a given format."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ _PAIRS = [
     ("%m/%d/%y %H:%M", "%d/%m/%y %H:%M"),
     ("%m/%d/%y", "%d/%m/%y"),
     ("%m-%d-%Y %H:%M", "%d-%m-%Y %H:%M"),
+    # A 12-hour clock, as US-locale spreadsheets write times ("3/5/2011 10:00 AM").
+    ("%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M %p"),
+    ("%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p"),
 ]
 _SINGLE = ["%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y"]
 
@@ -61,8 +65,10 @@ class DateFormat:
     the first of them that tell it.
     """
 
-    def __init__(self, fixed: str | None = None) -> None:
+    def __init__(self, fixed: str | None = None, column: str = "date") -> None:
         self.fmt = fixed
+        self.column = column  # the header's name, for the refusal
+        self._example: str | None = None  # the first date cell seen, for the refusal
         self._fixed = fixed is not None
         self._ambiguous_pair: tuple[str, str] | None = None
         self._text_fmt: str | None = None  # text dates among ISO ones (a learned ISO format)
@@ -78,6 +84,8 @@ class DateFormat:
         sample = values[values.str.strip() != ""]
         if sample.empty:
             return
+        if self._example is None:
+            self._example = str(sample.iloc[0]).strip()[:80]
         if len(sample) > 5000:
             sample = sample.iloc[:5000]
         iso = parse(sample, ISO).notna()
@@ -126,7 +134,10 @@ class DateFormat:
                 "ambiguous dates: every day in the file is 12 or less, so month/day and day/month "
                 f"both fit; pass --date-format '{month_first}' or '{day_first}'"
             )
-        raise IngestError("no recognisable dates in the date column; pass --date-format (strftime syntax)")
+        example = f" ({self.column}={self._example})" if self._example is not None else ""
+        raise IngestError(
+            f"no recognisable dates in the date column{example}; pass --date-format (strftime syntax)"
+        )
 
     def parse(self, values: pd.Series) -> pd.Series:
         if self.fmt is None:  # only reached for chunks without a single date in them

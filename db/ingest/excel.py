@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from db.ingest.chunks import Chunk, text_table
 from db.ingest.errors import IngestError
+from db.ingest.xlsx_formulas import unsaved_formulas
 
 if TYPE_CHECKING:
     from db.ingest.readers import Source
@@ -39,9 +41,8 @@ class SheetRows:
     first_sheet: bool = True  # whether it is the workbook's first (what no --sheet reads)
 
 
-def excel_rows(source: Source, sheet: str | None) -> SheetRows:
-    """Header and data rows (as text) of one sheet; Excel date cells come out as ISO text.
-    The header is the first row with any text (blank rows above it are skipped)."""
+def _open(source: Source, sheet: str | None):
+    """The workbook, and the name of the sheet ``sheet`` picks (None: the first)."""
     from python_calamine import CalamineWorkbook  # imported here: only Excel imports pay for it
 
     try:
@@ -49,9 +50,25 @@ def excel_rows(source: Source, sheet: str | None) -> SheetRows:
     except Exception as exc:  # calamine raises its own error types for every kind of bad file
         raise IngestError(f"not a readable Excel workbook ({str(exc).splitlines()[0]})") from exc
     names = workbook.sheet_names
+    if not names:
+        raise IngestError("the workbook has no sheets")
     if sheet is not None and sheet not in names:
         raise IngestError(f"sheet {sheet!r} not found; sheets: {', '.join(names)}")
-    ws = workbook.get_sheet_by_name(sheet or names[0])
+    return workbook, sheet or names[0]
+
+
+def sheet_name(source: Source, sheet: str | None) -> tuple[str, bool]:
+    """The name of the sheet ``sheet`` picks and whether it is the first, without reading it."""
+    workbook, name = _open(source, sheet)
+    return name, name == workbook.sheet_names[0]
+
+
+def excel_rows(source: Source, sheet: str | None) -> SheetRows:
+    """Header and data rows (as text) of one sheet; Excel date cells come out as ISO text.
+    The header is the first row with any text (blank rows above it are skipped)."""
+    workbook, name = _open(source, sheet)
+    names = workbook.sheet_names
+    ws = workbook.get_sheet_by_name(name)
     rows = iter(ws.iter_rows())
     for number, header in enumerate(rows, start=1):
         if any(_cell_text(c).strip() for c in header):
@@ -72,3 +89,39 @@ def iter_excel(sheet: SheetRows, chunk_rows: int) -> Iterator[Chunk]:
             start, batch = start + len(batch), []
     if batch:
         yield Chunk(text_table(batch, width), np.arange(start, start + len(batch), dtype=np.int64))
+
+
+UNSAVED_FORMULA = " (a formula without a saved value: open and save the workbook in Excel)"
+
+
+class FormulaNotes:
+    """Says so where a quarantined line's empty cell is a formula without a saved value.
+
+    Programs that write workbooks without computing them (openpyxl, many exporters) leave a
+    formula's value out; Excel computes it on opening, readers see an empty cell. The sheet's
+    XML is read once, and only once a line was quarantined for an empty cell.
+    """
+
+    def __init__(self, source: Source, sheet: str | None) -> None:
+        self.source, self.sheet = source, sheet
+        self._cells: set[tuple[int, int]] | None = None
+        self._first_column = 0
+
+    def explain(self, rejects: pd.DataFrame, header: Sequence[str]) -> None:
+        if rejects.empty:
+            return
+        empty = rejects["detail"].str.endswith("=", na=False)
+        if not empty.any():
+            return
+        if self._cells is None:
+            workbook, name = _open(self.source, self.sheet)
+            self._first_column = (workbook.get_sheet_by_name(name).start or (0, 0))[1]
+            self._cells = unsaved_formulas(self.source.path, name)
+        if not self._cells:
+            return
+        columns = {h: i for i, h in reversed(list(enumerate(header)))}  # a name's first column
+        for at in np.flatnonzero(empty.to_numpy()):
+            detail = rejects["detail"].iat[at]
+            column = columns.get(detail[:-1])
+            if column is not None and (int(rejects.index[at]), self._first_column + column) in self._cells:
+                rejects.iat[at, rejects.columns.get_loc("detail")] = detail + UNSAVED_FORMULA

@@ -21,6 +21,7 @@ from db.ingest.convert import Converted, convert
 from db.ingest.currencies import FileCurrencies
 from db.ingest.dates import DateFormat
 from db.ingest.errors import IngestError
+from db.ingest.excel import FormulaNotes
 from db.ingest.numbers import COMMA, POINT, DecimalMark
 from db.ingest.prefetch import prefetch
 from db.ingest.reimport import changed_options
@@ -97,9 +98,19 @@ def _chunk_source(
             return readers.iter_excel(readers.excel_rows(source, options.sheet), options.chunk_rows)
 
         return header, excel_chunks
-    if options.sheet:
-        raise IngestError("--sheet applies to Excel workbooks only")
     return source.header, lambda: readers.iter_csv(source, options.chunk_rows)
+
+
+def _delimiter_hint(source: readers.Source, header: tuple[str, ...]) -> str:
+    """A header read as one column that holds a likely delimiter: the delimiter to pass."""
+    if source.kind != "csv" or len(header) != 1:
+        return ""
+    seen = [d for d in "|;,\t:" if d != source.delimiter and header[0].count(d)]
+    if not seen:
+        return ""
+    likely = max(seen, key=header[0].count)
+    spelled = "tab" if likely == "\t" else f"'{likely}'"
+    return f"; the header reads as one column: if {spelled} separates the fields, pass --delimiter {spelled}"
 
 
 def _settle_dates(dates: DateFormat, chunks: Iterator[readers.Chunk], column: int) -> None:
@@ -164,9 +175,12 @@ def _load_lines(
 ) -> _Loaded:
     """Stream the file's lines into the batch; what was loaded from which columns."""
     header, chunks = _chunk_source(source, options)
-    fields = resolve_columns(header, options.mapping)
+    try:
+        fields = resolve_columns(header, options.mapping)
+    except IngestError as exc:
+        raise IngestError(f"{exc}{_delimiter_hint(source, header)}") from exc
     date_col = fields["invoice_date"]
-    dates = DateFormat(options.date_format)
+    dates = DateFormat(options.date_format, header[date_col])
     # Excel keeps numbers as numbers and hands them over as Python floats ("1.234"): its mark
     # is the point, whatever the locale of the person who typed them.
     marks = DecimalMark(POINT if source.kind == "excel" else options.decimal_mark)
@@ -177,6 +191,7 @@ def _load_lines(
     reasons: Counter[str] = Counter()
     rows_read = good = 0
     date_miss: str | None = None  # the first date the format did not read
+    formulas = FormulaNotes(source, options.sheet) if source.kind == "excel" else None
 
     def converted() -> Iterator[tuple[int, Converted, Any]]:
         for chunk in chunks():
@@ -191,6 +206,8 @@ def _load_lines(
                 if marks.waiting:
                     _settle_marks(marks, chunks(), number_cols)
             result = convert(chunk, fields, header, dates, marks, currencies)
+            if formulas is not None:
+                formulas.explain(result.rejects, header)
             # Writers prepare what needs no database here, off the main thread (Postgres: the
             # digests and the COPY payload).
             yield len(chunk), result, writer.prepare(result.rows)
@@ -233,14 +250,27 @@ def ingest_file(
     started = time.perf_counter()
     options = options or IngestOptions()
     path = Path(path)
-    # Shown one per line in batch lists: a tab or line break (a file may be named so) would
-    # break them.
-    name = "".join(c if c.isprintable() else "?" for c in (options.source_name or path.name))
     source = readers.open_source(path, encoding=options.encoding, delimiter=options.delimiter)
     if source.kind == "excel" and options.decimal_mark == COMMA:
         raise IngestError("--decimal-mark applies to text files: a workbook stores numbers as numbers")
+    if source.kind == "excel":
+        # Each sheet is an import of its own; "" is a first sheet stored before sheets had names.
+        sheet, first = readers.sheet_name(source, options.sheet)
+        sheets = [sheet, ""] if first else [sheet]
+    else:
+        if options.sheet:
+            raise IngestError("--sheet applies to Excel workbooks only")
+        sheet, first, sheets = "", True, [""]
+    # A sheet other than the first is named in batch lists: the file's sheets are separate imports.
+    given = options.source_name or (path.name if first else f"{path.name} [{sheet}]")
+    # Shown one per line in batch lists: a tab or line break (a file may be named so) would
+    # break them.
+    name = "".join(c if c.isprintable() else "?" for c in given)
     existing = session.execute(
-        select(ImportBatch.id, ImportBatch.options).where(ImportBatch.sha256 == source.sha256)
+        select(ImportBatch.id, ImportBatch.options)
+        .where(ImportBatch.sha256 == source.sha256, ImportBatch.sheet.in_(sheets))
+        .order_by(ImportBatch.id)
+        .limit(1)
     ).one_or_none()
     if existing is not None:
         changed = changed_options(existing.options or {}, source, options)
@@ -256,6 +286,7 @@ def ingest_file(
     batch = ImportBatch(
         source_name=name[:255],
         sha256=source.sha256,
+        sheet=sheet,
         size_bytes=source.size_bytes,
         status=BATCH_LOADED,
         started_at=_utcnow(),
@@ -284,7 +315,7 @@ def ingest_file(
         "kind": source.kind,
         "encoding": source.encoding,
         "delimiter": source.delimiter,
-        "sheet": options.sheet,
+        "sheet": sheet if source.kind == "excel" else None,
         "date_format": loaded.date_format,
         "decimal_mark": loaded.decimal_mark,
         "columns": {f: loaded.header[i] for f, i in sorted(loaded.fields.items())},

@@ -25,7 +25,7 @@ from db.ingest.chunks import Chunk
 from db.ingest.csv_reader import iter_csv
 from db.ingest.encoding import EncodingGuessWrong, scan_text, utf8_name
 from db.ingest.errors import IngestError
-from db.ingest.excel import excel_rows, iter_excel
+from db.ingest.excel import excel_rows, iter_excel, sheet_name
 from db.ingest.gzip_text import BLOCK, read_head
 from db.ingest.sniff import sniff
 
@@ -39,6 +39,7 @@ __all__ = [
     "iter_csv",
     "iter_excel",
     "open_source",
+    "sheet_name",
 ]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}

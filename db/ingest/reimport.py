@@ -22,18 +22,13 @@ def _codec(name: str) -> str:
 def _reading(
     stored: Mapping[str, Any], source: readers.Source, options: IngestOptions
 ) -> tuple[list[str], tuple[str, ...] | None]:
-    """The options given that read the file's text otherwise (encoding, delimiter, sheet), and
-    the header as the given ones read it (None: not needed, or no such sheet)."""
+    """The options given that read the file's text otherwise (encoding, delimiter), and the
+    header as the given ones read it (None: not needed)."""
     if source.kind == "excel":
-        if options.sheet is None and not options.mapping:
+        # The sheet is part of what was imported (a batch per sheet): only the header counts.
+        if not options.mapping:
             return [], None  # nothing to compare: don't read a whole sheet for its header
-        try:
-            sheet = readers.excel_rows(source, options.sheet)
-        except IngestError:  # no such sheet: these options would not load it at all
-            return [], None
-        was = stored.get("sheet", sheet.sheet)
-        same = was == sheet.sheet or (was is None and sheet.first_sheet)
-        return ([] if same else ["--sheet"]), sheet.header
+        return [], readers.excel_rows(source, options.sheet).header
     changed = []
     was = stored.get("encoding")
     if options.encoding is not None and was is not None and _codec(options.encoding) != _codec(was):
@@ -56,7 +51,7 @@ def changed_options(stored: Mapping[str, Any], source: readers.Source, options: 
     """
     reading, header = _reading(stored, source, options)
     if reading and header is not None:
-        try:  # a delimiter, encoding or sheet under which the columns are not found
+        try:  # a delimiter or encoding under which the columns are not found
             resolve_columns(header, options.mapping)
         except IngestError:
             reading = []  # would refuse the file: removing the batch would not help

@@ -450,3 +450,47 @@ def test_iso_dates_with_an_offset_read_in_a_day_first_file_as_in_an_iso_one(db_u
         datetime(2011, 1, 15, 10), datetime(2011, 1, 16, 10), datetime(2011, 1, 17, 10), datetime(2011, 1, 18, 9, 30)
     ]  # fmt: skip
     assert batch_options(db_url)["date_format"] == "%d/%m/%Y %H:%M"
+
+
+def test_twelve_hour_clock_dates_are_read(db_url, tmp_path):
+    dates = ["3/5/2011 10:00 AM", "3/5/2011 1:05 PM", "3/25/2011 12:30 AM", "3/25/2011 12:30 PM"]
+    rows = [[str(i), "A", "x", "1", d, "1", "C1", "UK"] for i, d in enumerate(dates)]
+    assert _load(db_url, write_csv(tmp_path / "ampm.csv", rows))["rows_stored"] == 4
+    assert [t.invoice_date for t in transactions(db_url)] == [
+        datetime(2011, 3, 5, 10, 0), datetime(2011, 3, 5, 13, 5),
+        datetime(2011, 3, 25, 0, 30), datetime(2011, 3, 25, 12, 30),
+    ]  # fmt: skip
+    rows = [[str(i), "A", "x", "1", d, "1", "C1", "UK"] for i, d in enumerate(["25/3/2011 1:05 PM", "5/3/2011 9:00 AM"])]
+    assert _load(db_url, write_csv(tmp_path / "dm.csv", rows))["rows_stored"] == 2
+    assert datetime(2011, 3, 5, 9, 0) in {t.invoice_date for t in transactions(db_url)}
+
+
+def test_fractions_of_a_second_are_cut_to_whole_seconds(db_url, tmp_path):
+    stamps = ["2011-03-05 10:00:00.123", "2011-03-05 10:00:00.999", "2011-03-05T10:00:01.5"]
+    rows = [[str(i), "A", "x", "1", s, "1", "C1", "UK"] for i, s in enumerate(stamps)]
+    summary = _load(db_url, write_csv(tmp_path / "ms.csv", rows))
+    assert (summary["rows_stored"], summary["rejected"]) == (3, 0)
+    assert [t.invoice_date for t in transactions(db_url)] == [
+        datetime(2011, 3, 5, 10, 0, 0), datetime(2011, 3, 5, 10, 0, 0), datetime(2011, 3, 5, 10, 0, 1),
+    ]  # fmt: skip
+
+
+def test_a_formula_without_a_saved_value_says_so(db_url, tmp_path):
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(UCI_HEADER)
+    sheet.append(["1", "A", "x", 2, "2011-01-05 10:00", 1.5, "C1", "UK"])
+    sheet.append(["2", "A", "x", 2, "2011-01-05 10:00", "=F2*2", "C1", "UK"])  # openpyxl computes nothing
+    sheet.append(["3", "A", "x", 2, "2011-01-05 10:00", None, "C1", "UK"])  # empty: nothing to add
+    workbook.save(tmp_path / "f.xlsx")
+    summary = _load(db_url, tmp_path / "f.xlsx")
+    assert (summary["rows_stored"], summary["rejected"]) == (1, 2)
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:
+        details = dict(conn.execute(select(RejectedRow.row_number, RejectedRow.detail)).all())
+    engine.dispose()
+    assert details == {
+        3: "UnitPrice= (a formula without a saved value: open and save the workbook in Excel)",
+        4: "UnitPrice=",
+    }

@@ -166,7 +166,7 @@ def test_odd_rows_keep_their_row_numbers(db_url, tmp_path):
         long = conn.execute(select(RejectedRow.detail, RejectedRow.raw).where(RejectedRow.row_number == 5)).one()
     engine.dispose()
     # Was: "extra fields" and the first 8 cells only: the download could not show the line.
-    assert long.detail == "row=21 of 8 fields"
+    assert long.detail == "21 fields, header has 8"
     raw = long.raw if isinstance(long.raw, dict) else json.loads(long.raw)
     assert list(raw.values()) == "3,C,BOWL,2,2011-01-06 10:00,2.5,101,UK,x,y,z,1,2,3,4,5,6,7,8,9,10".split(",")
     assert list(raw)[8:10] == ["field 9", "field 10"]
@@ -198,7 +198,7 @@ def test_rows_cut_short_are_rejected_with_what_they_had(db_url, tmp_path):
     with engine.connect() as conn:
         cut = conn.execute(select(RejectedRow).where(RejectedRow.reason == "too few fields")).one()
     engine.dispose()
-    assert (cut.row_number, cut.detail) == (4, "row=6 of 8 fields")
+    assert (cut.row_number, cut.detail) == (4, "6 fields, header has 8")
     # The cells it had, and no padding: a missing cell is not an empty one.
     assert cut.raw == {
         "InvoiceNo": "3", "StockCode": "A", "Description": "x", "Quantity": "1",
@@ -307,3 +307,19 @@ def test_extreme_values_are_stored_exactly(db_url, tmp_path):
         "A3": (2147483647, datetime(1970, 1, 1), Decimal("0.0001"), "tiny", "12346", None),
         "A4": (-2147483647, datetime(2038, 1, 19, 3, 14, 8), Decimal("-0.0001"), None, None, None),
     }
+
+
+def test_the_summary_keeps_its_numbers_in_one_column_under_long_reasons(db_url, tmp_path):
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["1", "A", "x", "1", "2011-01-05 10:00", "1", "C1", "UK"],
+            ["2", "A", "x", "1", "2011-01-05 10:00", "10000000000", "C1", "UK"],
+            ["3", "A", "x", "2", "2011-01-05 10:00", "6000000000", "C1", "UK"],
+        ],
+    )
+    result = invoke("ingest", path, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()[1:]
+    assert [line.split()[-1] for line in lines] == ["3", "1", "0", "2", "1", "1"]
+    assert len({len(line) for line in lines}) == 1, lines  # the numbers end in one column

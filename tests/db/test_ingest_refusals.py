@@ -318,3 +318,23 @@ def test_a_repeated_column_that_decides_identity_or_numbers_is_still_refused(tmp
         f"ambiguous columns: {ALIASES[normalise_header(repeated)]} could be read from {repeated!r} "
         f"(column {at + 1}) or {repeated!r} (column 9); "
     )
+
+
+def test_a_header_read_as_one_column_hints_at_its_delimiter(tmp_path, db_url):
+    path = tmp_path / "pipes.csv"
+    path.write_text("|".join(UCI_HEADER) + "\n" + "|".join([*LINE[:4], "12/13/2010 8:26", *LINE[5:]]) + "\n")
+    assert _refused(path, db_url).endswith(
+        f"columns found: {'|'.join(UCI_HEADER)} (map others with --map FIELD=COLUMN); the header reads as "
+        "one column: if '|' separates the fields, pass --delimiter '|'"
+    )
+    result = _segments("ingest", path, "--db", db_url, "--delimiter", "|")
+    assert result.returncode == 0, result.stderr
+
+
+def test_dates_in_no_known_spelling_are_refused_with_an_example(tmp_path, db_url):
+    header = [h if h != "InvoiceDate" else "Datum" for h in UCI_HEADER]
+    path = write_csv(tmp_path / "d.csv", [[*LINE[:4], "5 March 2011 10:00", *LINE[5:]]], header=header)
+    assert _refused(path, db_url, "--map", "invoice_date=Datum") == (
+        "no recognisable dates in the date column (Datum=5 March 2011 10:00); "
+        "pass --date-format (strftime syntax)"
+    )

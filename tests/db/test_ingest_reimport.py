@@ -59,7 +59,7 @@ def test_seconds_are_rounded_whether_loaded_or_not(db_url, tmp_path):
         assert len(json.dumps(summary["seconds"])) <= len("123.456")
 
 
-def test_reimport_of_a_workbook_with_another_sheet(db_url, tmp_path):
+def _two_sheets(path):
     import openpyxl
     workbook = openpyxl.Workbook()
     workbook.active.title = "Sales"
@@ -68,9 +68,44 @@ def test_reimport_of_a_workbook_with_another_sheet(db_url, tmp_path):
     other = workbook.create_sheet("Returns")
     other.append(["InvoiceDate", "UnitPrice"])
     other.append([datetime(2011, 1, 6, 10), 1.5])
-    path = tmp_path / "book.xlsx"
     workbook.save(path)
+    return path
+
+
+def test_each_sheet_of_a_workbook_is_an_import_of_its_own(db_url, tmp_path):
+    """Online Retail II has a sheet per year: the second answered "already imported"."""
+    path = _two_sheets(tmp_path / "book.xlsx")
     assert _ingest(db_url, path)["status"] == "loaded"
-    assert _ingest(db_url, path, "--sheet", "Sales")["changed_options"] == []  # the first sheet
-    assert _ingest(db_url, path, "--sheet", "Returns")["changed_options"] == ["--sheet"]
-    assert _ingest(db_url, path, "--sheet", "Nowhere")["changed_options"] == []  # would not load
+    again = _ingest(db_url, path, "--sheet", "Sales")  # the first sheet, by name
+    assert (again["status"], again["batch_id"], again["changed_options"]) == ("already_imported", 1, [])
+    second = _ingest(db_url, path, "--sheet", "Returns")
+    assert (second["status"], second["batch_id"], second["rows_stored"]) == ("loaded", 2, 1)
+    assert second["source"] == "book.xlsx [Returns]"  # told apart in batch lists
+    assert _ingest(db_url, path, "--sheet", "Returns")["status"] == "already_imported"
+    assert counts(db_url)["transactions"] == 2
+
+
+def test_a_missing_sheet_is_refused_on_an_imported_workbook_too(db_url, tmp_path):
+    path = _two_sheets(tmp_path / "book.xlsx")
+    _ingest(db_url, path)
+    result = invoke("ingest", path, "--db", db_url, "--sheet", "Nope")
+    assert result.exit_code == 2
+    assert result.output.strip().endswith("sheet 'Nope' not found; sheets: Sales, Returns")
+
+
+def test_a_first_sheet_imported_before_sheets_were_told_apart_is_still_known(db_url, tmp_path):
+    """Batches stored before migration 0011 have sheet "": their workbook's first sheet."""
+    from sqlalchemy import update
+
+    from db.models import ImportBatch
+    from db.session import create_db_engine
+
+    path = _two_sheets(tmp_path / "book.xlsx")
+    _ingest(db_url, path)
+    engine = create_db_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(update(ImportBatch).values(sheet=""))
+    engine.dispose()
+    assert _ingest(db_url, path)["status"] == "already_imported"
+    assert _ingest(db_url, path, "--sheet", "Sales")["status"] == "already_imported"
+    assert _ingest(db_url, path, "--sheet", "Returns")["status"] == "loaded"

@@ -131,3 +131,13 @@ def test_a_total_beside_a_unit_price_is_the_lines_revenue(db_url, tmp_path):
     engine = create_db_engine(db_url)
     assert _monetary(engine) == {"C1": 15.234}
     engine.dispose()
+
+
+def test_a_totals_only_file_names_the_total_out_of_range(db_url, tmp_path):
+    """No unit price and no quantity: the price is the total, and the total is what is too big."""
+    rows = [["2011-03-05 10:00", "C1", "10000000000"], ["2011-03-05 11:00", "C1", "5.00"]]
+    path = write_csv(tmp_path / "t.csv", rows, header=["date", "customer", "total"])
+    summary = ingest_json(
+        db_url, path, "--map", "invoice_date=date", "--map", "customer_id=customer", "--map", "line_total=total"
+    )
+    assert (summary["rows_stored"], summary["rejected_by_reason"]) == (1, {"line total out of range": 1})

@@ -1,4 +1,5 @@
-"""Migrations that reshape stored data keep it: 0005 (transactions keyed by date and digest), 0007, 0009, 0010."""
+"""Migrations that reshape stored data keep it: 0005 (transactions keyed by date and digest), 0007, 0009,
+0010, 0011."""
 
 from __future__ import annotations
 
@@ -139,6 +140,45 @@ def test_0009_adds_an_empty_line_total_and_keeps_the_lines(empty_db_url):
     assert "line_total" not in {c["name"] for c in inspect(engine).get_columns("transactions")}
     with engine.connect() as conn:
         assert _lines(conn) == [("536365", None, LINES[0][3])]
+    engine.dispose()
+
+
+def test_0011_keys_batches_by_file_and_sheet_and_keeps_them(empty_db_url):
+    engine = create_db_engine(empty_db_url)
+    upgrade(engine, "0010")
+    batch = (
+        "INSERT INTO import_batches (id, source_name, sha256, size_bytes, rows_read, rows_stored, "
+        "duplicates, rejected, status, options, started_at) "
+        "VALUES (:id, 'a', :sha, 1, 2, 1, 0, 1, 'loaded', :options, '2026-01-01 00:00:00')"
+    )
+    with engine.begin() as conn:
+        for id_, options in (
+            (1, '{"kind": "csv", "sheet": null}'),
+            (2, '{"kind": "excel", "sheet": null}'),  # the first sheet, name not kept
+            (3, '{"kind": "excel", "sheet": "Year 2010-2011"}'),
+            (9, '{"kind": "csv"}'),
+        ):
+            conn.execute(text(batch), {"id": id_, "sha": f"sha{id_}", "options": options})
+        conn.execute(text("INSERT INTO rejected_rows (batch_id, row_number, reason, raw) VALUES (2, 3, 'x', '{}')"))
+        conn.execute(text("DELETE FROM import_batches WHERE id = 9"))  # ids stay never reused
+    upgrade(engine)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT id, sheet FROM import_batches ORDER BY id")).all() == [
+            (1, ""), (2, ""), (3, "Year 2010-2011")
+        ]
+        assert conn.execute(text("SELECT batch_id FROM rejected_rows")).scalars().all() == [2]
+        conn.execute(text(batch.replace(":id", "4")), {"sha": "sha3", "options": "{}"})  # another sheet
+        if engine.dialect.name == "sqlite":
+            conn.execute(text(batch.replace("(id, ", "(").replace("(:id, ", "(")), {"sha": "new", "options": "{}"})
+            assert conn.scalar(text("SELECT id FROM import_batches WHERE sha256 = 'new'")) == 10
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # the same file and sheet again
+        conn.execute(text(batch.replace(":id", "5")), {"sha": "sha1", "options": "{}"})
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM import_batches WHERE id = 4"))
+    _downgrade(engine, "0010")
+    assert "sheet" not in {c["name"] for c in inspect(engine).get_columns("import_batches")}
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT batch_id FROM rejected_rows")).scalars().all() == [2]
     engine.dispose()
 
 

@@ -83,14 +83,18 @@ def print_ingest_summary(result: IngestResult, path: Path) -> None:
         )
         return
     click.echo(f"{path}: imported as batch {result.batch_id} in {result.seconds:.1f} s")
-    click.echo(f"  rows read            {result.rows_read:>12,}")
-    click.echo(f"  stored               {result.rows_stored:>12,}")
-    click.echo(f"  duplicates skipped   {result.duplicates:>12,}")
-    click.echo(f"  rejected             {result.rejected:>12,}")
-    # Reasons as long as "unit price with the wrong decimal mark" widen the column for all.
-    width = max(20, *map(len, result.rejected_by_reason or [""]))
-    for reason, count in result.rejected_by_reason.items():
-        click.echo(f"    {reason:<{width}} {count:>10,}")
+    lines = [
+        ("  rows read", result.rows_read),
+        ("  stored", result.rows_stored),
+        ("  duplicates skipped", result.duplicates),
+        ("  rejected", result.rejected),
+        *((f"    {reason}", count) for reason, count in result.rejected_by_reason.items()),
+    ]
+    # Reasons as long as "unit price with the wrong decimal mark" move every number right, so
+    # that they stay in one column.
+    width = max(23, *(len(label) + 1 for label, _ in lines))
+    for label, count in lines:
+        click.echo(f"{label:<{width}}{count:>12,}")
     if set(result.rejected_by_reason) & set(AMBIGUOUS_NUMBERS.values()):
         click.echo(
             "  numbers like 1,234 or 1.234 read either way and no number in the file told its decimal "
