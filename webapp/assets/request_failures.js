@@ -83,18 +83,18 @@
     document.body.classList.remove("figures-stale");
   }
 
-  async function serverMessage(response) {
+  function serverMessage(response, body) {
     // The server's one-line reason (webapp/db_unavailable.py) when it sent plain text.
     if (!(response.headers.get("Content-Type") || "").startsWith("text/plain")) return null;
-    const line = (await response.clone().text()).split("\n")[0].trim().slice(0, 300);
+    const line = body.split("\n")[0].trim().slice(0, 300);
     return line ? line.charAt(0).toLowerCase() + line.slice(1) : null;
   }
 
-  async function report(response) {
+  function report(response, body) {
     if (response.status === 401) {
       show(["Your session has ended: ", signInLink(), "."]);
     } else if (response.status === 503) {
-      const reason = (await serverMessage(response)) || "the database is unavailable at the moment.";
+      const reason = serverMessage(response, body) || "the database is unavailable at the moment.";
       show(["Could not update: " + reason + " What you see may be out of date.", tryAgainButton()]);
     } else if (response.status >= 500) {
       show([
@@ -105,7 +105,7 @@
     } else {
       // 4xx other than 401: the request itself was refused (too large, malformed), so retrying
       // the same one will not help; the server's own line says why when it sent one.
-      const reason = (await serverMessage(response)) || "error " + response.status;
+      const reason = serverMessage(response, body) || "error " + response.status;
       show(["Could not update: the server refused the request (" + reason + "). " +
               "What you see may be out of date."]);
     }
@@ -119,11 +119,17 @@
       function (response) {
         if (response.ok) {
           if (failedAt !== null && number >= failedAt) clear();
-        } else {
-          failed();
-          report(response).catch(function () {});
+          return response;
         }
-        return response;
+        failed();
+        // Dash reads the body of a 400 or 401 answer twice (a JWT check, then its error
+        // report): the second read threw "body stream already read". Read it once, keep it.
+        return response.text().catch(function () { return ""; }).then(function (body) {
+          response.text = function () { return Promise.resolve(body); };
+          response.json = function () { return Promise.resolve(body).then(JSON.parse); };
+          report(response, body);
+          return response;
+        });
       },
       function (error) {
         if (!error || error.name !== "AbortError") {
