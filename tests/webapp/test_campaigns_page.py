@@ -72,6 +72,14 @@ def test_unknown_run_renders_a_message(page, engine):
     download, note = page.export_shown(1, 99, [], [], None, None, None, None, None, None, None)
     assert download is page.no_update and note.startswith("Nothing exported: Run 99 does not exist")
     assert page.load_choices(99, {}, [], [], None, []) == ([], [], [], [], [], None)
+    # A link's filters stay chosen (and in the address) beside an unknown run, as given.
+    init = {"segments": ["High value"], "countries": ["France"]}
+    assert page.load_choices(99, init, [], [], None, [])[:4] == (
+        [{"label": "High value", "value": "High value"}],
+        ["High value"],
+        [{"label": "France", "value": "France"}],
+        ["France"],
+    )
     # A tampered start state is checked like any other browser value.
     assert page.load_runs({"run": "1 OR 1=1", "evil": 1})[1] == 2
     assert page.load_runs(["not", "a", "dict"])[1] == 2
@@ -130,7 +138,9 @@ def test_export_is_the_shown_rows_in_the_shown_order(page, engine):
     filters = (second, [], [FORMULA_COUNTRY, "United Kingdom"], None, None, None, None, None, None)
     sent, note = page.export_shown(1, *filters, shown)
     assert note is None
-    assert sent["filename"] == f"campaign-run-{second}.csv" and sent["type"] == "text/csv"
+    # Named for what it lists, with no path or formula characters (a country of "=cmd|' /C calc'!A0").
+    assert sent["filename"] == f"campaign-run-{second}-cmd-C-calc-A0-United-Kingdom.csv"
+    assert sent["type"] == "text/csv"
     assert sent["content"].startswith("\ufeffcustomer_id,")  # the BOM Excel needs for UTF-8
     table = list(csv.reader(io.StringIO(sent["content"].removeprefix("\ufeff"))))
     assert table[0] == CSV_COLUMNS
@@ -278,6 +288,29 @@ def test_a_links_segment_names_select_the_options_they_name(page, engine):
     # After the first load the browser's choices (option values) are kept as they are.
     loaded = [{"label": "x", "value": "x"}]
     assert page.load_choices(second, init, segs[:3], ["France"], None, loaded)[1] == segs[:3]
+
+
+def test_clearing_the_run_keeps_the_filters_and_another_run_keeps_what_it_has(page, engine):
+    """Was: x on Run cleared Segments and Countries, and the address became /campaigns."""
+    first, second = make_two_runs(engine)
+    loaded = [{"label": "x", "value": "x"}]
+    chosen = ["cluster:Steady mid-value", "rfm:Champions"]
+    assert page.load_choices(None, {}, chosen, ["France"], None, loaded) == (page.no_update,) * 6
+    rows, message, query, _x = show(page, run=None, segments=chosen, countries=["France"], options=loaded)
+    assert rows == [] and message.id == "campaigns-choose-run"
+    assert query == "?segment=cluster%3ASteady+mid-value&segment=rfm%3AChampions&country=France"
+    # Run 1 (k=2) has no "Steady mid-value": only that segment goes; the country stays.
+    seg_opts, segs, _co, countries, _to, _tv = page.load_choices(first, {}, chosen, ["France"], None, loaded)
+    assert segs == ["rfm:Champions"] and countries == ["France"]
+    assert not [o for o in seg_opts if "unknown" in o["label"]]
+
+
+def test_rfm_segment_options_carry_their_counts(page, engine):
+    _first, second = make_two_runs(engine)
+    seg_opts = page.load_choices(second, {}, [], [], None, [])[0]
+    rfm = [o for o in seg_opts if o["value"].startswith("rfm:")]
+    counts = [int(o["label"].rsplit(", ", 1)[1].rstrip(")").replace(",", "")) for o in rfm]
+    assert all(o["label"].count("(RFM, ") == 1 for o in rfm) and sum(counts) == 15
 
 
 def test_a_links_segment_is_matched_through_the_callback_endpoint(make_app, engine):

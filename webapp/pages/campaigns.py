@@ -23,6 +23,7 @@ from webapp.campaign_inputs import (
     CampaignQuery,
     bad_numbers,
     campaign_query,
+    export_file_name,
     filter_problems,
     shared_query,
     url_values,
@@ -190,13 +191,22 @@ def load_choices(run, init, segments, countries, moved_to, loaded):
     q = _initial(init)
     run_id = campaign_query(run=run).run
     if run_id is None or run_id not in {r["id"] for r in _runs()}:
-        return [], [], [], [], [], None
+        if loaded:  # Run cleared (or a marked one): the filters stay, in the address too
+            return (no_update,) * 6
+        # A link's run that is none (?run=abc): its filters stay chosen, as given, till a run is picked.
+        segments, countries = list(q.segments), list(q.countries)
+        moved_to = [q.moved_to] if q.moved_to else []
+        return _as_given(segments), segments, _as_given(countries), countries, _as_given(moved_to), q.moved_to
     labels = run_labels(engine=app_engine(), run_id=run_id)
-    seg_opts = segment_options(labels)
-    countries_opts = country_options(assignments(app_engine(), run_id))
+    frame = assignments(app_engine(), run_id)
+    seg_opts = segment_options(labels, frame["rfm_segment"].value_counts().to_dict())
+    countries_opts = country_options(frame)
     to_opts = label_options(labels)
     if loaded:  # the browser's current choices, checked like any other input
         segments, countries, moved_to = list(as_texts(segments)), list(as_texts(countries)), as_text(moved_to)
+        # Another run picked: the segments it does not have go (the countries stay, named if unknown).
+        offered = {o["value"] for o in seg_opts}
+        segments = [s for s in segment_values(segments, labels) if s in offered]
     else:  # first load: the choices come from the URL
         segments, countries, moved_to = list(q.segments), list(q.countries), q.moved_to
     segments = segment_values(segments, labels)  # a link's "At risk" is the option "cluster:At risk"
@@ -210,6 +220,10 @@ def load_choices(run, init, segments, countries, moved_to, loaded):
         with_unknown([moved_to] if moved_to else [], to_opts),  # a link's "y" is named, not dropped
         moved_to,
     )
+
+
+def _as_given(values: list[str]) -> list[dict[str, str]]:
+    return [{"label": v, "value": v} for v in values]
 
 
 def _runs() -> list[dict]:
@@ -312,7 +326,7 @@ def export_shown(n_clicks, *values):
     # The CSV holds the rows the grid shows (after its own sorting and filtering), read again
     # from the database: the browser only says which customers, never what they contain.
     text = export_csv(listing, shown_ids(shown))
-    return dcc.send_string(text, f"campaign-run-{listing.run_id}.csv", type="text/csv"), None
+    return dcc.send_string(text, export_file_name(q, listing.run_id), type="text/csv"), None
 
 
 sync_url("campaigns-query", "campaigns-url-sync")
