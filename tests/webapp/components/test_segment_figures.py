@@ -133,3 +133,4 @@ def test_one_card_per_segment_in_original_units():
     text = str(cards[0].children)
     assert "30 customers" in text and "75.0% of customers" in text and "90.0% of revenue" in text
     assert "12 days" in text and "4 orders" in text and "1,234.50" in text and "VIP" in text
+    assert "'1 order'" in str(cards[1].children) and "1 orders" not in str(cards[1].children)  # was "1 orders"
