@@ -429,6 +429,12 @@ def test_moved_since_offers_only_earlier_runs_and_refuses_others(page, engine):
         assert f"run {since} is not earlier than run {run}" in note
     rows, message, _q, _x = show(page, second, since=first, moved_from="High value", moved_to="High value")
     assert message is None and ids(rows) == customers(1, 2, 3)  # still High value: not "movers"
+    # ?run=1&since=2 alone: was only "choose From and To", as if the run would do.
+    rows, message, _q, _x = show(page, first, since=second)
+    items = [li.children for li in message.children[1].children]
+    assert rows == [] and items[0].startswith(f"Moved since: run {second} is not earlier than run {first};")
+    assert items[1] == "Moved since: choose From and To (or clear all three)"
+    assert len(show(page, second, since=first)[1].children[1].children) == 1  # earlier: not named
 
 
 def _open(page, **url):

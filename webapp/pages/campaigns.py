@@ -13,8 +13,10 @@ from webapp.campaign_data import (
     NO_RUNS,
     assignments,
     build_list,
+    earlier_ids,
     export_csv,
     finished_runs,
+    not_earlier,
     run_labels,
     run_option,
     shown_ids,
@@ -226,6 +228,10 @@ def _as_given(values: list[str]) -> list[dict[str, str]]:
     return [{"label": v, "value": v} for v in values]
 
 
+def _finished_ids(session: Session) -> set[int]:
+    return {r["id"] for r in finished_runs(session=session)}
+
+
 def _runs() -> list[dict]:
     with Session(app_engine()) as session:
         return finished_runs(session=session)
@@ -280,6 +286,10 @@ def show_list(*values):
     *values, run_options = values
     q = _query(*values)
     problems = _problems(*values)
+    if problems and q.since is not None and q.run is not None:  # ?run=3&since=9 alone: say so too
+        with Session(app_engine()) as session:
+            if q.since not in earlier_ids(session, q.run) and _finished_ids(session) >= {q.run, q.since}:
+                problems = [not_earlier(q.since, q.run).removesuffix("."), *problems]
     if problems:  # nobody rather than a list broader than the filters on screen
         # The URL keeps what is on screen, bad values as typed: a shared link shows the same
         # refusal (not the last good list). Before the runs load it still holds the link's run.
