@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from analytics.export import CSV_COLUMNS, RFM_ACTIONS, to_safe_csv
 from tests.webapp.conftest import create_user, login
@@ -541,3 +543,16 @@ def test_a_key_given_twice_is_its_last_value(make_app, engine):
     spend = bad["campaigns-min-spend"].value
     rows, message, query, _x = show(page, second, min_spend=spend, options=options)
     assert "not 'abc'" in str(message) and "['" not in str(message) and query == f"?run={second}&min_spend=abc"
+
+
+def test_a_run_made_before_a_batch_was_removed_says_so_above_its_list(page, engine):
+    from db.models import ImportBatch, Run
+
+    _first, second = make_two_runs(engine)
+    with Session(engine) as s, s.begin():
+        kept = s.scalars(select(ImportBatch.id)).all()
+        s.get(Run, second).data_fingerprint = {"batch_ids": [*kept, 99]}
+    rows, message, _q, export_disabled = show(page, run=second)
+    assert rows and not export_disabled  # the list is still given, with the note above it
+    assert message.id == "campaigns-removed-batches"
+    assert message.children.startswith("This run was computed before batch #99 was removed")

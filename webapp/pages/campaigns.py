@@ -47,6 +47,7 @@ from webapp.components.url_sync import sync_url
 from webapp.money import unit_prefix
 from webapp.run_choice import earlier_runs
 from webapp.runtime import app_engine, current_settings
+from webapp.segments_view import stale_run_note
 
 dash.register_page(
     __name__, path="/campaigns", name="Campaigns", title="Campaigns - Customer segments", order=30
@@ -302,6 +303,8 @@ def show_list(*values):
         return [], CHOOSE_RUN, q.query_string(), True
     listing = build_list(engine=app_engine(), query=q)
     message = listing.message and html.Div(with_code(listing.message), className="alert alert-warning")
+    if listing.run_id is not None and (note := stale_run_note(listing.run_id, "campaigns-removed-batches")):
+        message = [message, note] if message else note
     return grid_rows(listing.frame), message, q.query_string(), bool(listing.message)
 
 
