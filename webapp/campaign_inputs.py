@@ -9,6 +9,8 @@ the value as given (``shared_query``), so a shared link shows the same refusal.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -152,3 +154,27 @@ def filter_problems(
         missing = [n for n, ok in zip(("a run", "From", "To"), moving, strict=True) if not ok]
         problems.append(f"Moved since: choose {' and '.join(missing)} (or clear all three)")
     return problems
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+NAME_PART_MAX = 40  # characters of the segments' and of the countries' part of an export's name
+
+
+def _slug(values: tuple[str, ...]) -> str:
+    """ASCII letters and digits joined by "-": "cluster:High value" is "High-value", "Côte
+    d'Ivoire" "Cote-d-Ivoire"; no path characters, cut at ``NAME_PART_MAX`` between words."""
+    words = []
+    for value in values:
+        plain = unicodedata.normalize("NFKD", value.split(":", 1)[-1]).encode("ascii", "ignore").decode()
+        words += [w for w in _UNSAFE.split(plain) if w]
+    text = "-".join(words)
+    if len(text) > NAME_PART_MAX:
+        text = text[:NAME_PART_MAX].rsplit("-", 1)[0] if "-" in text[:NAME_PART_MAX] else text[:NAME_PART_MAX]
+    return text
+
+
+def export_file_name(query: CampaignQuery, run_id: int) -> str:
+    """``campaign-run-9-High-value-France.csv``: the run, the segment(s) and the countries the
+    list was filtered by, so exports of one run do not all share one name."""
+    parts = [f"campaign-run-{run_id}", _slug(query.segments), _slug(query.countries)]
+    return "-".join(p for p in parts if p) + ".csv"

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from analytics.export import SPREADSHEET_BOM, neutralise
-from db.queries_batches import iter_rejected_rows
+from db.queries_batches import find_batch, iter_rejected_rows
 from webapp.browser_values import as_int
 from webapp.runtime import app_engine
 
@@ -53,6 +53,11 @@ def _rejected_csv(engine: Engine, batch_id: int | None) -> Iterator[str]:
 
 def rejected_rows_csv() -> Response:
     batch_id = parse_batch_arg(request.args.get("batch"))
+    if batch_id is not None:
+        with Session(app_engine()) as s:
+            known = find_batch(session=s, batch_id=batch_id) is not None
+        if not known:  # was: 200 with a header-only file, as if the batch had no rejected rows
+            return Response(f"No import batch #{batch_id}.\n", status=404, mimetype="text/plain")
     name = f"rejected-rows-batch-{batch_id}.csv" if batch_id else "rejected-rows.csv"
     return Response(
         _rejected_csv(app_engine(), batch_id),  # engine resolved while the request is live

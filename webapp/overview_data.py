@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from analytics import trends
 from analytics.countries import match_countries, spellings, unknown_countries
+from db.ingest.dates import EARLIEST_YEAR, LATEST_YEAR
 from db.queries_cleaning import CleaningRules
 from db.queries_trends import known_countries
 from db.session import for_one_snapshot
@@ -28,7 +29,8 @@ from webapp.cache import cached, data_version
 from webapp.components.trend_figures import country_figure, frequency_figure, monthly_sales_figure
 from webapp.runtime import app_engine, current_settings
 
-EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+# The import's range (db.ingest.dates): a day it can store is a day the filters accept.
+EARLIEST, LATEST = date(EARLIEST_YEAR, 1, 1), date(LATEST_YEAR, 12, 31)
 TOP_COUNTRIES = 10
 
 
@@ -93,7 +95,7 @@ def date_problem(bad: object) -> str | None:
         return None
     verb = "is not a date" if len(named) == 1 else "are not dates"
     first = named[0][:1].upper() + named[0][1:]
-    return f"{' and '.join([first, *named[1:]])} {verb} (YYYY-MM-DD, 1990 to 2100)"
+    return f"{' and '.join([first, *named[1:]])} {verb} (YYYY-MM-DD, {EARLIEST.year} to {LATEST.year})"
 
 
 def whole_period_href(filters: OverviewFilters) -> str:

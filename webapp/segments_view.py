@@ -10,12 +10,14 @@ from __future__ import annotations
 from functools import cache
 
 import dash_bootstrap_components as dbc
+from sqlalchemy.orm import Session
 
 from webapp.cache import cached
 from webapp.components.figures import empty_figure
 from webapp.components.segment_figures import k_sweep_figure, rfm_scatter, score_grid_figure
 from webapp.components.segment_views import segment_cards
-from webapp.runtime import current_settings
+from webapp.run_choice import removed_batches, removed_batches_note
+from webapp.runtime import app_engine, current_settings
 from webapp.segments_data import run_view
 
 
@@ -47,7 +49,16 @@ def render_run(run_id: int | None) -> tuple:
         )
         return dbc.Alert(text, color="warning", id="segments-missing"), None, blank, "", blank, blank
     # The figures of a run never change: build them once (a few thousand points) and reuse them.
-    return cached("segments:render", {"run": run_id}, lambda: _render(view), version=view["version"])
+    shown = cached("segments:render", {"run": run_id}, lambda: _render(view), version=view["version"])
+    note = stale_run_note(run_id, "segments-removed-batches")  # data removed since: not cached
+    return (note, *shown[1:]) if note is not None else shown
+
+
+def stale_run_note(run_id: int, id_: str) -> dbc.Alert | None:
+    """A note when import batches the run saw have been removed since (its lists still hold them)."""
+    with Session(app_engine()) as session:
+        text = removed_batches_note(removed_batches(session=session, run_id=run_id))
+    return dbc.Alert(text, color="warning", id=id_) if text else None
 
 
 def _figures(view: dict) -> tuple:

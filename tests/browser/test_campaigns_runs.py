@@ -157,12 +157,15 @@ def test_a_links_short_segment_name_selects_the_clusters_option(page, sample_ser
 
 
 def test_clearing_the_run_asks_for_one_and_drops_it_from_the_url(page, sample_server):
-    page.get(sample_server + "/campaigns?run=2")
+    page.get(sample_server + "/campaigns?run=2&country=United%20Kingdom")
     WebDriverWait(page, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#campaigns-grid .ag-row"))
     page.find_element(By.CSS_SELECTOR, "#campaigns-run .dash-dropdown-clear").click()
     wait_text(page, "#campaigns-choose-run", "Choose a run")
     # Was: "0 customers, revenue at stake 0.00", no word, and ?run=2 kept for a reload.
     WebDriverWait(page, WAIT).until(lambda d: "run=" not in d.current_url)
+    # The country filter stays, on screen and in the address (was: cleared with the run).
+    assert page.current_url.endswith("/campaigns?country=United+Kingdom")
+    assert "United Kingdom" in page.find_element(By.ID, "campaigns-countries").text
     assert page.find_element(By.ID, "campaigns-count").text == ""
     assert not page.find_element(By.ID, "campaigns-export").is_enabled()
     assert page.execute_script(SHOWN_IDS, "campaigns-grid") == []
@@ -298,4 +301,24 @@ def test_runs_links_bad_series_and_same_pair_are_named_and_kept(page, sample_ser
     wait_text(page, "#runs-heatmap", "Pick two different finished runs.")
     time.sleep(1)  # the address is written after the pickers are filled
     assert page.current_url.endswith("/runs?a=1&b=1&series=abc")
+
+
+def test_runs_links_unknown_run_is_kept_and_a_cleared_side_keeps_the_other(page, sample_server):
+    """Was: /runs?a=abc&b=2 became ?a=3&b=2 and compared them under a small note; x on Run A
+    made the address /runs while Run B still showed its run."""
+    page.get(sample_server + "/runs?a=abc&b=2")
+    wait_text(page, "#runs-unknown-run", "'abc' is not a run number: choose another run above.")
+    wait_text(page, "#runs-a", "abc (not a run)")
+    wait_text(page, "#runs-heatmap", "'abc' is not a run number")
+    time.sleep(1)  # the address is written after the pickers are filled
+    assert page.current_url.endswith("/runs?a=abc&b=2")
+    page.get(sample_server + "/runs?a=3&b=2")
+    WebDriverWait(page, WAIT).until(lambda d: d.find_elements(By.ID, "runs-ari"))
+    headers = [title for _f, title in page.execute_script(GRID_HEADERS, "runs-deltas-grid")]
+    assert headers == ["Segment", "Run 3", "Run 2", "Change"]
+    page.find_element(By.CSS_SELECTOR, "#runs-a .dash-dropdown-clear").click()
+    wait_text(page, "#runs-heatmap", "Choose Run A.")
+    wait_text(page, "#runs-a", "Choose Run A")
+    WebDriverWait(page, WAIT).until(lambda d: d.current_url.endswith("/runs?b=2"))
+    assert severe_console_errors(page) == []
     assert severe_console_errors(page) == []

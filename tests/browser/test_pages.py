@@ -91,11 +91,17 @@ def test_small_and_laptop_screens(page, open_server):
         wait_text(page, "#overview-kpi-customers", "2")
         assert page.find_element(By.CSS_SELECTOR, "nav.navbar").size["height"] < 80  # was ~200 px
         assert not page.find_element(By.ID, "nav-data").is_displayed()
-        page.find_element(By.ID, "nav-toggler").click()
+        toggler = page.find_element(By.ID, "nav-toggler")
+        assert toggler.get_attribute("aria-expanded") == "false"
+        assert toggler.get_attribute("aria-controls") == "nav-collapse"
+        toggler.click()
         WebDriverWait(page, WAIT).until(lambda d: d.find_element(By.ID, "nav-data").is_displayed())
+        assert page.find_element(By.ID, "nav-toggler").get_attribute("aria-expanded") == "true"
+        assert page.find_elements(By.CSS_SELECTOR, "main #_pages_content")  # the main landmark
         page.find_element(By.ID, "nav-data").click()
         WebDriverWait(page, WAIT).until(EC.url_to_be(open_server + "/data"))
         WebDriverWait(page, WAIT).until(lambda d: not d.find_element(By.ID, "nav-data").is_displayed())
+        assert page.find_element(By.ID, "nav-toggler").get_attribute("aria-expanded") == "false"
 
         page.set_window_size(1280, 800)
         page.get(open_server + "/?end=2010-12-31")  # other tests upload more data

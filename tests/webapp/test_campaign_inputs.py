@@ -6,6 +6,7 @@ from webapp.browser_values import MAX_INT, as_float, as_int, as_texts, single
 from webapp.campaign_inputs import (
     bad_numbers,
     campaign_query,
+    export_file_name,
     filter_problems,
     from_url,
     shared_query,
@@ -104,3 +105,16 @@ def test_a_single_valued_key_given_twice_is_its_last_value():
     assert (values["run"], values["min_spend"], values["segments"], values["countries"]) == ("2", "x", ["a", "b"], "France")
     assert bad_numbers(**values) == {"min_spend": "x"}
     assert shared_query(**values) == "?run=2&segment=a&segment=b&country=France&min_spend=x"
+
+
+def test_export_file_names_say_what_was_listed():
+    """Was: every export of a run was campaign-run-9.csv."""
+    assert export_file_name(campaign_query(), 9) == "campaign-run-9.csv"
+    q = campaign_query(segments=["cluster:High value"], countries=["France"])
+    assert export_file_name(q, 9) == "campaign-run-9-High-value-France.csv"
+    q = campaign_query(segments=["rfm:At Risk", "Lost"], countries=["Côte d'Ivoire", "../../etc/passwd"])
+    assert export_file_name(q, 3) == "campaign-run-3-At-Risk-Lost-Cote-d-Ivoire-etc-passwd.csv"
+    long = export_file_name(campaign_query(countries=[f"Country {n}" for n in range(30)]), 1)
+    assert len(long) <= len("campaign-run-1-.csv") + 40 and not long.endswith("-.csv")
+    assert long.isascii() and "/" not in long and "\\" not in long
+    assert export_file_name(campaign_query(segments=["cluster:日本"]), 2) == "campaign-run-2.csv"

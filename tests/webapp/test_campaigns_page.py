@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from analytics.export import CSV_COLUMNS, RFM_ACTIONS, to_safe_csv
 from tests.webapp.conftest import create_user, login
@@ -72,6 +74,14 @@ def test_unknown_run_renders_a_message(page, engine):
     download, note = page.export_shown(1, 99, [], [], None, None, None, None, None, None, None)
     assert download is page.no_update and note.startswith("Nothing exported: Run 99 does not exist")
     assert page.load_choices(99, {}, [], [], None, []) == ([], [], [], [], [], None)
+    # A link's filters stay chosen (and in the address) beside an unknown run, as given.
+    init = {"segments": ["High value"], "countries": ["France"]}
+    assert page.load_choices(99, init, [], [], None, [])[:4] == (
+        [{"label": "High value", "value": "High value"}],
+        ["High value"],
+        [{"label": "France", "value": "France"}],
+        ["France"],
+    )
     # A tampered start state is checked like any other browser value.
     assert page.load_runs({"run": "1 OR 1=1", "evil": 1})[1] == 2
     assert page.load_runs(["not", "a", "dict"])[1] == 2
@@ -130,7 +140,9 @@ def test_export_is_the_shown_rows_in_the_shown_order(page, engine):
     filters = (second, [], [FORMULA_COUNTRY, "United Kingdom"], None, None, None, None, None, None)
     sent, note = page.export_shown(1, *filters, shown)
     assert note is None
-    assert sent["filename"] == f"campaign-run-{second}.csv" and sent["type"] == "text/csv"
+    # Named for what it lists, with no path or formula characters (a country of "=cmd|' /C calc'!A0").
+    assert sent["filename"] == f"campaign-run-{second}-cmd-C-calc-A0-United-Kingdom.csv"
+    assert sent["type"] == "text/csv"
     assert sent["content"].startswith("\ufeffcustomer_id,")  # the BOM Excel needs for UTF-8
     table = list(csv.reader(io.StringIO(sent["content"].removeprefix("\ufeff"))))
     assert table[0] == CSV_COLUMNS
@@ -280,6 +292,29 @@ def test_a_links_segment_names_select_the_options_they_name(page, engine):
     assert page.load_choices(second, init, segs[:3], ["France"], None, loaded)[1] == segs[:3]
 
 
+def test_clearing_the_run_keeps_the_filters_and_another_run_keeps_what_it_has(page, engine):
+    """Was: x on Run cleared Segments and Countries, and the address became /campaigns."""
+    first, second = make_two_runs(engine)
+    loaded = [{"label": "x", "value": "x"}]
+    chosen = ["cluster:Steady mid-value", "rfm:Champions"]
+    assert page.load_choices(None, {}, chosen, ["France"], None, loaded) == (page.no_update,) * 6
+    rows, message, query, _x = show(page, run=None, segments=chosen, countries=["France"], options=loaded)
+    assert rows == [] and message.id == "campaigns-choose-run"
+    assert query == "?segment=cluster%3ASteady+mid-value&segment=rfm%3AChampions&country=France"
+    # Run 1 (k=2) has no "Steady mid-value": only that segment goes; the country stays.
+    seg_opts, segs, _co, countries, _to, _tv = page.load_choices(first, {}, chosen, ["France"], None, loaded)
+    assert segs == ["rfm:Champions"] and countries == ["France"]
+    assert not [o for o in seg_opts if "unknown" in o["label"]]
+
+
+def test_rfm_segment_options_carry_their_counts(page, engine):
+    _first, second = make_two_runs(engine)
+    seg_opts = page.load_choices(second, {}, [], [], None, [])[0]
+    rfm = [o for o in seg_opts if o["value"].startswith("rfm:")]
+    counts = [int(o["label"].rsplit(", ", 1)[1].rstrip(")").replace(",", "")) for o in rfm]
+    assert all(o["label"].count("(RFM, ") == 1 for o in rfm) and sum(counts) == 15
+
+
 def test_a_links_segment_is_matched_through_the_callback_endpoint(make_app, engine):
     _first, second = make_two_runs(engine)
     client = make_app().server.test_client()
@@ -396,6 +431,12 @@ def test_moved_since_offers_only_earlier_runs_and_refuses_others(page, engine):
         assert f"run {since} is not earlier than run {run}" in note
     rows, message, _q, _x = show(page, second, since=first, moved_from="High value", moved_to="High value")
     assert message is None and ids(rows) == customers(1, 2, 3)  # still High value: not "movers"
+    # ?run=1&since=2 alone: was only "choose From and To", as if the run would do.
+    rows, message, _q, _x = show(page, first, since=second)
+    items = [li.children for li in message.children[1].children]
+    assert rows == [] and items[0].startswith(f"Moved since: run {second} is not earlier than run {first};")
+    assert items[1] == "Moved since: choose From and To (or clear all three)"
+    assert len(show(page, second, since=first)[1].children[1].children) == 1  # earlier: not named
 
 
 def _open(page, **url):
@@ -502,3 +543,16 @@ def test_a_key_given_twice_is_its_last_value(make_app, engine):
     spend = bad["campaigns-min-spend"].value
     rows, message, query, _x = show(page, second, min_spend=spend, options=options)
     assert "not 'abc'" in str(message) and "['" not in str(message) and query == f"?run={second}&min_spend=abc"
+
+
+def test_a_run_made_before_a_batch_was_removed_says_so_above_its_list(page, engine):
+    from db.models import ImportBatch, Run
+
+    _first, second = make_two_runs(engine)
+    with Session(engine) as s, s.begin():
+        kept = s.scalars(select(ImportBatch.id)).all()
+        s.get(Run, second).data_fingerprint = {"batch_ids": [*kept, 99]}
+    rows, message, _q, export_disabled = show(page, run=second)
+    assert rows and not export_disabled  # the list is still given, with the note above it
+    assert message.id == "campaigns-removed-batches"
+    assert message.children.startswith("This run was computed before batch #99 was removed")

@@ -30,8 +30,10 @@ REJECTED_OUTPUTS = [
     ("data-rejected-count", "children"),
     ("data-rejected-reasons", "children"),
     ("data-rejected-download", "href"),
+    ("data-rejected-download", "className"),
+    ("data-rejected-download", "aria-disabled"),
 ]
-REJECTED_OUTPUT = "..data-rejected-grid.rowData...data-rejected-pages.max_value...data-rejected-pages.active_page...data-rejected-count.children...data-rejected-reasons.children...data-rejected-download.href.."  # noqa: E501
+REJECTED_OUTPUT = "..data-rejected-grid.rowData...data-rejected-pages.max_value...data-rejected-pages.active_page...data-rejected-count.children...data-rejected-reasons.children...data-rejected-download.href...data-rejected-download.className...data-rejected-download.aria-disabled.."  # noqa: E501
 
 
 def rejected(client, batch, page, triggered=""):
@@ -78,7 +80,15 @@ def test_rejected_rows_ignore_malformed_browser_values(client, engine, tiny_csv)
     out = rejected(client, "1 OR 1=1", "x", triggered="data-rejected-pages.active_page")
     assert out["data-rejected-count"]["children"] == "1 rejected row"
     assert out["data-rejected-download"]["href"] == "/download/rejected-rows.csv"
-    assert rejected(client, 999, 1)["data-rejected-count"]["children"] == "0 rejected rows"
+    none = rejected(client, 999, 1)
+    assert none["data-rejected-count"]["children"] == "0 rejected rows"
+    # Nothing to download: no link, greyed (was: a header-only file).
+    assert none["data-rejected-download"] == {
+        "href": None,
+        "className": "btn btn-outline-secondary btn-sm disabled",
+        "aria-disabled": "true",
+    }
+    assert out["data-rejected-download"]["aria-disabled"] == "false"
 
 
 def test_upload_outcome_messages():

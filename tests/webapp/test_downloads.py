@@ -20,4 +20,5 @@ def test_rejected_rows_csv(client, engine, tiny_csv):
     assert len(rows) == 2 and rows[1][0] == str(batch)
     assert rows[1][4].startswith("{") and '"Description": "=HYPERLINK(1)"' in rows[1][4]
     assert client.get("/download/rejected-rows.csv?batch=x").status_code == 400
-    assert client.get("/download/rejected-rows.csv?batch=999").data.decode("utf-8-sig").count("\n") == 1
+    unknown = client.get("/download/rejected-rows.csv?batch=999")  # was: 200, a header-only file
+    assert unknown.status_code == 404 and unknown.get_data(as_text=True) == "No import batch #999.\n"

@@ -299,11 +299,11 @@ def test_money_shows_the_configured_currency(make_app, engine, tiny_csv):
         )  # not money
         month = home.show_by_month(None, None, None)
         assert month["layout"]["yaxis"]["title"]["text"] == "Revenue (GBP)"
-        assert month["data"][0]["hovertemplate"].startswith("%{x}: £%{y:,.0f}")
+        assert month["data"][0]["hovertemplate"].startswith("%{x}: £%{y:,.2f}")
         assert month["layout"]["yaxis2"]["title"]["text"] == "Orders"
         country = home.show_by_country(None, None, None)
         assert country["layout"]["xaxis"]["title"]["text"] == "Revenue (GBP)"
-        assert "£%{x:,.0f}" in country["data"][0]["hovertemplate"]
+        assert "£%{x:,.2f}" in country["data"][0]["hovertemplate"]
     with make_app(currency="CHF").server.app_context():
         assert kpi_texts(home.show_kpis(None, None, None))["overview-kpi-revenue"] == "CHF 46.74"
 
@@ -415,13 +415,15 @@ def test_a_links_dates_that_are_no_day_are_named_not_shown_as_the_whole_period(l
     pickers and the whole period's figures with no word."""
     from webapp.pages import home
 
+    # The import's range (was 1990..2100 here, while an import kept 1950's sales).
+    assert home.layout(start="1950-01-01")["overview-bad-dates"].data == {}
     shown = home.layout(start="garbage", end="2011-13-45")
     bad = shown["overview-bad-dates"].data
     assert bad == {"start": "garbage", "end": "2011-13-45"}
     kpis = home.show_kpis(None, None, None, bad)
     text, link, end = kpis.children
     assert kpis.id == "overview-date-problem" and (text, link.children, end) == (
-        "The start date 'garbage' and the end date '2011-13-45' are not dates (YYYY-MM-DD, 1990 to "
+        "The start date 'garbage' and the end date '2011-13-45' are not dates (YYYY-MM-DD, 1900 to "
         "2100): choose the dates again, or ",
         "show the whole period",
         ".",
@@ -435,9 +437,9 @@ def test_a_links_dates_that_are_no_day_are_named_not_shown_as_the_whole_period(l
     for show in (home.show_by_month, home.show_by_country, home.show_frequency):
         figure = show(None, None, None, bad)
         assert figure["data"] == [] and figure["layout"]["annotations"][0]["text"] == "Not a date in the link"
-    one_bad = home.layout(start="2010-12-01", end="1900-01-01")["overview-bad-dates"].data
+    one_bad = home.layout(start="2010-12-01", end="1899-12-31")["overview-bad-dates"].data
     one = home.show_kpis("2010-12-01", None, None, one_bad)
-    assert one.children[0].startswith("The end date '1900-01-01' is not a date (")
+    assert one.children[0].startswith("The end date '1899-12-31' is not a date (")
     # Good dates, none, or a cleared store (the user changed a filter): the figures.
     assert home.layout(start="2010-12-01", end="2010-12-31")["overview-bad-dates"].data == {}
     for cleared in (None, {}, "tampered", {"start": ["x"]}):

@@ -92,7 +92,8 @@ def test_sizes_over_time_default_to_the_monthly_series_not_the_reference_run(pag
         f"?a={reference}&b={months[-1]}&series={reference}"
     )
     assert page.keep_query(reference, months[-1], months[-1], options) == f"?a={reference}&b={months[-1]}"
-    assert page.keep_query(None, months[-1], reference, options) == f"?series={reference}"
+    # A cleared Run A leaves Run B in the address (was: /runs, and a reload another pair).
+    assert page.keep_query(None, months[-1], reference, options) == f"?b={months[-1]}&series={reference}"
     # The same run twice stays (the comparison says to pick two); a text series only encoded.
     assert page.keep_query(3, 3, "1 OR 1=1", "tampered") == "?a=3&b=3&series=1+OR+1%3D1"
     newer = execute_run(engine=engine, as_of=date(2011, 12, 9), name="again", stability_resamples=1)
@@ -107,7 +108,8 @@ def test_sizes_over_time_default_to_the_monthly_series_not_the_reference_run(pag
 
 def test_comparison_with_known_answers(page, engine):
     first, second = make_two_runs(engine)
-    heat, sankey, summary, deltas = page.show_comparison(first, second)
+    heat, sankey, summary, deltas, columns = page.show_comparison(first, second)
+    assert [c["headerName"] for c in columns] == ["Segment", f"Run {first}", f"Run {second}", "Change"]
     assert [list(r) for r in heat.data[0].z] == [[6, 0, 0], [0, 3, 6]]  # At risk, High value rows
     assert sum(sankey.data[0].link.value) == 15
     # Contingency 3, 6, 6 of rows 9, 6 and columns 3, 6, 6 among 15 customers (pairs: 105).
@@ -128,14 +130,19 @@ def test_pair_defaults_url_values_and_unknown_ids(page, engine):
     assert [o["value"] for o in options] == [second, first] and (a, b) == (first, second)
     assert message is None
     assert page.load_pair(0, {"a": second, "b": first}, None, None)[1::2][:2] == (second, first)
-    _o, a, _o2, b, message = page.load_pair(0, {"a": 99, "b": first}, None, None)
-    # The other run, not the one B already shows (was: first against itself).
-    assert (a, b) == (second, first) and message.children.startswith("Run 99 does not exist")
+    options_a, a, _o2, b, message = page.load_pair(0, {"a": 99, "b": first}, None, None)
+    # Kept, marked and named in place of the figures (was: another run compared with a note).
+    assert (a, b) == (99, first) and message is None
+    assert options_a[-1] == {"label": "#99 (no such finished run)", "value": 99, "disabled": True}
+    heat, _s, note, deltas, _c = page.show_comparison(a, b)
+    assert deltas == [] and note.id == "runs-unknown-run"
+    assert note.children == "Run 99 does not exist or has not finished: choose another run above."
+    assert heat.layout.annotations[0].text.replace("<br>", " ") == note.children
+    assert page.keep_query(a, b, None, []) == f"?a=99&b={first}"
     assert page.load_pair(0, "tampered", None, None)[1::2][:2] == (first, second)
-    assert page.load_pair(0, {"a": "1 OR 1=1"}, None, None)[1::2][:2] == (first, second)
-    heat, _s, note, deltas = page.show_comparison(99, first)
-    assert deltas == [] and "Run 99 does not exist" in note.children
-    assert heat.layout.annotations[0].text == "Run 99 does not exist or has not finished."
+    # Named as given, never read as a run (nor passed to a query).
+    assert page.load_pair(0, {"a": "1 OR 1=1"}, None, None)[1::2][:2] == ("1 OR 1=1", second)
+    assert page.show_comparison("1 OR 1=1", second)[2].children.startswith("'1 OR 1=1' is not a run number")
     assert page.show_comparison("1; DROP TABLE runs", None)[3] == []
 
 
@@ -150,7 +157,7 @@ def test_one_finished_run_is_not_compared_with_itself(page, engine):
         and message.id == "runs-only-one"
         and "Only one finished run" in message.children
     )
-    heat, _s, summary, deltas = page.show_comparison(only, only)  # picked twice by hand
+    heat, _s, summary, deltas, _c = page.show_comparison(only, only)  # picked twice by hand
     assert summary is None and deltas == [] and "two different" in heat.layout.annotations[0].text
     # Its sizes are the sizes (was: stacked, so points sat at running totals): one bar each, side
     # by side, as one as-of date is drawn.
@@ -315,17 +322,36 @@ def test_parse_new_run_accepts():
 
 
 def test_a_links_run_that_is_not_a_number_is_named(page, engine):
-    """Was: /runs?a=999&b=abc named 999 only; "abc" was silently replaced by another run."""
+    """Was: /runs?a=999&b=abc named 999 only; "abc" was silently replaced by another run. Then:
+    /runs?a=abc&b=2 became ?a=10&b=2 and compared run 10 with 2 under a small note."""
     first, second = make_two_runs(engine)
     init = page.layout(a="999", b="abc")["runs-init"].data
     assert (init["a"], init["b"]) == (999, "abc")
-    _o, a, _o2, b, message = page.load_pair(0, init, None, None)
-    assert (a, b) == (first, second) and message.id == "runs-unknown-run"
-    assert message.children == (
-        "Run 999 does not exist or has not finished; 'abc' is not a run number; showing other runs."
+    options_a, a, options_b, b, message = page.load_pair(0, init, None, None)
+    assert (a, b) == (999, "abc") and message is None
+    assert options_b[-1] == {"label": "abc (not a run)", "value": "abc", "disabled": True}
+    heat, sankey, note, deltas, _c = page.show_comparison(a, b)
+    assert note.id == "runs-unknown-run" and deltas == [] and not heat.data and not sankey.data
+    assert note.children == (
+        "Run 999 does not exist or has not finished; 'abc' is not a run number: choose another run above."
     )
-    assert page.load_pair(0, {"b": "0"}, None, None)[4].children.startswith("'0' is not a run number")
+    assert page.keep_query(a, b, None, []) == "?a=999&b=abc"  # the address keeps what it names
+    _o, a, _o2, b, _m = page.load_pair(0, page.layout(a="abc", b=str(first))["runs-init"].data, None, None)
+    assert (a, b) == ("abc", first) and page.keep_query(a, b, None, []) == f"?a=abc&b={first}"
+    assert page.show_comparison(a, b)[2].children.startswith("'abc' is not a run number")
+    assert page.load_pair(0, {"b": "0"}, None, None)[3] == "0"
+    assert page.show_comparison(second, "0")[2].children.startswith("'0' is not a run number")
     assert page.layout(a="2", b="1")["runs-init"].data == {"a": 2, "b": 1, "series": None}
+
+
+def test_a_cleared_side_asks_for_that_run(page, engine):
+    """Was: "Pick two different finished runs." for a cleared Run A, and the address lost b."""
+    first, second = make_two_runs(engine)
+    heat, _s, summary, deltas, _c = page.show_comparison(None, second)
+    assert heat.layout.annotations[0].text == "Choose Run A." and summary is None and deltas == []
+    assert page.show_comparison(first, None)[0].layout.annotations[0].text == "Choose Run B."
+    assert page.show_comparison(None, None)[0].layout.annotations[0].text == "Choose Run A and Run B."
+    assert page.keep_query(None, second, None, []) == f"?b={second}"
 
 
 @pytest.mark.parametrize(

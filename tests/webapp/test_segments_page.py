@@ -238,3 +238,21 @@ def test_a_links_run_that_is_not_a_number_is_named_not_replaced(app, engine):
     assert message.id == "segments-missing" and cards is None
     assert message.children == "'abc' is not a run number; choose a run above."
     assert segments.show_run(options[0]["value"], requested)[0] is None  # a chosen run shows
+
+
+def test_a_run_made_before_a_batch_was_removed_says_so(app, engine):
+    """Was: after `segments batches remove 2`, Segments and Campaigns opened on a run holding
+    that batch's customers, with no word."""
+    from webapp.pages import segments
+    from webapp.run_choice import removed_batches_note
+
+    run_id = store_run(engine, segments=TWO, sweep=SWEEP)
+    assert segments.show_run(run_id, None)[0] is None  # its fingerprint names no batch
+    with Session(engine) as s, s.begin():
+        s.get(Run, run_id).data_fingerprint = {"batch_ids": [7], "lines": 5}  # no batch 7 any more
+    note = segments.show_run(run_id, None)[0]
+    assert note.id == "segments-removed-batches" and note.children == (
+        "This run was computed before batch #7 was removed; its lists may include removed lines."
+    )
+    assert removed_batches_note([2, 3, 5]).startswith("This run was computed before batches #2, #3 and #5 were")
+    assert removed_batches_note([]) is None

@@ -46,13 +46,20 @@ def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out.to_dict("records")
 
 
-def segment_options(labels: dict[str, int]) -> list[dict[str, str]]:
-    """Cluster labels of the run (with sizes), then the named RFM segments."""
+def segment_options(labels: dict[str, int], rfm_sizes: dict[str, int] | None = None) -> list[dict[str, str]]:
+    """Cluster labels of the run, then the named RFM segments, each with its number of customers
+    in the run (``rfm_sizes``: RFM segment -> customers; one the run lacks has 0)."""
     clusters = [
         {"label": f"{label} (cluster, {size:,})", "value": f"cluster:{label}"}
         for label, size in labels.items()
     ]
-    named = [{"label": f"{name} (RFM)", "value": f"rfm:{name}"} for name in SEGMENT_GRID]
+    if rfm_sizes is None:
+        named = [{"label": f"{name} (RFM)", "value": f"rfm:{name}"} for name in SEGMENT_GRID]
+    else:
+        named = [
+            {"label": f"{name} (RFM, {int(rfm_sizes.get(name, 0)):,})", "value": f"rfm:{name}"}
+            for name in SEGMENT_GRID
+        ]
     return clusters + named
 
 

@@ -42,12 +42,19 @@ HISTORY_COLUMNS = [
     ),
 ]
 
-DELTA_COLUMNS = [
-    column("label", "Segment"),
-    number_column("size_a", "Run A"),
-    number_column("size_b", "Run B"),
-    number_column("change", "Change"),
-]
+
+
+def delta_columns(run_a: int | None = None, run_b: int | None = None) -> list[dict]:
+    """The sizes table's columns, titled with the compared runs' numbers ("Run 3", "Run 9")."""
+    return [
+        column("label", "Segment"),
+        number_column("size_a", f"Run {run_a}" if run_a else "Run A"),
+        number_column("size_b", f"Run {run_b}" if run_b else "Run B"),
+        number_column("change", "Change"),
+    ]
+
+
+DELTA_COLUMNS = delta_columns()
 
 
 def _card(title: str, *children, **kwargs) -> dbc.Card:
@@ -95,8 +102,8 @@ def new_run_card() -> dbc.Card:
 def compare_card() -> dbc.Card:
     pickers = dbc.Row(
         [
-            labelled("Run A", dcc.Dropdown(id="runs-a"), md=4),
-            labelled("Run B", dcc.Dropdown(id="runs-b"), md=4),
+            labelled("Run A", dcc.Dropdown(id="runs-a", placeholder="Choose Run A"), md=4),
+            labelled("Run B", dcc.Dropdown(id="runs-b", placeholder="Choose Run B"), md=4),
             dbc.Col(html.Div(id="runs-compare-summary"), md=4),
         ],
         className="g-2 mb-3 align-items-end",

@@ -9,9 +9,26 @@ import plotly.graph_objects as go
 from analytics.segment_map import SCORES, load_segment_map
 from webapp.components.figures import BOTTOM_LEGEND, empty_figure
 from webapp.components.label_colours import label_colours
-from webapp.money import hover_money, with_unit
+from webapp.money import hover_money, unit_prefix, with_unit
 
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+
+
+def _short(value: float) -> str:
+    """1000 -> "1k", 1e6 -> "1M", 0.1 -> "0.1": a decade's label."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
+def decade_ticks(values: pd.Series, currency: str | None = None) -> dict:
+    """A log axis labelled at its decades only ("£10", "£100", "£1k"), from the values' range."""
+    low = int(np.floor(np.log10(float(values.min()))))
+    high = int(np.ceil(np.log10(float(values.max()))))
+    decades = [10.0**p for p in range(low, max(high, low + 1) + 1)]
+    unit = unit_prefix(currency)
+    return {"tickmode": "array", "tickvals": decades, "ticktext": [unit + _short(v) for v in decades]}
 
 
 def rfm_scatter(sample: pd.DataFrame, labels: list[str], currency: str | None = None) -> go.Figure:
@@ -50,8 +67,19 @@ def rfm_scatter(sample: pd.DataFrame, labels: list[str], currency: str | None = 
         template="plotly_white",
         margin=MARGIN,
         height=420,
-        xaxis={"type": "log", "title": "Recency (days since last purchase)"},
-        yaxis={"type": "log", "title": with_unit("Monetary (spend)", currency)},
+        # Labels at decades only (dtick 1 on a log axis: 1, 10, 100 days; 10, 100, 1k): Plotly's
+        # own labelled 2..9 in each decade ("8 9 1 2 3"), which read as values. Recency from 1 day.
+        xaxis={
+            "type": "log",
+            "title": "Recency (days since last purchase)",
+            "dtick": 1,
+            "range": [0, float(np.log10(max(float(shown["recency"].max()), 1.0) * 1.2))],
+        },
+        yaxis={
+            "type": "log",
+            "title": with_unit("Monetary (spend)", currency),
+            **decade_ticks(shown["monetary"], currency),
+        },
         legend=BOTTOM_LEGEND,  # beside the plot it left a phone 100 px of scatter
     )
     return fig
@@ -66,11 +94,26 @@ def k_sweep_figure(k_sweep: pd.DataFrame, chosen_k: int | None) -> go.Figure:
         fixed = f"k was fixed at {chosen_k}" if chosen_k else "no k sweep"
         return empty_figure(f"{fixed}: this run stored no elbow or silhouette curve")
     sweep = k_sweep.sort_values("k")
+    both = sweep[["inertia", "silhouette"]].to_numpy()  # each curve's hover names both values
+    hover = "k = %{x}<br>inertia %{customdata[0]:,.1f}<br>silhouette %{customdata[1]:.3f}<extra></extra>"
     fig = go.Figure(
         [
-            go.Scatter(x=sweep["k"], y=sweep["inertia"], name="Inertia (elbow)", mode="lines+markers"),
             go.Scatter(
-                x=sweep["k"], y=sweep["silhouette"], name="Silhouette", mode="lines+markers", yaxis="y2"
+                x=sweep["k"],
+                y=sweep["inertia"],
+                name="Inertia (elbow)",
+                mode="lines+markers",
+                customdata=both,
+                hovertemplate=hover,
+            ),
+            go.Scatter(
+                x=sweep["k"],
+                y=sweep["silhouette"],
+                name="Silhouette",
+                mode="lines+markers",
+                yaxis="y2",
+                customdata=both,
+                hovertemplate=hover,
             ),
         ]
     )
@@ -88,7 +131,17 @@ def k_sweep_figure(k_sweep: pd.DataFrame, chosen_k: int | None) -> go.Figure:
         height=320,
         xaxis={"title": "k (number of segments)", "dtick": 1},
         yaxis={"title": "Inertia"},
-        yaxis2={"title": "Silhouette", "overlaying": "y", "side": "right", "showgrid": False},
+        # An overlaying axis defaults to tickmode "sync" (ticks at the inertia gridlines: 0.3103,
+        # 0.369, ...): its own round ticks instead.
+        yaxis2={
+            "title": "Silhouette",
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+            "tickmode": "auto",
+            "nticks": 6,
+            "tickformat": ".2f",
+        },
         # Below the plot: above it, on a phone, the legend, the "chosen k" note and the toolbar
         # were drawn over one another.
         legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0},

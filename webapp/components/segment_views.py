@@ -15,6 +15,12 @@ def _stat(label: str, value: str) -> html.Div:
     return html.Div([html.Span(label, className="text-body-secondary me-1"), html.Strong(value)])
 
 
+def _rounded(value: float, noun: str) -> str:
+    """"1 order", "2 orders" (a median of 1.5 is shown as 2: plural as shown)."""
+    text = f"{value:,.0f}"
+    return f"{text} {noun}{'' if text == '1' else 's'}"
+
+
 def segment_card(segment: dict[str, Any], colour: str, currency: str | None = None) -> dbc.Card:
     body = dbc.CardBody(
         [
@@ -24,8 +30,8 @@ def segment_card(segment: dict[str, Any], colour: str, currency: str | None = No
                 f"{segment['revenue_share']:.1%} of revenue",
                 className="small mb-2",
             ),
-            _stat("Median recency:", f"{segment['median_recency']:,.0f} days"),
-            _stat("Median frequency:", f"{segment['median_frequency']:,.0f} orders"),
+            _stat("Median recency:", _rounded(segment["median_recency"], "day")),
+            _stat("Median frequency:", _rounded(segment["median_frequency"], "order")),
             _stat("Median spend:", format_money(segment["median_monetary"], currency)),
             html.P(segment["action"], className="small mt-2 mb-0 fst-italic"),
         ]

@@ -53,7 +53,20 @@ def navbar(user: str | None) -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand("Customer segments", href="/"),
-                dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
+                # Bootstrap's toggler markup: dbc.NavbarToggler takes no aria-* attributes, and a
+                # screen reader needs to hear what it opens and whether that is open.
+                html.Button(
+                    html.Span(className="navbar-toggler-icon"),
+                    id="nav-toggler",
+                    n_clicks=0,
+                    type="button",
+                    className="navbar-toggler",
+                    **{
+                        "aria-controls": "nav-collapse",
+                        "aria-expanded": "false",
+                        "aria-label": "Toggle navigation",
+                    },
+                ),
                 menu,
             ],
             fluid=True,
@@ -70,9 +83,11 @@ clientside_callback(
     """function(n, path, open) {
         const ctx = window.dash_clientside.callback_context;
         const byToggler = ctx.triggered.some(t => t.prop_id === "nav-toggler.n_clicks");
-        return byToggler ? !open : false;
+        const now = byToggler ? !open : false;
+        return [now, String(now)];
     }""",
     Output("nav-collapse", "is_open"),
+    Output("nav-toggler", "aria-expanded"),
     Input("nav-toggler", "n_clicks"),
     Input("_pages_location", "pathname"),
     State("nav-collapse", "is_open"),
@@ -83,4 +98,6 @@ clientside_callback(
 def app_shell() -> html.Div:
     """The app layout; a function so every page load shows the current user."""
     user = session.get("user") if has_request_context() else None
-    return html.Div([navbar(user), dbc.Container(dash.page_container, fluid=True, className="app-main")])
+    # <main>: the landmark screen readers jump to, past the navigation.
+    main = html.Main(dbc.Container(dash.page_container, fluid=True), className="app-main", id="main")
+    return html.Div([navbar(user), main])

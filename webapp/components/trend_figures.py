@@ -89,7 +89,7 @@ def monthly_sales_figure(
                 },
                 customdata=hover,
                 hovertemplate="%{x}: "
-                + hover_money("%{y:,.0f}", currency)
+                + hover_money("%{y:,.2f}", currency)
                 + "%{customdata}<extra>Revenue</extra>",
             ),
             go.Scatter(
@@ -152,7 +152,7 @@ def country_figure(by_country: pd.DataFrame, currency: str | None = None) -> go.
             orientation="h",
             marker_color=REVENUE_COLOUR,
             customdata=ordered[["orders", "customers"]].to_numpy(),
-            hovertemplate="%{y}: " + hover_money("%{x:,.0f}", currency) + "<br>%{customdata[0]:,} orders, "
+            hovertemplate="%{y}: " + hover_money("%{x:,.2f}", currency) + "<br>%{customdata[0]:,} orders, "
             "%{customdata[1]:,} customers<extra></extra>",
         )
     )

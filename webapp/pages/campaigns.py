@@ -13,8 +13,10 @@ from webapp.campaign_data import (
     NO_RUNS,
     assignments,
     build_list,
+    earlier_ids,
     export_csv,
     finished_runs,
+    not_earlier,
     run_labels,
     run_option,
     shown_ids,
@@ -23,6 +25,7 @@ from webapp.campaign_inputs import (
     CampaignQuery,
     bad_numbers,
     campaign_query,
+    export_file_name,
     filter_problems,
     shared_query,
     url_values,
@@ -44,6 +47,7 @@ from webapp.components.url_sync import sync_url
 from webapp.money import unit_prefix
 from webapp.run_choice import earlier_runs
 from webapp.runtime import app_engine, current_settings
+from webapp.segments_view import stale_run_note
 
 dash.register_page(
     __name__, path="/campaigns", name="Campaigns", title="Campaigns - Customer segments", order=30
@@ -190,13 +194,22 @@ def load_choices(run, init, segments, countries, moved_to, loaded):
     q = _initial(init)
     run_id = campaign_query(run=run).run
     if run_id is None or run_id not in {r["id"] for r in _runs()}:
-        return [], [], [], [], [], None
+        if loaded:  # Run cleared (or a marked one): the filters stay, in the address too
+            return (no_update,) * 6
+        # A link's run that is none (?run=abc): its filters stay chosen, as given, till a run is picked.
+        segments, countries = list(q.segments), list(q.countries)
+        moved_to = [q.moved_to] if q.moved_to else []
+        return _as_given(segments), segments, _as_given(countries), countries, _as_given(moved_to), q.moved_to
     labels = run_labels(engine=app_engine(), run_id=run_id)
-    seg_opts = segment_options(labels)
-    countries_opts = country_options(assignments(app_engine(), run_id))
+    frame = assignments(app_engine(), run_id)
+    seg_opts = segment_options(labels, frame["rfm_segment"].value_counts().to_dict())
+    countries_opts = country_options(frame)
     to_opts = label_options(labels)
     if loaded:  # the browser's current choices, checked like any other input
         segments, countries, moved_to = list(as_texts(segments)), list(as_texts(countries)), as_text(moved_to)
+        # Another run picked: the segments it does not have go (the countries stay, named if unknown).
+        offered = {o["value"] for o in seg_opts}
+        segments = [s for s in segment_values(segments, labels) if s in offered]
     else:  # first load: the choices come from the URL
         segments, countries, moved_to = list(q.segments), list(q.countries), q.moved_to
     segments = segment_values(segments, labels)  # a link's "At risk" is the option "cluster:At risk"
@@ -210,6 +223,14 @@ def load_choices(run, init, segments, countries, moved_to, loaded):
         with_unknown([moved_to] if moved_to else [], to_opts),  # a link's "y" is named, not dropped
         moved_to,
     )
+
+
+def _as_given(values: list[str]) -> list[dict[str, str]]:
+    return [{"label": v, "value": v} for v in values]
+
+
+def _finished_ids(session: Session) -> set[int]:
+    return {r["id"] for r in finished_runs(session=session)}
 
 
 def _runs() -> list[dict]:
@@ -266,6 +287,10 @@ def show_list(*values):
     *values, run_options = values
     q = _query(*values)
     problems = _problems(*values)
+    if problems and q.since is not None and q.run is not None:  # ?run=3&since=9 alone: say so too
+        with Session(app_engine()) as session:
+            if q.since not in earlier_ids(session, q.run) and _finished_ids(session) >= {q.run, q.since}:
+                problems = [not_earlier(q.since, q.run).removesuffix("."), *problems]
     if problems:  # nobody rather than a list broader than the filters on screen
         # The URL keeps what is on screen, bad values as typed: a shared link shows the same
         # refusal (not the last good list). Before the runs load it still holds the link's run.
@@ -278,6 +303,8 @@ def show_list(*values):
         return [], CHOOSE_RUN, q.query_string(), True
     listing = build_list(engine=app_engine(), query=q)
     message = listing.message and html.Div(with_code(listing.message), className="alert alert-warning")
+    if listing.run_id is not None and (note := stale_run_note(listing.run_id, "campaigns-removed-batches")):
+        message = [message, note] if message else note
     return grid_rows(listing.frame), message, q.query_string(), bool(listing.message)
 
 
@@ -312,7 +339,7 @@ def export_shown(n_clicks, *values):
     # The CSV holds the rows the grid shows (after its own sorting and filtering), read again
     # from the database: the browser only says which customers, never what they contain.
     text = export_csv(listing, shown_ids(shown))
-    return dcc.send_string(text, f"campaign-run-{listing.run_id}.csv", type="text/csv"), None
+    return dcc.send_string(text, export_file_name(q, listing.run_id), type="text/csv"), None
 
 
 sync_url("campaigns-query", "campaigns-url-sync")

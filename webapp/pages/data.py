@@ -122,7 +122,7 @@ def layout(batch: str | None = None, **_query: str) -> html.Div:
                                         "Download CSV",
                                         id="data-rejected-download",
                                         href=REJECTED_PATH,
-                                        className="btn btn-outline-secondary btn-sm",
+                                        className=DOWNLOAD_CLASS,
                                     ),
                                     md=2,
                                     className="text-end",
@@ -170,6 +170,9 @@ def show_batches(_refresh: int):
     return batch_rows(batches), options, options
 
 
+DOWNLOAD_CLASS = "btn btn-outline-secondary btn-sm"
+
+
 @callback(
     Output("data-rejected-grid", "rowData"),
     Output("data-rejected-pages", "max_value"),
@@ -177,6 +180,8 @@ def show_batches(_refresh: int):
     Output("data-rejected-count", "children"),
     Output("data-rejected-reasons", "children"),
     Output("data-rejected-download", "href"),
+    Output("data-rejected-download", "className"),
+    Output("data-rejected-download", "aria-disabled"),
     Input("data-rejected-batch", "value"),
     Input("data-rejected-pages", "active_page"),
     Input("data-refresh", "data"),
@@ -193,7 +198,9 @@ def show_rejected(batch_id, page, _refresh):
     pages = max(1, -(-total // PAGE_SIZE))
     count = counted(total, "rejected row")
     href = REJECTED_PATH + (f"?batch={batch_id}" if batch_id else "")
-    return rejected_grid_rows(rows), pages, min(page, pages), count, reasons_badges(reasons), href
+    # No rows: nothing to download (was: a header-only file), so no link, greyed and said so.
+    link = (href, DOWNLOAD_CLASS, "false") if total else (None, DOWNLOAD_CLASS + " disabled", "true")
+    return rejected_grid_rows(rows), pages, min(page, pages), count, reasons_badges(reasons), *link
 
 
 # The size check runs in the browser first: a file far over the limit would otherwise be

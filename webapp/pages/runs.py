@@ -16,7 +16,7 @@ from db.session import for_one_snapshot
 from webapp.browser_values import as_int, as_shown, single
 from webapp.components.figures import empty_figure
 from webapp.components.run_figures import migration_heatmap, migration_sankey, size_deltas, sizes_over_time
-from webapp.components.run_layout import runs_layout
+from webapp.components.run_layout import delta_columns, runs_layout
 from webapp.components.url_sync import sync_url
 from webapp.run_actions import (
     BadRunRequest,
@@ -127,6 +127,9 @@ def limit_as_of(_refresh, preset):
     State("runs-b", "value"),
 )
 def load_pair(_refresh, init, current_a, current_b):
+    """The pair to compare: the URL's (then the pickers'), the side not given filled in. A side
+    the URL names but no finished run matches (``?a=abc``, ``?a=999``) stays chosen as a marked
+    option, so it stays in the address and is named in place of the figures (not replaced)."""
     with Session(app_engine()) as session:
         runs = finished_runs(session=session)
     options = [run_option(r) for r in runs]
@@ -136,19 +139,37 @@ def load_pair(_refresh, init, current_a, current_b):
     init = init if isinstance(init, dict) else {}  # sent back by the browser: checked below
     given = [current_a or init.get("a"), current_b or init.get("b")]
     wanted = [as_int(v, minimum=1) for v in given]
-    a, b = default_pair(runs, *(v if v in ids else None for v in wanted))
-    unknown = _not_shown(given, ids)
-    if unknown:
-        message = f"{'; '.join(unknown)}; showing other runs."
-        return options, a, options, b, _note(message, "warning", "runs-unknown-run")
-    if len(runs) == 1:  # not compared with itself (an index of 1.000 that says nothing)
+    pair = list(default_pair(runs, *(v if v in ids else None for v in wanted)))
+    side_options = [options, options]
+    for side, value in enumerate(given):
+        marked = _unknown_run_option(value, ids)
+        if marked is not None:
+            pair[side], side_options[side] = marked["value"], [*options, marked]
+    a, b = pair
+    if len(runs) == 1 and not _not_shown(given, ids):  # not compared with itself (an index of 1.000)
         only = f"Only one finished run so far (#{runs[0]['id']}): start another run above to compare."
         return options, None, options, b, _note(only, "info", "runs-only-one")
-    return options, a, options, b, None
+    return side_options[0], a, side_options[1], b, None
+
+
+def _unknown_run_option(value: object, ids: set[int]) -> dict | None:
+    """The picker's marked (disabled) option for a URL's run that no finished run matches."""
+    run_id = as_int(value, minimum=1)
+    if run_id is None and as_shown(value) is not None:
+        return {"label": f"{as_shown(value)} (not a run)", "value": as_shown(value), "disabled": True}
+    if run_id is not None and run_id not in ids:
+        return {"label": f"#{run_id} (no such finished run)", "value": run_id, "disabled": True}
+    return None
 
 
 def _note(text: str, color: str, id_: str | None = None) -> dbc.Alert:
     return dbc.Alert(text, color=color, **({"id": id_} if id_ else {}))
+
+
+def _choose(a: object, b: object) -> str:
+    """"Choose Run A." (B, or both) for the side(s) left empty."""
+    empty = [name for name, value in (("Run A", a), ("Run B", b)) if as_shown(value) is None]
+    return f"Choose {' and '.join(empty)}." if empty else "Pick two different finished runs."
 
 
 @callback(
@@ -156,19 +177,29 @@ def _note(text: str, color: str, id_: str | None = None) -> dbc.Alert:
     Output("runs-sankey", "figure"),
     Output("runs-compare-summary", "children"),
     Output("runs-deltas-grid", "rowData"),
+    Output("runs-deltas-grid", "columnDefs"),
     Input("runs-a", "value"),
     Input("runs-b", "value"),
 )
 def show_comparison(a, b):
     run_a, run_b = as_int(a, minimum=1), as_int(b, minimum=1)
+    columns = delta_columns(run_a, run_b)
+    if any(as_shown(v) is not None for v in (a, b)):
+        with Session(app_engine()) as session:
+            ids = {r["id"] for r in finished_runs(session=session)}
+        unknown = _not_shown([a, b], ids)
+        if unknown:  # a link's run that is none: named, no figures until a run is picked
+            text = f"{'; '.join(unknown)}: choose another run above."
+            blank = empty_figure(text)
+            return blank, blank, _note(text, "warning", "runs-unknown-run"), [], columns
     if run_a is None or run_b is None or run_a == run_b:
-        blank = empty_figure("Pick two different finished runs.")
-        return blank, blank, None, []
+        blank = empty_figure(_choose(a, b))
+        return blank, blank, None, [], columns
     try:
         result = compare_runs(app_engine(), run_a, run_b)
     except LookupError as exc:
         blank = empty_figure(str(exc))
-        return blank, blank, _note(str(exc), "warning"), []
+        return blank, blank, _note(str(exc), "warning"), [], columns
     ari = "-" if result["ari"] is None else f"{result['ari']:.3f}"
     summary = html.Div(
         [
@@ -185,6 +216,7 @@ def show_comparison(a, b):
         migration_sankey(result["matrix"], run_a=run_a, run_b=run_b),
         summary,
         size_deltas(result, run_a=run_a, run_b=run_b),
+        columns,
     )
 
 
@@ -199,9 +231,11 @@ def show_comparison(a, b):
 def keep_query(a, b, series, series_options):
     """The address bar: the compared pair, and the sizes' series unless it is the default (the
     first option), so a shared link shows what the sender saw."""
-    run_a, run_b = (as_int(v, minimum=1) for v in (a, b))
-    # The same run twice is kept too: "Pick two different finished runs." names it.
-    parts = [("a", run_a), ("b", run_b)] if None not in (run_a, run_b) else []
+    # Each side on its own: a cleared Run A leaves ?b=9 (a reload shows that B again); the same
+    # run twice, and a link's run that is none (?a=abc, marked in the picker), are kept too, as
+    # the page names them.
+    parts = [(key, as_int(v, minimum=1) or as_shown(v)) for key, v in (("a", a), ("b", b))]
+    parts = [(key, value) for key, value in parts if value is not None]
     first = series_options[0] if isinstance(series_options, list) and series_options else None
     default = first.get("value") if isinstance(first, dict) else None
     # A link's bad series (?series=abc, marked in the picker) stays, as the caption names it.

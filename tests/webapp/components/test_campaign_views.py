@@ -68,6 +68,9 @@ def test_segment_options_list_cluster_labels_then_rfm_segments():
         {"label": "High value (cluster, 3)", "value": "cluster:High value"},
     ]
     assert [o["value"] for o in options[2:]] == [f"rfm:{name}" for name in SEGMENT_GRID]
+    first, second = list(SEGMENT_GRID)[:2]
+    counted = segment_options({"At risk": 1}, {first: 1234})
+    assert counted[1]["label"] == f"{first} (RFM, 1,234)" and counted[2]["label"] == f"{second} (RFM, 0)"
 
 
 def test_unknown_choices_stay_visible_and_commands_show_as_code():

@@ -32,6 +32,11 @@ def test_scatter_one_trace_per_segment_on_log_axes():
     assert high.marker.color != lost.marker.color
     # Below, across the figure: beside the plot it left a phone 100 px of scatter.
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.yref == "container"
+    # Labels at decades only (was: "8 9 1 2 3 ... 9 10 2 3"), recency from 1 day.
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.range[0] == 0
+    assert list(fig.layout.yaxis.ticktext) == ["10", "100", "1k"]
+    assert list(rfm_scatter(POINTS, ["High value"], "GBP").layout.yaxis.ticktext) == ["£10", "£100", "£1k"]
+    assert 10 ** fig.layout.xaxis.range[1] >= 200
 
 
 def test_scatter_with_one_segment_and_without_drawable_points():
@@ -54,6 +59,11 @@ def test_k_sweep_curves_with_the_chosen_k_marked():
     (line,) = fig.layout.shapes
     assert line.x0 == 3 and line.x1 == 3
     assert "chosen k = 3" in fig.layout.annotations[0].text
+    # Its own rounded ticks (was: "sync"ed to the inertia gridlines, 0.3103, 0.369, 0.4277).
+    assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.tickformat == ".2f"
+    for trace in fig.data:  # both values, whichever curve is hovered
+        assert [list(row) for row in trace.customdata][1] == [50.0, 0.42]
+        assert "k = %{x}" in trace.hovertemplate and "silhouette %{customdata[1]:.3f}" in trace.hovertemplate
 
 
 def test_k_sweep_of_a_run_with_fixed_k_explains_itself():
@@ -123,3 +133,4 @@ def test_one_card_per_segment_in_original_units():
     text = str(cards[0].children)
     assert "30 customers" in text and "75.0% of customers" in text and "90.0% of revenue" in text
     assert "12 days" in text and "4 orders" in text and "1,234.50" in text and "VIP" in text
+    assert "'1 order'" in str(cards[1].children) and "1 orders" not in str(cards[1].children)  # was "1 orders"

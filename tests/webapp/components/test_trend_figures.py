@@ -37,6 +37,7 @@ def test_a_month_cut_short_is_hatched_labelled_and_said_in_the_hover():
     assert not fig.layout.annotations and fig.layout.barmode == "overlay"
     assert list(bars.customdata) == ["", "", " (partial month: 1-9 Feb only)"] == list(line.customdata)
     assert "%{customdata}" in bars.hovertemplate
+    assert "%{y:,.2f}" in bars.hovertemplate  # pence, as the cards show (was rounded to pounds)
     assert partial_months(["2010-12", "2011-01"], date(2010, 12, 5), date(2011, 1, 31)) == {
         "2010-12": "5-31 Dec"
     }
