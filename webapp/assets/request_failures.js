@@ -122,13 +122,12 @@
           return response;
         }
         failed();
-        // Dash reads the body of a 400 or 401 answer twice (a JWT check, then its error
-        // report): the second read threw "body stream already read". Read it once, keep it.
+        // The notice says what failed; Dash then gets "no update" (204), as for PreventUpdate.
+        // Given the failure itself it logged an uncaught error per callback, and read a 401's
+        // body twice ("body stream already read").
         return response.text().catch(function () { return ""; }).then(function (body) {
-          response.text = function () { return Promise.resolve(body); };
-          response.json = function () { return Promise.resolve(body).then(JSON.parse); };
           report(response, body);
-          return response;
+          return new Response(null, { status: 204, statusText: "No Content" });
         });
       },
       function (error) {
