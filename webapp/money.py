@@ -39,7 +39,7 @@ def format_money(value: float, currency: str | None, spec: str = DEFAULT_SPEC) -
     if not prefix:
         return format(value, spec)
     if spec == DEFAULT_SPEC:
-        spec = f",.{minor_units(currency)}f"
+        spec = money_spec(currency)
     text = format(abs(value), spec)
     sign = "-" if value < 0 and text.strip("0.,") else ""  # no "-¥0" for -0.4 yen
     return f"{sign}{prefix}{text}"
@@ -50,7 +50,15 @@ def with_unit(title: str, currency: str | None) -> str:
     return f"{title} ({currency})" if currency else title
 
 
+def money_spec(currency: str | None) -> str:
+    """The format of an exact amount (Python's and d3's): the currency's ISO 4217 decimals,
+    or two without a currency: ",.0f" for JPY, ",.3f" for BHD, ",.2f" for GBP."""
+    return f",.{minor_units(currency)}f" if currency else DEFAULT_SPEC
+
+
 def hover_money(placeholder: str, currency: str | None) -> str:
-    """A Plotly hovertemplate amount: "%{y:,.0f}" -> "£%{y:,.0f}" (a negative amount reads
-    "£-3": d3 cannot put the sign before a literal unit)."""
-    return unit_prefix(currency) + placeholder
+    """A Plotly hovertemplate amount: "%{y:,.2f}" -> "£%{y:,.2f}", "¥%{y:,.0f}" (an exact
+    amount, ",.2f", takes the currency's decimals; a negative amount reads "£-3": d3 cannot
+    put the sign before a literal unit)."""
+    exact = placeholder.replace(f":{DEFAULT_SPEC}}}", f":{money_spec(currency)}}}")
+    return unit_prefix(currency) + exact

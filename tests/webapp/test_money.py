@@ -40,6 +40,19 @@ def test_other_formats_and_titles():
     assert unit_prefix(None) == "" and unit_prefix("") == "" and unit_prefix("SEK") == "SEK "
 
 
+def test_hovers_and_the_campaign_grid_write_amounts_as_the_cards_do():
+    """Were ",.2f" whatever the currency: ¥1,234.00 in a hover under a card reading ¥1,234."""
+    from webapp.components.campaign_views import grid_columns
+
+    assert hover_money("%{y:,.2f}", "JPY") == "¥%{y:,.0f}"
+    assert hover_money("%{x:,.2f}", "BHD") == "BHD %{x:,.3f}"
+    assert hover_money("%{y:,.2f}", "GBP") == "£%{y:,.2f}" and hover_money("%{y:,.2f}", None) == "%{y:,.2f}"
+    assert hover_money("%{y:,.0f}", "BHD") == "BHD %{y:,.0f}"  # a rounded amount stays rounded
+    spend = {c["field"]: c for c in grid_columns("BHD")}["monetary"]["valueFormatter"]["function"]
+    assert spend == "d3.format(',.3f')(params.value)"
+    assert "',.2f'" in {c["field"]: c for c in grid_columns()}["monetary"]["valueFormatter"]["function"]
+
+
 def test_minor_units_are_iso_codes():
     from db.currency_codes import ISO_4217, MINOR_UNITS
 

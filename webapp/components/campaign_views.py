@@ -11,14 +11,14 @@ from analytics.countries import match_countries
 from analytics.export import resolve_segment
 from analytics.segment_map import SEGMENT_GRID
 from webapp.components.grids import column, number_column
-from webapp.money import with_unit
+from webapp.money import money_spec, with_unit
 
 
 def grid_columns(currency: str | None = None) -> list[dict[str, Any]]:
     """The target list's columns, those of the CSV in its order; the spend column's title names
     the currency, if one is set (its cells stay numbers, as in the CSV). "Segment" is the
     customer's cluster label, "RFM segment" its named R x F cell: one name can be both."""
-    spend_format = {"function": "d3.format(',.2f')(params.value)"}
+    spend_format = {"function": f"d3.format('{money_spec(currency)}')(params.value)"}
     return [
         column("customer_id", "Customer", maxWidth=130),
         column("country", "Country"),
