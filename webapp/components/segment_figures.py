@@ -23,12 +23,20 @@ def _short(value: float) -> str:
 
 
 def decade_ticks(values: pd.Series, currency: str | None = None) -> dict:
-    """A log axis labelled at its decades only ("£10", "£100", "£1k"), from the values' range."""
-    low = int(np.floor(np.log10(float(values.min()))))
-    high = int(np.ceil(np.log10(float(values.max()))))
-    decades = [10.0**p for p in range(low, max(high, low + 1) + 1)]
+    """A log axis over the values' range, labelled at its decades ("£10", "£100", "£1k"), or at
+    1-2-5 (then every step) where fewer than two decades fall inside: spend of 20 to 80 had no
+    label at all. Not Plotly's own minor labels, "2 5 10 2 5", which read as values."""
+    low, high = float(values.min()), float(values.max())
+    powers = [10.0**p for p in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)]
+    for steps in ((1,), (1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):
+        ticks = [p * s for p in powers for s in steps if low <= p * s <= high]
+        if len(ticks) >= 2:
+            break
+    ticks = ticks or sorted({round(low, 2), round(high, 2)})  # 23 to 27: no round step inside
     unit = unit_prefix(currency)
-    return {"tickmode": "array", "tickvals": decades, "ticktext": [unit + _short(v) for v in decades]}
+    padded = [float(np.log10(low / 1.2)), float(np.log10(high * 1.2))]  # the markers' own room
+    labels = [unit + _short(v) for v in ticks]
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": labels, "range": padded}
 
 
 def rfm_scatter(sample: pd.DataFrame, labels: list[str], currency: str | None = None) -> go.Figure:

@@ -1,9 +1,11 @@
 """Segments figure builders and cards: traces, log axes, the marked k, grid counts."""
 
 import pandas as pd
+import pytest
 
 from webapp.components.label_colours import label_colours
 from webapp.components.segment_figures import (
+    decade_ticks,
     k_sweep_figure,
     rfm_scatter,
     score_grid,
@@ -34,8 +36,9 @@ def test_scatter_one_trace_per_segment_on_log_axes():
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.yref == "container"
     # Labels at decades only (was: "8 9 1 2 3 ... 9 10 2 3"), recency from 1 day.
     assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.range[0] == 0
-    assert list(fig.layout.yaxis.ticktext) == ["10", "100", "1k"]
-    assert list(rfm_scatter(POINTS, ["High value"], "GBP").layout.yaxis.ticktext) == ["£10", "£100", "£1k"]
+    # 15 to 500: one decade inside, so 1-2-5 steps.
+    assert list(fig.layout.yaxis.ticktext) == ["20", "50", "100", "200", "500"]
+    assert list(rfm_scatter(POINTS, ["High value"], "GBP").layout.yaxis.ticktext)[:2] == ["£20", "£50"]
     assert 10 ** fig.layout.xaxis.range[1] >= 200
 
 
@@ -134,3 +137,22 @@ def test_one_card_per_segment_in_original_units():
     assert "30 customers" in text and "75.0% of customers" in text and "90.0% of revenue" in text
     assert "12 days" in text and "4 orders" in text and "1,234.50" in text and "VIP" in text
     assert "'1 order'" in str(cards[1].children) and "1 orders" not in str(cards[1].children)  # was "1 orders"
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "labels"),
+    [
+        (5, 5000, ["10", "100", "1k"]),  # decades only where two or more fall inside
+        (0.5, 2_000_000, ["1", "10", "100", "1k", "10k", "100k", "1M"]),
+        (120, 900, ["200", "500"]),  # was "1k" only: a decade outside the drawn range
+        (20, 80, ["20", "50"]),  # was no label at all
+        (31, 39, ["31", "39"]),  # nothing round inside: the ends
+        (23, 27, ["23", "27"]),
+        (42, 42, ["42"]),
+    ],
+)
+def test_spend_axis_is_labelled_inside_the_drawn_range(low, high, labels):
+    axis = decade_ticks(pd.Series([low, high]))
+    assert axis["ticktext"] == labels
+    assert 10 ** axis["range"][0] < low and 10 ** axis["range"][1] > high
+    assert all(low <= v <= high for v in axis["tickvals"])
