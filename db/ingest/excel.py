@@ -37,8 +37,6 @@ class SheetRows:
     header: tuple[str, ...]
     rows: Iterator[list[str]]  # the data rows, as text
     first_row: int  # the sheet row number of the first data row
-    sheet: str = ""  # the sheet's name
-    first_sheet: bool = True  # whether it is the workbook's first (what no --sheet reads)
 
 
 def _open(source: Source, sheet: str | None):
@@ -67,14 +65,13 @@ def excel_rows(source: Source, sheet: str | None) -> SheetRows:
     """Header and data rows (as text) of one sheet; Excel date cells come out as ISO text.
     The header is the first row with any text (blank rows above it are skipped)."""
     workbook, name = _open(source, sheet)
-    names = workbook.sheet_names
     ws = workbook.get_sheet_by_name(name)
     rows = iter(ws.iter_rows())
     for number, header in enumerate(rows, start=1):
         if any(_cell_text(c).strip() for c in header):
             cells = tuple(_cell_text(c).strip() for c in header)
             data = ([_cell_text(c) for c in row] for row in rows)
-            return SheetRows(cells, data, number + 1, ws.name, ws.name == names[0])
+            return SheetRows(cells, data, number + 1)
     raise IngestError(f"sheet {ws.name!r} is empty")
 
 
