@@ -211,6 +211,8 @@ def _load_lines(
             # Writers prepare what needs no database here, off the main thread (Postgres: the
             # digests and the COPY payload).
             yield len(chunk), result, writer.prepare(result.rows)
+        if formulas is not None:
+            formulas.close()  # a parse stopped at the last quarantined line holds the workbook
 
     total = source.approx_rows or None
     with tqdm(total=total, unit=" rows", disable=not progress, leave=False) as bar:
