@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 
 from db.models import RunAssignment
+from db.sql_text import bytewise
 
 
 def score_grid_counts(run_id: int) -> Select:
@@ -29,5 +30,6 @@ def run_points(run_id: int) -> Select:
             RunAssignment.label,
         )
         .where(RunAssignment.run_id == run_id)
-        .order_by(RunAssignment.customer_id)
+        # The page samples by position with a fixed seed: the same customers on every database.
+        .order_by(bytewise(RunAssignment.customer_id))
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +25,14 @@ from db.ingest.chunks import Chunk, column_names, text_table
 from db.ingest.encoding import EncodingGuessWrong
 from db.ingest.errors import IngestError
 from db.ingest.gzip_text import BLOCK, gzip_errors, padded
+from db.ingest.stray_quotes import (
+    LINE_END,
+    LONGEST_FIELD,
+    RowShape,
+    open_quote,
+    swallowed_lines,
+    unclosed_quote,
+)
 
 if TYPE_CHECKING:
     from db.ingest.readers import Source
@@ -37,14 +44,17 @@ class _OddRows:
     Long rows keep their extra fields in spare columns so that they are quarantined as "too
     many fields"; short rows (cut off: fewer delimiters than the header) are padded with empty
     cells and keep their field count, so that they are quarantined as "too few fields".
-    A row that took in whole lines after it (a quote opened and never closed) refuses the file:
-    the handler cannot raise through Arrow, so it keeps the refusal and answers "error".
+    A row that took in whole lines after it (a stray quote) refuses the file: the handler
+    cannot raise through Arrow, so it keeps the refusal and answers "error".
     """
 
-    def __init__(self, header: tuple[str, ...], delimiter: str, first_row: int = 2) -> None:
+    def __init__(
+        self, header: tuple[str, ...], delimiter: str, first_row: int = 2, date_column: int | None = None
+    ) -> None:
         self.header = header
         self.width = len(header)
         self.delimiter = delimiter
+        self.shape = RowShape.of(header, delimiter, date_column)
         self.first_row = first_row  # the line number of the first data row
         self.numbers: list[int] = []  # every odd row, for numbering the regular ones
         self.pending: list[tuple[int, list[str]]] = []
@@ -52,8 +62,9 @@ class _OddRows:
 
     def __call__(self, row) -> str:
         self.numbers.append(row.number)
-        if _LINE_END.search(row.text) and swallowed_lines(row.text, self.delimiter, self.header):
-            column = _open_quote(_LINE_END.split(row.text, maxsplit=1)[0], self.delimiter)
+        breaks = LINE_END.search(row.text) is not None
+        if breaks and len(row.text) > LONGEST_FIELD:  # past the csv module's limit, too
+            column = open_quote(LINE_END.split(row.text, maxsplit=1)[0], self.delimiter)
             self.refusal = unclosed_quote(row.number, self.header, column, row.text)
             return "error"
         try:
@@ -61,6 +72,11 @@ class _OddRows:
         except csv.Error as exc:  # a field over the csv module's limit (128 KiB)
             self.refusal = IngestError(f"row {row.number}: cannot be read as CSV ({exc})")
             return "error"
+        if breaks:
+            for column, cell in enumerate(fields):
+                if LINE_END.search(cell) and swallowed_lines(fields, column, self.shape):
+                    self.refusal = unclosed_quote(row.number, self.header, column, row.text)
+                    return "error"
         if any(f.strip() for f in fields):  # a blank line is not a row
             self.pending.append((row.number, fields))
         return "skip"
@@ -87,61 +103,16 @@ class _OddRows:
             rows = guess
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
-# A field this long, or one holding a line with as many delimiters as a whole row, is the rest
-# of the file read as one field after a stray quote, not a description with a line break.
-_LONGEST_FIELD = 64 * 1024
-
-
-def swallowed_lines(text: str, delimiter: str, header: tuple[str, ...]) -> bool:
-    """Whether ``text`` (a row's, or a cell's) holds lines that read as rows of their own."""
-    if len(text) > _LONGEST_FIELD:
-        return True
-    named = max((i + 1 for i, h in enumerate(header) if h), default=len(header))
-    lines = _LINE_END.split(text)[1:]
-    return any(line.count(delimiter) >= max(named - 1, 1) for line in lines)
-
-
-def _open_quote(line: str, delimiter: str) -> int | None:
-    """The position of the field whose opening quote ``line`` does not close, if one."""
-    field, i = 0, 0
-    while i < len(line):
-        if line[i] == '"':
-            i += 1
-            while True:  # to the closing quote; "" is a quote inside the field
-                i = line.find('"', i)
-                if i < 0:
-                    return field
-                if line[i + 1 : i + 2] != '"':
-                    break
-                i += 2
-        i = line.find(delimiter, i)
-        if i < 0:
-            return None
-        field, i = field + 1, i + 1
-    return None
-
-
-def unclosed_quote(row: int, header: tuple[str, ...], column: int | None, text: str) -> IngestError:
-    """The refusal of a row that took in the lines after it."""
-    where = f" (column {header[column] or column + 1})" if column is not None and column < len(header) else ""
-    line = _LINE_END.split(text, maxsplit=1)[0]
-    shown = "".join(c if c.isprintable() else "?" for c in line[:60]) + ("..." if len(line) > 60 else "")
-    return IngestError(
-        f"row {row}: a quoted field opens and never closes{where}, so the lines after it read as "
-        f"its text; close or remove the quote: {shown}"
-    )
-
-
 def _arrow_encoding(encoding: str) -> str:
     # Arrow decodes UTF-8 natively; the BOM sits in the header line, which is skipped.
     return "utf8" if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") else encoding
 
 
-def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
-    """Chunks of text cells, parsed by Arrow's streaming CSV reader in bounded memory."""
+def iter_csv(source: Source, chunk_rows: int, date_column: int | None = None) -> Iterator[Chunk]:
+    """Chunks of text cells, parsed by Arrow's streaming CSV reader in bounded memory.
+    ``date_column`` (the invoice dates) tells a stray quote's swallowed rows from prose."""
     width = len(source.header)
-    odd = _OddRows(source.header, source.delimiter, first_row=source.header_row + 1)
+    odd = _OddRows(source.header, source.delimiter, source.header_row + 1, date_column)
     names = column_names(width)
     # The reader parses its first block as it opens, so opening can fail like reading.
     with _arrow_errors(source, odd), _byte_stream(source) as stream:
@@ -190,18 +161,19 @@ def iter_csv(source: Source, chunk_rows: int) -> Iterator[Chunk]:
 
 
 def _checked(chunk: Chunk, odd: _OddRows) -> Chunk:
-    """``chunk``, refused if a stray quote made a cell of the lines after it with the field
-    count still right (in the last column, or closed by a later quote). A byte scan per column;
-    only a chunk with line breaks in its cells gets a closer look."""
+    """``chunk``, refused if a stray quote made a cell of whole lines with the field count still
+    right: in the last column, or closed by a later quote (on the next line too: the first line
+    of the cell completes a row, the rest starts one). A byte scan per column; only a chunk with
+    line breaks in its cells gets a closer look."""
     for i in range(odd.width):
         values = chunk.table.column(i)
         if not any(_has_line_end(c) for c in values.chunks):
             continue
         hits = pc.match_substring_regex(values, "[\r\n]")
         for at in np.flatnonzero(pc.fill_null(hits, False).to_numpy(zero_copy_only=False)):
-            cell = values[int(at)].as_py()
-            if swallowed_lines(cell, odd.delimiter, odd.header):
-                raise unclosed_quote(int(chunk.rows[at]), odd.header, i, '"' + cell)
+            cells = [column[int(at)].as_py() for column in chunk.table.columns[: odd.width]]
+            if swallowed_lines(cells, i, odd.shape):
+                raise unclosed_quote(int(chunk.rows[at]), odd.header, i, '"' + cells[i])
     return chunk
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from db.ingest.chunks import Chunk, text_table
 from db.ingest.errors import IngestError
-from db.ingest.xlsx_formulas import unsaved_formulas
+from db.ingest.xlsx_formulas import UnsavedFormulas
 
 if TYPE_CHECKING:
     from db.ingest.readers import Source
@@ -37,8 +37,6 @@ class SheetRows:
     header: tuple[str, ...]
     rows: Iterator[list[str]]  # the data rows, as text
     first_row: int  # the sheet row number of the first data row
-    sheet: str = ""  # the sheet's name
-    first_sheet: bool = True  # whether it is the workbook's first (what no --sheet reads)
 
 
 def _open(source: Source, sheet: str | None):
@@ -67,14 +65,13 @@ def excel_rows(source: Source, sheet: str | None) -> SheetRows:
     """Header and data rows (as text) of one sheet; Excel date cells come out as ISO text.
     The header is the first row with any text (blank rows above it are skipped)."""
     workbook, name = _open(source, sheet)
-    names = workbook.sheet_names
     ws = workbook.get_sheet_by_name(name)
     rows = iter(ws.iter_rows())
     for number, header in enumerate(rows, start=1):
         if any(_cell_text(c).strip() for c in header):
             cells = tuple(_cell_text(c).strip() for c in header)
             data = ([_cell_text(c) for c in row] for row in rows)
-            return SheetRows(cells, data, number + 1, ws.name, ws.name == names[0])
+            return SheetRows(cells, data, number + 1)
     raise IngestError(f"sheet {ws.name!r} is empty")
 
 
@@ -98,14 +95,15 @@ class FormulaNotes:
     """Says so where a quarantined line's empty cell is a formula without a saved value.
 
     Programs that write workbooks without computing them (openpyxl, many exporters) leave a
-    formula's value out; Excel computes it on opening, readers see an empty cell. The sheet's
-    XML is read once, and only once a line was quarantined for an empty cell.
+    formula's value out; Excel computes it on opening, readers see an empty cell. Only once a
+    line was quarantined for an empty cell is the sheet's XML looked at: a byte scan for any
+    formula first, then a parse down to the last such line, resumed for later ones.
     """
 
     def __init__(self, source: Source, sheet: str | None) -> None:
         self.source, self.sheet = source, sheet
-        self._cells: set[tuple[int, int]] | None = None
-        self._first_column = 0
+        self._formulas: UnsavedFormulas | None = None
+        self._first_column: int | None = None
 
     def explain(self, rejects: pd.DataFrame, header: Sequence[str]) -> None:
         if rejects.empty:
@@ -113,15 +111,22 @@ class FormulaNotes:
         empty = rejects["detail"].str.endswith("=", na=False)
         if not empty.any():
             return
-        if self._cells is None:
+        if self._formulas is None:
+            self._formulas = UnsavedFormulas(self.source.path, _open(self.source, self.sheet)[1])
+        at_rows = np.flatnonzero(empty.to_numpy())
+        cells = self._formulas.among(int(rejects.index[at]) for at in at_rows)
+        if not cells:
+            return
+        if self._first_column is None:  # where calamine's columns start: it reads the sheet
             workbook, name = _open(self.source, self.sheet)
             self._first_column = (workbook.get_sheet_by_name(name).start or (0, 0))[1]
-            self._cells = unsaved_formulas(self.source.path, name)
-        if not self._cells:
-            return
         columns = {h: i for i, h in reversed(list(enumerate(header)))}  # a name's first column
-        for at in np.flatnonzero(empty.to_numpy()):
+        for at in at_rows:
             detail = rejects["detail"].iat[at]
             column = columns.get(detail[:-1])
-            if column is not None and (int(rejects.index[at]), self._first_column + column) in self._cells:
+            if column is not None and (int(rejects.index[at]), self._first_column + column) in cells:
                 rejects.iat[at, rejects.columns.get_loc("detail")] = detail + UNSAVED_FORMULA
+
+    def close(self) -> None:
+        if self._formulas is not None:
+            self._formulas.close()

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -87,18 +88,19 @@ def _utcnow() -> datetime:
 
 def _chunk_source(
     source: readers.Source, options: IngestOptions
-) -> tuple[tuple[str, ...], Callable[[], Iterator[readers.Chunk]]]:
-    """The header and a way to iterate the data chunks (again, if dates need a second look)."""
+) -> tuple[tuple[str, ...], Callable[[int], Iterator[readers.Chunk]]]:
+    """The header and a way to iterate the data chunks (again, if dates need a second look),
+    given the date column (a CSV reader tells a stray quote's swallowed rows by their dates)."""
     if source.kind == "excel":
         if options.delimiter or options.encoding:
             raise IngestError("--delimiter and --encoding are for CSV files; this is an Excel workbook")
         header = readers.excel_rows(source, options.sheet).header
 
-        def excel_chunks() -> Iterator[readers.Chunk]:
+        def excel_chunks(date_column: int) -> Iterator[readers.Chunk]:
             return readers.iter_excel(readers.excel_rows(source, options.sheet), options.chunk_rows)
 
         return header, excel_chunks
-    return source.header, lambda: readers.iter_csv(source, options.chunk_rows)
+    return source.header, lambda date_column: readers.iter_csv(source, options.chunk_rows, date_column)
 
 
 def _delimiter_hint(source: readers.Source, header: tuple[str, ...]) -> str:
@@ -174,12 +176,13 @@ def _load_lines(
     progress: bool,
 ) -> _Loaded:
     """Stream the file's lines into the batch; what was loaded from which columns."""
-    header, chunks = _chunk_source(source, options)
+    header, read = _chunk_source(source, options)
     try:
         fields = resolve_columns(header, options.mapping)
     except IngestError as exc:
         raise IngestError(f"{exc}{_delimiter_hint(source, header)}") from exc
     date_col = fields["invoice_date"]
+    chunks = partial(read, date_col)
     dates = DateFormat(options.date_format, header[date_col])
     # Excel keeps numbers as numbers and hands them over as Python floats ("1.234"): its mark
     # is the point, whatever the locale of the person who typed them.
@@ -211,6 +214,8 @@ def _load_lines(
             # Writers prepare what needs no database here, off the main thread (Postgres: the
             # digests and the COPY payload).
             yield len(chunk), result, writer.prepare(result.rows)
+        if formulas is not None:
+            formulas.close()  # a parse stopped at the last quarantined line holds the workbook
 
     total = source.approx_rows or None
     with tqdm(total=total, unit=" rows", disable=not progress, leave=False) as bar:

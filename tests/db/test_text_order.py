@@ -8,20 +8,12 @@ result (a customer's country, the top countries) must not depend on which one ho
 from __future__ import annotations
 
 import json
-import os
-import uuid
 
-import pytest
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from analytics.cleaning import CleaningRules
 from analytics.rfm import compute_rfm
-from db.admin import _NAME, database_url, drop_database
-from db.migrate import upgrade
-from db.session import create_db_engine, dispose_engines
-from tests.conftest import IN_CI, PG_ADMIN_URL
+from db.session import create_db_engine
 from tests.db.helpers import ingest_json, invoke, write_csv
 
 # C2 bought once from each of two countries on the same day for the same amount: a tie all the
@@ -31,39 +23,6 @@ ROWS = [
     ["1002", "A1", "A", "1", "2011-01-03 10:00:00", "2.01", "C2", "USA"],
     ["1003", "A1", "A", "1", "2011-01-04 10:00:00", "5.00", "C3", "France"],
 ]
-
-
-@pytest.fixture
-def icu_url():
-    """A fresh, migrated Postgres database whose text sorts by ICU's en-US rules."""
-    name = f"segicu_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    assert _NAME.match(name)
-    admin = create_db_engine(PG_ADMIN_URL)
-    try:
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(
-                text(
-                    f'CREATE DATABASE "{name}" TEMPLATE template0 '
-                    "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' ENCODING 'UTF8'"
-                )
-            )
-    except (OperationalError, ProgrammingError) as exc:
-        message = f"no ICU Postgres database at {PG_ADMIN_URL}: {str(exc.orig).strip()}"
-        pytest.fail(message) if IN_CI else pytest.skip(message)
-    finally:
-        admin.dispose()
-    url = database_url(PG_ADMIN_URL, name)
-    engine = create_db_engine(url)
-    try:
-        with engine.connect() as conn:  # the premise: this database sorts the other way
-            assert conn.scalar(text("SELECT 'United Kingdom' < 'USA'")) is True
-        upgrade(engine)
-        engine.dispose()
-        yield url
-    finally:
-        engine.dispose()
-        dispose_engines()
-        drop_database(PG_ADMIN_URL, name)
 
 
 def _answers(url: str, tmp_path) -> tuple[str, list[str]]:
