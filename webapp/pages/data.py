@@ -250,17 +250,22 @@ clientside_callback(
 )
 def upload_file(set_progress, accepted, refresh):
     from db.ingest import IngestError
-    from webapp.upload import UploadError, ingest_upload
+    from webapp.upload import IngestProgress, UploadError, ingest_upload
 
     if not isinstance(accepted, dict) or not isinstance(accepted.get("contents"), str):
         return no_update, no_update
     contents = accepted["contents"]
     filename = accepted.get("filename") if isinstance(accepted.get("filename"), str) else None
-    set_progress((30, "loading..."))
+    progress = IngestProgress(set_progress)
+    progress.stage(5, "loading")
     try:
         settings = current_settings()
         result = ingest_upload(
-            contents, filename or "upload", engine=app_engine(), max_mb=settings.upload_max_mb
+            contents,
+            filename or "upload",
+            engine=app_engine(),
+            max_mb=settings.upload_max_mb,
+            progress=progress,
         )
     except (IngestError, UploadError) as exc:
         return upload_outcome(filename, error=str(exc)), no_update
