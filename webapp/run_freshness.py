@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ImportBatch, Run, Transaction
 from webapp.cache import cached
+from webapp.wording import counted
 
 __all__ = ["BatchChanges", "batch_changes", "newer_batches_note", "removed_batches_note"]
 
@@ -95,7 +96,7 @@ def newer_batches_note(newer: list[tuple[int, int]], as_of: datetime | None = No
     ids = [i for i, _n in newer]
     lines = sum(n for _i, n in newer)
     day = f"{as_of:%Y-%m-%d}" if as_of is not None else None
-    count = f"{lines:,} line{'' if lines == 1 else 's'}" + (f", some before {day}" if day else "")
+    count = counted(lines, "line") + (f", some before {day}" if day else "")
     which, it = (f"Batch {_names(ids)}", "it") if len(ids) == 1 else (f"Batches {_names(ids)}", "them")
     was = "was" if len(ids) == 1 else "were"
     new_run = f"a new run as of {day}" if day else "a new run"
