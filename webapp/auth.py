@@ -195,7 +195,23 @@ def _login_form(*, error: str = "", next_path: str = "/", status: int = 200) -> 
     return Response(body, status=status, mimetype="text/html")
 
 
+def _open_without_users() -> bool:
+    """No user exists and the dashboard is open without them (loopback without users, or
+    --no-auth): there is nobody to sign in as, so the form could only refuse. An outage: False
+    (the form then says so)."""
+    if current_app.config.get(AUTH_MODE_KEY) is True:
+        return False
+    try:
+        with Session(app_engine()) as s:
+            return not users_exist(session=s)
+    except (OperationalError, InterfaceError):
+        return False
+
+
 def login_view() -> Response:
+    if _open_without_users():  # was a form whose every answer was "Wrong user name or password."
+        wanted = request.args.get("next") if request.method == "GET" else request.form.get("next")
+        return redirect(f"{request.script_root}{safe_next(wanted)}")
     if request.method == "GET":
         error = ""
         status = 200
@@ -271,4 +287,5 @@ def logout_view() -> Response:
         # The cookie is cleared anyway; the row left behind expires with the session.
         _outage_message(exc, "logout could not end its session row")
     session.clear()
-    return redirect(f"{request.script_root}/login")
+    # Open without users: the sign-in form has no one to sign in (it would send back here).
+    return redirect(f"{request.script_root}{'/' if _open_without_users() else '/login'}")

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analytics.run_history import finished_runs
-from db.models import RUN_FINISHED, ImportBatch, Run
+from db.models import RUN_FINISHED, Run
+from webapp.run_freshness import batch_changes, removed_batches_note
 
 __all__ = [
     "any_finished_run",
@@ -52,19 +53,4 @@ def run_option(run: dict[str, Any]) -> dict[str, Any]:
 
 def removed_batches(*, session: Session, run_id: int) -> list[int]:
     """The import batches a run saw (its ``data_fingerprint``) that have been removed since."""
-    fingerprint = session.scalar(select(Run.data_fingerprint).where(Run.id == run_id))
-    seen = fingerprint.get("batch_ids") if isinstance(fingerprint, dict) else None
-    seen = [i for i in seen if isinstance(i, int)] if isinstance(seen, list) else []
-    if not seen:
-        return []
-    present = set(session.scalars(select(ImportBatch.id).where(ImportBatch.id.in_(seen))))
-    return [i for i in seen if i not in present]
-
-
-def removed_batches_note(removed: list[int]) -> str | None:
-    """"This run was computed before batch #2 was removed; its lists may include removed lines." """
-    if not removed:
-        return None
-    names = " and ".join(", ".join(f"#{i}" for i in removed).rsplit(", ", 1))
-    which = f"batch {names} was" if len(removed) == 1 else f"batches {names} were"
-    return f"This run was computed before {which} removed; its lists may include removed lines."
+    return batch_changes(session=session, run_id=run_id).removed

@@ -16,7 +16,7 @@ from webapp.cache import cached
 from webapp.components.figures import empty_figure
 from webapp.components.segment_figures import k_sweep_figure, rfm_scatter, score_grid_figure
 from webapp.components.segment_views import segment_cards
-from webapp.run_choice import removed_batches, removed_batches_note
+from webapp.run_freshness import batch_changes, newer_batches_note, removed_batches_note
 from webapp.runtime import app_engine, current_settings
 from webapp.segments_data import run_view
 
@@ -50,15 +50,22 @@ def render_run(run_id: int | None) -> tuple:
         return dbc.Alert(text, color="warning", id="segments-missing"), None, blank, "", blank, blank
     # The figures of a run never change: build them once (a few thousand points) and reuse them.
     shown = cached("segments:render", {"run": run_id}, lambda: _render(view), version=view["version"])
-    note = stale_run_note(run_id, "segments-removed-batches")  # data removed since: not cached
+    note = stale_run_note(run_id, "segments")  # data removed or added since: not cached
     return (note, *shown[1:]) if note is not None else shown
 
 
-def stale_run_note(run_id: int, id_: str) -> dbc.Alert | None:
-    """A note when import batches the run saw have been removed since (its lists still hold them)."""
+def stale_run_note(run_id: int, page: str) -> dbc.Alert | list[dbc.Alert] | None:
+    """A note when import batches the run saw have been removed since (its lists still hold
+    them), ``<page>-removed-batches``, and one when batches it would read were imported after it,
+    ``<page>-newer-batches``. Both: a list."""
     with Session(app_engine()) as session:
-        text = removed_batches_note(removed_batches(session=session, run_id=run_id))
-    return dbc.Alert(text, color="warning", id=id_) if text else None
+        changes = batch_changes(session=session, run_id=run_id)
+    texts = [
+        (removed_batches_note(changes.removed), f"{page}-removed-batches"),
+        (newer_batches_note(changes.newer, changes.as_of), f"{page}-newer-batches"),
+    ]
+    notes = [dbc.Alert(text, color="warning", id=id_) for text, id_ in texts if text]
+    return notes[0] if len(notes) == 1 else notes or None
 
 
 def _figures(view: dict) -> tuple:

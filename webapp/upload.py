@@ -6,6 +6,8 @@ import base64
 import binascii
 import re
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +50,52 @@ def source_name(filename: str) -> str:
     return name[:255]
 
 
+def elapsed(seconds: float) -> str:
+    """ "8 s", "1 min 05 s"."""
+    seconds = int(seconds)
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+class IngestProgress:
+    """The Data page's bar while a file is ingested: ``report((percent, label))`` with the rows
+    read so far (of the file's estimate) and the time since the upload started, so a long
+    import is seen moving. Rows are reported at most every ``every`` seconds (each report is a
+    write to the job cache); a stage always."""
+
+    def __init__(
+        self,
+        report: Callable[[tuple[int, str]], object],
+        *,
+        every: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.report, self.every, self.clock = report, every, clock
+        self.started = clock()
+        self.last: float | None = None
+
+    def stage(self, percent: int, text: str) -> None:
+        self.report((percent, f"{text} ({elapsed(self.clock() - self.started)})"))
+
+    def rows(self, done: int, total: int | None) -> None:
+        now = self.clock()
+        if self.last is not None and now - self.last < self.every:
+            return
+        self.last = now
+        if total:  # 10-95 %: an estimate from the first block, so never "done" before it is
+            percent = 10 + round(85 * min(done / total, 1))
+            text = f"{done:,} of about {total:,} rows read"
+        else:
+            percent, text = 50, f"{done:,} rows read"
+        self.report((percent, f"{text} ({elapsed(now - self.started)})"))
+
+
 def ingest_upload(
-    contents: str, filename: str, *, engine: Engine, max_mb: int | None = None
+    contents: str,
+    filename: str,
+    *,
+    engine: Engine,
+    max_mb: int | None = None,
+    progress: IngestProgress | None = None,
 ) -> dict[str, Any]:
     """Write the upload to a temporary file and ingest it in one transaction.
 
@@ -67,6 +113,11 @@ def ingest_upload(
         path = Path(tmp) / f"upload{safe_suffix(filename)}"
         path.write_bytes(data)
         del data
+        if progress is not None:
+            progress.stage(10, "reading the file")
+        options = IngestOptions(source_name=source_name(filename))
         with Session(for_writing(engine)) as s, s.begin():
-            result = ingest_file(path, session=s, options=IngestOptions(source_name=source_name(filename)))
+            result = ingest_file(path, session=s, options=options, on_rows=progress and progress.rows)
+            if progress is not None:
+                progress.stage(95, "saving")
         return result.to_dict()

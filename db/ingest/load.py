@@ -32,6 +32,8 @@ from db.rollup import Delta
 from db.rollup import fold as fold_rollup
 
 STATUS_ALREADY = "already_imported"
+# Rows read so far and the file's estimated rows (None: unknown), after each chunk.
+RowsReport = Callable[[int, int | None], None]
 
 
 @dataclass(frozen=True)
@@ -174,8 +176,12 @@ def _load_lines(
     source: readers.Source,
     options: IngestOptions,
     progress: bool,
+    on_rows: RowsReport | None = None,
 ) -> _Loaded:
-    """Stream the file's lines into the batch; what was loaded from which columns."""
+    """Stream the file's lines into the batch; what was loaded from which columns.
+
+    ``on_rows(rows so far, estimated total or None)`` is called after each chunk (the web
+    upload's progress bar; the command line's is ``progress``)."""
     header, read = _chunk_source(source, options)
     try:
         fields = resolve_columns(header, options.mapping)
@@ -192,7 +198,7 @@ def _load_lines(
     delta = Delta()
     writer = writer_for(session, batch_id)
     reasons: Counter[str] = Counter()
-    rows_read = good = 0
+    rows_read = good = done = 0
     date_miss: str | None = None  # the first date the format did not read
     formulas = FormulaNotes(source, options.sheet) if source.kind == "excel" else None
 
@@ -230,6 +236,9 @@ def _load_lines(
                 reasons.update(result.rejects["reason"].tolist())
                 _store_rejects(session, batch_id, result)
             bar.update(size)
+            done += size
+            if on_rows is not None:
+                on_rows(done, total)
     if rows_read == 0:
         raise IngestError("no data rows after the header")
     if options.date_format and good == 0 and date_miss is not None:
@@ -244,6 +253,7 @@ def ingest_file(
     session: Session,
     options: IngestOptions | None = None,
     progress: bool = False,
+    on_rows: RowsReport | None = None,
 ) -> IngestResult:
     """Load ``path`` as a new batch; refuse it with IngestError and leave no trace.
 
@@ -303,13 +313,13 @@ def ingest_file(
     if source.encoding_guessed:
         try:
             with session.begin_nested():  # a savepoint, to start over from
-                loaded = _load_lines(session, batch.id, source, options, progress)
+                loaded = _load_lines(session, batch.id, source, options, progress, on_rows)
         except readers.EncodingGuessWrong:
             # Not UTF-8 after all (past the first block): decide from the whole text, reload.
             source = readers.open_source(path, delimiter=options.delimiter, full_scan=True)
-            loaded = _load_lines(session, batch.id, source, options, progress)
+            loaded = _load_lines(session, batch.id, source, options, progress, on_rows)
     else:
-        loaded = _load_lines(session, batch.id, source, options, progress)
+        loaded = _load_lines(session, batch.id, source, options, progress, on_rows)
     indexes.rebuild(session, deferred)
     fold_rollup(session=session, batch_id=batch.id, delta=loaded.delta)
     batch.rows_read = loaded.rows_read

@@ -92,3 +92,12 @@ def test_back_after_logout_shows_no_cached_page(page, locked_server):
     page.back()  # was: the data page again, from the browser's cache
     WebDriverWait(page, WAIT).until(EC.url_contains("/login?next="))
     assert page.find_elements(By.ID, "data-rejected-count") == []
+
+
+def test_open_dashboard_login_link_goes_to_the_page(page, open_server):
+    """Was: on the open dashboard (no users), /login?next=/campaigns showed a sign-in form that
+    refused every answer."""
+    page.get(open_server + "/login?next=/campaigns")
+    WebDriverWait(page, WAIT).until(EC.presence_of_element_located((By.ID, "campaigns-grid")))
+    assert page.current_url == open_server + "/campaigns" and not page.find_elements(By.ID, "login-username")
+    assert severe_console_errors(page) == []

@@ -59,6 +59,12 @@ def test_upload_shows_summary_and_new_batch(page, open_server, tmp_path):
     assert "3 rows read, 2 stored, 0 duplicates, 1 rejected" in summary
     wait_text(page, "#data-batches-grid", "december.csv")
     wait_text(page, "#data-rejected-count", "2 rejected rows")
+    # The same file again, without reloading: was no answer at all, the last one left on screen.
+    # (A click on the box empties the file input before the dialog opens, so the browser sends
+    # the same choice again; send_keys alone does not.)
+    page.execute_script("arguments[0].value = null", page.find_element(By.CSS_SELECTOR, "#data-upload input"))
+    upload(page, new_file)
+    wait_text(page, "#data-upload-summary", "december.csv was already imported as batch #2; nothing changed.")
     assert severe_console_errors(page) == []
 
 

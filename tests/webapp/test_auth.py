@@ -46,6 +46,26 @@ def test_open_when_no_user_exists(client):
     assert client.get("/download/rejected-rows.csv").status_code == 200
 
 
+@pytest.mark.parametrize("mode", [None, False])  # loopback without users, --no-auth
+def test_open_without_users_login_goes_on_and_logout_goes_home(make_app, engine, mode):
+    """Was: /login?next=/campaigns showed a form whose every answer was 401 "Wrong user name or
+    password.", and logging out led to that form."""
+    client = make_app(auth_required=mode).server.test_client()
+    response = client.get("/login?next=/campaigns?run=3", headers=HTML)
+    assert response.status_code == 302 and response.headers["Location"] == "/campaigns?run=3"
+    for unsafe in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        assert client.get("/login", query_string={"next": unsafe}).headers["Location"] == "/"
+    posted = client.post("/login", data={"username": "x", "password": "y", "next": "/runs"})
+    assert posted.status_code == 302 and posted.headers["Location"] == "/runs"
+    out = client.post("/logout")
+    assert out.status_code == 302 and out.headers["Location"] == "/"
+
+    create_user(engine)  # someone to sign in as: the form again, and logging out leads to it
+    assert client.get("/login?next=/campaigns").status_code == 200
+    if mode is False:  # (on loopback the anonymous logout now needs a login: 401)
+        assert client.post("/logout").headers["Location"] == "/login"
+
+
 def test_anonymous_requests_refused_once_a_user_exists(client, engine):
     suite = component_suite_url(client)  # learnt while still open
     create_user(engine)

@@ -145,7 +145,7 @@ def test_cards_and_scatter_give_spend_in_the_currency_and_cached_renders_keep_th
         assert "".join(part.children for part in stats.children) == spend
         assert scatter["layout"]["yaxis"]["title"]["text"] == title
         unit = {"GBP": "£", "SEK": "SEK "}.get(currency, "")
-        assert f"orders, {unit}%{{y:,.2f}}<extra>" in scatter["data"][0]["hovertemplate"]
+        assert f"%{{customdata}}, {unit}%{{y:,.2f}}<extra>" in scatter["data"][0]["hovertemplate"]
 
 
 def test_a_run_with_one_segment_renders(app, engine):

@@ -77,3 +77,45 @@ def test_a_refused_header_says_how_to_map_it_from_the_command_line(engine):
     # Was "map others with --map FIELD=COLUMN": an option this page does not have.
     assert "from the command line: segments ingest FILE --map FIELD=COLUMN" in text
     assert "map others with" not in text and "columns found" in text
+
+
+def test_ingest_progress_reports_rows_and_time_at_most_every_half_second():
+    """Was: the Data page's bar sat at "30% loading..." for a minute on a big file, then 100%."""
+    from webapp.upload import IngestProgress, elapsed
+
+    now = [100.0]
+    seen = []
+    progress = IngestProgress(seen.append, clock=lambda: now[0])
+    progress.stage(5, "loading")
+    progress.rows(50_000, 4_800_000)
+    now[0] += 0.2
+    progress.rows(100_000, 4_800_000)  # too soon: not written to the job cache
+    now[0] += 64.8
+    progress.rows(5_000_000, 4_800_000)  # over the estimate: stays under "saving"
+    progress.rows(5_050_000, None)
+    progress.stage(95, "saving")
+    assert seen == [
+        (5, "loading (0 s)"),
+        (11, "50,000 of about 4,800,000 rows read (0 s)"),
+        (95, "5,000,000 of about 4,800,000 rows read (1 min 05 s)"),
+        (95, "saving (1 min 05 s)"),
+    ]
+    assert (elapsed(59.9), elapsed(600)) == ("59 s", "10 min 00 s")
+
+
+def test_ingest_upload_reports_the_rows_as_they_are_read(engine):
+    from db.ingest.load import IngestOptions
+    from webapp.upload import IngestProgress
+
+    header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+    lines = "".join(f"5{n:05d},A1,X,1,12/13/2010 8:26,2.55,17850,United Kingdom\n" for n in range(120_000))
+    seen = []
+    result = ingest_upload(
+        as_upload((header + lines).encode()), "big.csv", engine=engine, progress=IngestProgress(seen.append, every=0)
+    )
+    assert result["rows_read"] == 120_000
+    chunk = IngestOptions().chunk_rows
+    rows = [label for _p, label in seen if "rows read" in label]
+    assert [r.split(" of ")[0] for r in rows] == [f"{chunk:,}", f"{2 * chunk:,}", "120,000"]
+    assert [p for p, _l in seen] == sorted(p for p, _l in seen)  # the bar only moves forward
+    assert seen[0][1].startswith("reading the file") and seen[-1][1].startswith("saving")

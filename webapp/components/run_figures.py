@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from webapp.components.figures import BOTTOM_LEGEND, empty_figure
 from webapp.components.label_colours import label_colour
+from webapp.wording import counted
 
 NO_SHARED = "No customer is in both runs."
 DAY_MS = 86_400_000
@@ -61,13 +62,31 @@ def migration_sankey(matrix: dict[str, dict[str, int]], *, run_a: int, run_b: in
         for dst, n in sorted(matrix[src].items())
         if n > 0
     ]
+    # Hovers in words (Plotly's default: "incoming flow count: 0 outgoing flow count: 1").
+    sizes = [sum(matrix[src].values()) for src in sources]
+    sizes += [sum(matrix[src].get(dst, 0) for src in sources) for dst in targets]
+    runs = [run_a] * len(sources) + [run_b] * len(targets)
+    node_hovers = [
+        f"{label} in run {run}: {counted(n, 'customer')}"
+        for label, run, n in zip(sources + targets, runs, sizes, strict=True)
+    ]
+    link_hovers = [f"{counted(n, 'customer')}: {nodes[s]} → {nodes[t]}" for s, t, n in links]
     fig = go.Figure(
         go.Sankey(
-            node={"label": nodes, "color": colours, "pad": 12, "thickness": 14},
+            node={
+                "label": nodes,
+                "color": colours,
+                "pad": 12,
+                "thickness": 14,
+                "customdata": node_hovers,
+                "hovertemplate": "%{customdata}<extra></extra>",
+            },
             link={
                 "source": [s for s, _, _ in links],
                 "target": [t for _, t, _ in links],
                 "value": [n for _, _, n in links],
+                "customdata": link_hovers,
+                "hovertemplate": "%{customdata}<extra></extra>",
             },
         )
     )

@@ -10,6 +10,7 @@ from analytics.segment_map import SCORES, load_segment_map
 from webapp.components.figures import BOTTOM_LEGEND, empty_figure
 from webapp.components.label_colours import label_colours
 from webapp.money import hover_money, unit_prefix, with_unit
+from webapp.wording import counted
 
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 
@@ -62,8 +63,13 @@ def rfm_scatter(sample: pd.DataFrame, labels: list[str], currency: str | None = 
                 mode="markers",
                 name=label,
                 marker={"color": colours[label], "size": 5, "opacity": 0.6},
-                customdata=part[["frequency"]].to_numpy(),
-                hovertemplate="%{x} days, %{customdata[0]} orders, "
+                # In words: "19 days, 1 order" (a template would say "1 orders"); the true
+                # recency, where the axis draws 0 days at 1.
+                customdata=[
+                    f"{counted(int(r), 'day')}, {counted(int(f), 'order')}"
+                    for r, f in zip(part["recency"].tolist(), part["frequency"].tolist(), strict=True)
+                ],
+                hovertemplate="%{customdata}, "
                 + hover_money("%{y:,.2f}", currency)
                 + "<extra>"
                 + label

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from webapp.components.figures import BOTTOM_LEGEND, empty_figure
 from webapp.money import hover_money, with_unit
+from webapp.wording import counted
 
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 REVENUE_COLOUR, ORDERS_COLOUR = "#0d6efd", "#fd7e14"
@@ -151,9 +152,12 @@ def country_figure(by_country: pd.DataFrame, currency: str | None = None) -> go.
             y=ordered["country"],
             orientation="h",
             marker_color=REVENUE_COLOUR,
-            customdata=ordered[["orders", "customers"]].to_numpy(),
-            hovertemplate="%{y}: " + hover_money("%{x:,.2f}", currency) + "<br>%{customdata[0]:,} orders, "
-            "%{customdata[1]:,} customers<extra></extra>",
+            # In words: "1 order, 1 customer" (a template would say "1 orders").
+            customdata=[
+                f"{counted(int(o), 'order')}, {counted(int(c), 'customer')}"
+                for o, c in zip(ordered["orders"].tolist(), ordered["customers"].tolist(), strict=True)
+            ],
+            hovertemplate="%{y}: " + hover_money("%{x:,.2f}", currency) + "<br>%{customdata}<extra></extra>",
         )
     )
     return _layout(
@@ -173,7 +177,12 @@ def frequency_figure(frequency: pd.DataFrame) -> go.Figure:
             x=frequency["bucket"],
             y=frequency["customers"],
             marker_color=REVENUE_COLOUR,
-            hovertemplate="%{x} purchases: %{y:,} customers<extra></extra>",
+            # "1 purchase: 14,345 customers" (a template would say "1 purchases").
+            customdata=[
+                f"{bucket} purchase{'' if bucket == '1' else 's'}: {counted(int(n), 'customer')}"
+                for bucket, n in zip(frequency["bucket"], frequency["customers"], strict=True)
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
         )
     )
     return _layout(

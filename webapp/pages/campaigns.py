@@ -303,8 +303,8 @@ def show_list(*values):
         return [], CHOOSE_RUN, q.query_string(), True
     listing = build_list(engine=app_engine(), query=q)
     message = listing.message and html.Div(with_code(listing.message), className="alert alert-warning")
-    if listing.run_id is not None and (note := stale_run_note(listing.run_id, "campaigns-removed-batches")):
-        message = [message, note] if message else note
+    if listing.run_id is not None and (note := stale_run_note(listing.run_id, "campaigns")):
+        message = [message, *(note if isinstance(note, list) else [note])] if message else note
     return grid_rows(listing.frame), message, q.query_string(), bool(listing.message)
 
 

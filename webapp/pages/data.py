@@ -205,14 +205,18 @@ def show_rejected(batch_id, page, _refresh):
 
 # The size check runs in the browser first: a file far over the limit would otherwise be
 # refused by the server's request cap (413) before any callback could say why.
+# Then the upload box is emptied (contents and name back to null): dcc.Upload sends nothing
+# when the same file is chosen again (its value would not change), which left the last
+# answer on screen. The accepted file carries the time it was chosen, so a second choice of
+# the same file is a new value too and gets its own answer ("already imported ...").
 clientside_callback(
     """
     function(contents, filename, limitMb) {
         var none = window.dash_clientside.no_update;
-        if (!contents) { return [none, none]; }
+        if (!contents) { return [none, none, none, none]; }
         var bytes = Math.floor((contents.length - contents.indexOf(",") - 1) * 3 / 4);
         if (bytes <= limitMb * 1048576) {
-            return [{contents: contents, filename: filename}, null];
+            return [{contents: contents, filename: filename, chosen: Date.now()}, null, null, null];
         }
         var why = "the file is " + (bytes / 1048576).toFixed(1) + " MB, over the upload limit of "
             + limitMb + " MB (SEGMENTS_UPLOAD_MAX_MB); load it with `segments ingest` instead";
@@ -223,11 +227,13 @@ clientside_callback(
                  props: {children: (filename || "the file") + " was refused: "}},
                 {namespace: "dash_html_components", type: "Span", props: {children: why}}
             ]}
-        }];
+        }, null, null];
     }
     """,
     Output("data-upload-accepted", "data"),
     Output("data-upload-result", "children", allow_duplicate=True),
+    Output("data-upload", "contents"),
+    Output("data-upload", "filename"),
     Input("data-upload", "contents"),
     State("data-upload", "filename"),
     State("data-upload-limit", "data"),
@@ -250,17 +256,22 @@ clientside_callback(
 )
 def upload_file(set_progress, accepted, refresh):
     from db.ingest import IngestError
-    from webapp.upload import UploadError, ingest_upload
+    from webapp.upload import IngestProgress, UploadError, ingest_upload
 
     if not isinstance(accepted, dict) or not isinstance(accepted.get("contents"), str):
         return no_update, no_update
     contents = accepted["contents"]
     filename = accepted.get("filename") if isinstance(accepted.get("filename"), str) else None
-    set_progress((30, "loading..."))
+    progress = IngestProgress(set_progress)
+    progress.stage(5, "loading")
     try:
         settings = current_settings()
         result = ingest_upload(
-            contents, filename or "upload", engine=app_engine(), max_mb=settings.upload_max_mb
+            contents,
+            filename or "upload",
+            engine=app_engine(),
+            max_mb=settings.upload_max_mb,
+            progress=progress,
         )
     except (IngestError, UploadError) as exc:
         return upload_outcome(filename, error=str(exc)), no_update

@@ -29,6 +29,7 @@ from webapp.run_actions import (
     start_run,
 )
 from webapp.run_choice import finished_runs, run_option
+from webapp.run_freshness import batch_changes, newer_batches_note
 from webapp.runtime import app_engine
 from webapp.size_series import pick_series, series_options, series_sizes, unknown_series_option
 
@@ -209,6 +210,7 @@ def show_comparison(a, b):
                 f"{result['only_b']:,} only in run {run_b}",
                 className="small text-body-secondary",
             ),
+            *_newer_batches_notes(run_a, run_b),
         ]
     )
     return (
@@ -218,6 +220,18 @@ def show_comparison(a, b):
         size_deltas(result, run_a=run_a, run_b=run_b),
         columns,
     )
+
+
+def _newer_batches_notes(*run_ids: int) -> list[dbc.Alert]:
+    """"Run 3: batch #5 (...) was imported after this run: ..." for a compared run missing data."""
+    with Session(app_engine()) as session:
+        changes = {run_id: batch_changes(session=session, run_id=run_id) for run_id in run_ids}
+    texts = [(i, newer_batches_note(c.newer, c.as_of)) for i, c in changes.items()]
+    return [
+        dbc.Alert(f"Run {i}: {text}", color="warning", id=f"runs-newer-batches-{i}", className="mt-2 small")
+        for i, text in texts
+        if text
+    ]
 
 
 @callback(

@@ -41,6 +41,21 @@ def test_sankey_links_carry_the_counts():
     }
 
 
+def test_sankey_hovers_say_label_run_and_customers_in_words():
+    """Was Plotly's default: "incoming flow count: 0 outgoing flow count: 1" on a node and
+    "443 source: New (run 3) target: New (run 8)" on a link."""
+    fig = migration_sankey({"New": {"New": 443, "Lost": 1}, "At risk": {"Lost": 0}}, run_a=3, run_b=8)
+    node, link = fig.data[0].node, fig.data[0].link
+    assert node.hovertemplate == link.hovertemplate == "%{customdata}<extra></extra>"
+    assert list(node.customdata) == [
+        "At risk in run 3: 0 customers",
+        "New in run 3: 444 customers",
+        "Lost in run 8: 1 customer",
+        "New in run 8: 443 customers",
+    ]
+    assert list(link.customdata) == ["1 customer: New (run 3) → Lost (run 8)", "443 customers: New (run 3) → New (run 8)"]
+
+
 def test_no_shared_customer_gives_a_message_not_an_error():
     for build in (migration_heatmap, migration_sankey):
         fig = build({}, run_a=1, run_b=2)

@@ -40,6 +40,10 @@ def test_scatter_one_trace_per_segment_on_log_axes():
     assert list(fig.layout.yaxis.ticktext) == ["20", "50", "100", "200", "500"]
     assert list(rfm_scatter(POINTS, ["High value"], "GBP").layout.yaxis.ticktext)[:2] == ["£20", "£50"]
     assert 10 ** fig.layout.xaxis.range[1] >= 200
+    # Hovers in words, the true recency (was "19 days, 1 orders" and "1 days" for 0).
+    assert list(high.customdata) == ["0 days, 5 orders", "10 days, 3 orders"]
+    assert list(lost.customdata) == ["200 days, 1 order"]
+    assert high.hovertemplate.startswith("%{customdata}, ")
 
 
 def test_scatter_with_one_segment_and_without_drawable_points():

@@ -85,7 +85,8 @@ def test_country_bars_biggest_on_top_with_counts_in_hover():
     assert bar.orientation == "h"
     assert list(bar.y) == ["France", "United Kingdom"]  # drawn bottom-up: the biggest ends on top
     assert list(bar.x) == [50.0, 900.0]
-    assert bar.customdata.tolist() == [[2, 1], [9, 4]]
+    assert list(bar.customdata) == ["2 orders, 1 customer", "9 orders, 4 customers"]  # was "1 customers"
+    assert bar.hovertemplate.endswith("<br>%{customdata}<extra></extra>")
     assert all(trace.type != "choropleth" and "geo" not in trace.type for trace in fig.data)
 
 
@@ -100,6 +101,9 @@ def test_frequency_bars_per_bucket():
     assert list(fig.data[0].x) == ["1", "2", "51+"] and list(fig.data[0].y) == [5, 0, 1]
     assert fig.layout.xaxis.type == "category"
     assert len(frequency_figure(frame.assign(customers=0)).data) == 0
+    # Was "1 purchases: 14,345 customers".
+    assert list(fig.data[0].customdata) == ["1 purchase: 5 customers", "2 purchases: 0 customers", "51+ purchases: 1 customer"]
+    assert fig.data[0].hovertemplate == "%{customdata}<extra></extra>"
 
 
 def test_customers_per_purchases_axis_counts_whole_customers():
