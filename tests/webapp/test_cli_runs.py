@@ -221,7 +221,9 @@ def test_a_file_that_is_no_database_is_one_line(tmp_path):
     junk = tmp_path / "notes.db"
     junk.write_text("these are notes, not a database\n" * 100)
     result = CliRunner().invoke(cli, ["runs", "--db", f"sqlite:///{junk}"])
-    assert result.exit_code == 2 and result.output.startswith("error: database error: file is not a database")
+    assert result.exit_code == 2 and result.output == (
+        f"error: sqlite:///{junk}: file is not a database (not a SQLite database file)\n"
+    )
 
 
 def test_compare_and_export(engine, db_url, tmp_path):
