@@ -205,6 +205,10 @@ def test_requests_that_could_only_fail_are_refused_and_store_nothing(engine, db_
         ("--name", "Latest"): "run name 'Latest' would be read as a run id or 'latest'",
         ("--name", " LATEST "): "run name 'LATEST' would be read as a run id or 'latest'",
         ("--name", "12"): "run name '12' would be read as a run id",
+        ("--name", " 5 "): "run name '5' would be read as a run id",
+        ("--name", "5.0"): "run name '5.0' would be read as a run id",
+        ("--name=-5",): "run name '-5' would be read as a run id",
+        ("--name=-x",): "run name '-x' starts with '-', read as an option by commands",
     }
     for args, says in refused.items():
         result = CliRunner().invoke(cli, ["run", *args, "--db", db_url])
