@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -60,11 +61,23 @@ def data_cutoff(*, asked: str | None, newest_line: str | None, as_of: datetime |
     return as_of.date() if as_of is not None else None
 
 
+def _is_month_end(name: str | None, asked: str | None) -> bool:
+    """Whether a run is a ``backfill`` month's: named "month end YYYY-MM", as of the next month."""
+    match = re.fullmatch(r"month end (\d{4})-(\d{2})", name or "")
+    if match is None or not asked:
+        return False
+    year, month = int(match[1]), int(match[2])
+    following = (year + month // 12, month % 12 + 1)
+    return asked[:10] == f"{following[0]:04d}-{following[1]:02d}-01"
+
+
 def finished_runs(*, session: Session) -> list[dict[str, Any]]:
     """Finished runs, latest first: the newest run of the latest data cut-off (``data_cutoff``).
 
     So ``segments run`` (all the data) is the latest run right after it is made, while an old
-    snapshot (``--as-of``, ``backfill``) made afterwards is not. ``latest`` in the CLI and every
+    snapshot (``--as-of``, ``backfill``) made afterwards is not. Nor is a backfill's last month
+    when the data ends on a month end (it saw the same data): of runs with the same cut-off,
+    month-end runs come after the others. ``latest`` in the CLI and every
     page's default run are ``[0]`` of this list.
     """
     asked = Run.params["as_of"].as_string().label("asked")
@@ -74,11 +87,13 @@ def finished_runs(*, session: Session) -> list[dict[str, Any]]:
     runs = []
     for row in rows:
         run = row._asdict()
-        cutoff = data_cutoff(asked=run.pop("asked"), newest_line=run.pop("newest_line"), as_of=run["as_of"])
-        runs.append(run | {"data_cutoff": cutoff})
+        asked_day = run.pop("asked")
+        cutoff = data_cutoff(asked=asked_day, newest_line=run.pop("newest_line"), as_of=run["as_of"])
+        rank = (cutoff or date.min, not _is_month_end(run["name"], asked_day), run["id"])
+        runs.append((rank, run | {"data_cutoff": cutoff}))
     # Sorted here rather than in SQL: date arithmetic on JSON text differs per database.
-    runs.sort(key=lambda r: (r["data_cutoff"] or date.min, r["id"]), reverse=True)
-    return runs
+    runs.sort(key=lambda ranked: ranked[0], reverse=True)
+    return [run for _, run in runs]
 
 
 def latest_run(*, session: Session) -> int | None:

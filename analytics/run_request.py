@@ -3,6 +3,7 @@ day, and enough customers for its k. Cheap: a few aggregate queries, no RFM."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -22,6 +23,9 @@ class RunRefused(ValueError):
     name that cannot be found again); nothing is stored."""
 
 
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
 def run_name(name: str | None) -> str | None:
     """The name a run is stored under: ``name`` without surrounding spaces (``show`` and the
     other lookups strip theirs). Refuses a blank name and one they would read as a run id or
@@ -31,8 +35,10 @@ def run_name(name: str | None) -> str | None:
     text = name.strip()
     if not text:
         raise RunRefused("a run name cannot be blank: give one, or no name")
-    if text.casefold() == "latest" or (text.isascii() and text.isdigit()):
+    if text.casefold() == "latest" or NUMBER.fullmatch(text):
         raise RunRefused(f"run name {text!r} would be read as a run id or 'latest': choose another")
+    if text.startswith("-"):  # `show -5` would read it as an option
+        raise RunRefused(f"run name {text!r} starts with '-', read as an option by commands: choose another")
     if not text.isprintable():  # a tab or newline would break every listing of runs
         raise RunRefused(f"run name {text!r} has a tab, line break or other control character")
     if len(text) > MAX_NAME:

@@ -79,9 +79,19 @@ class IngestResult:
     # Already imported: the options given now would have loaded the file otherwise.
     options_differ: bool = False
     changed_options: list[str] = field(default_factory=list)
+    # Already imported: earlier batch ids no longer there (removed, or an import that failed on
+    # Postgres, whose ids are not reused), when that batch skipped lines as already stored. A
+    # removed one took such lines with it; removals are not recorded, so this says "may".
+    earlier_gone: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _earlier_gone(session: Session, batch_id: int) -> list[int]:
+    """Batch ids below ``batch_id`` that no batch has now (ids are never reused)."""
+    present = set(session.scalars(select(ImportBatch.id).where(ImportBatch.id < batch_id)))
+    return [i for i in range(1, batch_id) if i not in present]
 
 
 def _utcnow() -> datetime:
@@ -282,7 +292,7 @@ def ingest_file(
     # break them.
     name = "".join(c if c.isprintable() else "?" for c in given)
     existing = session.execute(
-        select(ImportBatch.id, ImportBatch.options)
+        select(ImportBatch.id, ImportBatch.options, ImportBatch.duplicates)
         .where(ImportBatch.sha256 == source.sha256, ImportBatch.sheet.in_(sheets))
         .order_by(ImportBatch.id)
         .limit(1)
@@ -296,6 +306,7 @@ def ingest_file(
             seconds=round(time.perf_counter() - started, 3),
             options_differ=bool(changed),
             changed_options=changed,
+            earlier_gone=_earlier_gone(session, existing.id) if existing.duplicates else [],
         )
 
     batch = ImportBatch(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from analytics.backfill import backfill
 from analytics.run_history import finished_runs, resolve_run
 from analytics.runs import execute_run
+from db.models import Transaction
 from tests.analytics.run_fixtures import load_store, store_lines
 from tests.transaction_factory import insert_lines
 
@@ -48,3 +49,18 @@ def test_old_snapshots_made_afterwards_are_not_latest_and_ties_go_to_the_newest(
     # As of the day after the last purchase: all the data too, made last.
     everything = execute_run(engine=engine, k=2, as_of=date(2011, 12, 16), stability_resamples=1)
     assert _latest(engine) == everything  # was the run without --as-of: later in the day
+
+
+def test_a_backfill_of_data_ending_on_a_month_end_does_not_take_latest(engine):
+    # Was: `run` then `backfill` on data ending 30 November showed the month end run as latest.
+    load_store(engine)
+    with Session(engine) as session:
+        session.execute(Transaction.__table__.delete().where(Transaction.invoice_date >= datetime(2011, 12, 1)))
+        session.commit()
+    current = execute_run(engine=engine, k=2, stability_resamples=1)
+    months = backfill(engine=engine, start=date(2011, 11, 1), end=date(2011, 11, 30), k=2, stability_resamples=1)
+    assert [(m["status"], m["as_of"]) for m in months] == [("finished", date(2011, 12, 1))]
+    with Session(engine) as session:
+        runs = finished_runs(session=session)
+    assert runs[0]["data_cutoff"] == runs[1]["data_cutoff"] == date(2011, 12, 1)
+    assert _latest(engine) == current

@@ -154,7 +154,7 @@ def test_unreachable_database_is_one_line(tmp_path):
     path = write_csv(tmp_path / "x.csv", [LINE])
     result = _segments("ingest", path, "--db", "postgresql://nobody@127.0.0.1:1/none")
     assert result.returncode == 2
-    assert result.stderr.startswith("error: database error:") and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: postgresql+psycopg://nobody@127.0.0.1:1/none: ") and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

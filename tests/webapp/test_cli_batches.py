@@ -72,6 +72,14 @@ def test_sharing_later_batches_are_named(db_url, loaded, tmp_path):
     assert "note: later batch 2 skipped lines as already stored; if some were batch 1's" in out
     assert out.endswith("remove and re-import that batch)\n")
     assert counts(db_url)["transactions"] == 1  # overlap.csv's own line stays
+    # Was: "already imported as batch 2; nothing added", though its shared line had gone.
+    again = invoke("ingest", overlap, "--db", db_url)
+    assert again.output == (
+        f"{overlap}: already imported as batch 2; nothing added, but that batch skipped lines as "
+        "already stored and batch 1 before it is gone: if removed since, it took such lines with "
+        "it; to restore them, 'segments batches remove 2' and import this file again\n"
+    )
+    assert json.loads(invoke("ingest", overlap, "--db", db_url, "--json").output)["earlier_gone"] == [1]
 
 
 def test_an_unknown_batch_is_one_line(db_url, loaded):

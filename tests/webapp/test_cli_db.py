@@ -87,6 +87,55 @@ def test_creating_commands_refuse_a_folder_that_does_not_exist(tmp_path, command
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv"]
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("ingest", "one.csv"), ("db", "upgrade"), ("users", "add", "bob"), ("demo", "--no-serve")],
+    ids=" ".join,
+)
+def test_creating_commands_refuse_a_folder_they_cannot_write(tmp_path, command):
+    # Was: ingest printed a traceback (FileNotFoundError / OSError 30 on its staging lock file).
+    (tmp_path / "one.csv").write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "1,A,x,1,2011-01-05 10:00,1,K1,UK\n"
+    )
+    env = {"SEGMENTS_USER_PASSWORD": "password-1"}
+    result = segments(*command, "--db", "sqlite:////proc/x.db", env=env)
+    assert refused(result, "error: cannot create the database in /proc: no such file or directory\n"), result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv"]
+
+
+def test_database_errors_name_the_database(tmp_path, monkeypatch):
+    junk = tmp_path / "notdb.db"
+    junk.write_text("hello\n")
+    for command in (("runs",), ("ingest", junk)):  # the input file is fine; the database is not
+        result = segments(*command, "--db", "sqlite:///notdb.db")
+        message = "error: sqlite:///notdb.db: file is not a database (not a SQLite database file)\n"
+        assert refused(result, message), result.output
+    # A password in the URL is never printed.
+    result = segments("runs", "--db", "postgresql://bob:s3cret@127.0.0.1:1/none")
+    assert result.exit_code == 2 and "s3cret" not in result.output, result.output
+    assert result.stderr.startswith("error: postgresql+psycopg://bob:***@127.0.0.1:1/none: ")
+
+
+def test_a_read_only_folder_is_named(tmp_path, monkeypatch):
+    # Tests run as root, whom permissions do not stop: the folder is made to look read-only
+    # and the error is SQLite's there ("unable to open database file", was all it said).
+    import os
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from webapp.cli import common
+
+    real = tmp_path / "ro.db"
+    real.touch()
+    common.load_settings(f"sqlite:///{real}")
+    monkeypatch.setattr(os, "access", lambda path, mode: str(path) != str(tmp_path))
+    error = OperationalError("select 1", {}, sqlite3.OperationalError("unable to open database file"))
+    hint = f"the folder {tmp_path} is read-only; SQLite writes its journal beside the file, even to read"
+    assert common._describe_db_error(error) == f"sqlite:///{real}: unable to open database file ({hint})"
+
+
 def test_newer_database_is_refused_by_every_command(db_url, tiny_csv):
     mark_newer(db_url)
     message = (

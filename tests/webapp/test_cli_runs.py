@@ -205,6 +205,10 @@ def test_requests_that_could_only_fail_are_refused_and_store_nothing(engine, db_
         ("--name", "Latest"): "run name 'Latest' would be read as a run id or 'latest'",
         ("--name", " LATEST "): "run name 'LATEST' would be read as a run id or 'latest'",
         ("--name", "12"): "run name '12' would be read as a run id",
+        ("--name", " 5 "): "run name '5' would be read as a run id",
+        ("--name", "5.0"): "run name '5.0' would be read as a run id",
+        ("--name=-5",): "run name '-5' would be read as a run id",
+        ("--name=-x",): "run name '-x' starts with '-', read as an option by commands",
     }
     for args, says in refused.items():
         result = CliRunner().invoke(cli, ["run", *args, "--db", db_url])
@@ -221,7 +225,9 @@ def test_a_file_that_is_no_database_is_one_line(tmp_path):
     junk = tmp_path / "notes.db"
     junk.write_text("these are notes, not a database\n" * 100)
     result = CliRunner().invoke(cli, ["runs", "--db", f"sqlite:///{junk}"])
-    assert result.exit_code == 2 and result.output.startswith("error: database error: file is not a database")
+    assert result.exit_code == 2 and result.output == (
+        f"error: sqlite:///{junk}: file is not a database (not a SQLite database file)\n"
+    )
 
 
 def test_compare_and_export(engine, db_url, tmp_path):

@@ -53,6 +53,14 @@ def test_users_errors_are_one_line_exit_2(db_url):
     assert missing.exit_code == 2 and missing.output == "error: no user named 'zed'\n"
 
 
+def test_users_add_refuses_a_short_password_before_creating_the_database(tmp_path):
+    # Was: refused, yet the new SQLite file was left behind.
+    target = tmp_path / "u2.db"
+    short = run("users", "add", "zed2", "--db", f"sqlite:///{target}", env={"SEGMENTS_USER_PASSWORD": "short"})
+    assert short.exit_code == 2 and short.output == "error: password must be at least 8 characters\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_users_remove_finds_a_name_in_any_case(db_url, engine):
     # Was: add refused "Alice" as alice's name, yet remove ALICE found no user.
     env = {"SEGMENTS_USER_PASSWORD": "password-1"}

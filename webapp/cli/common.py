@@ -9,14 +9,16 @@ import math
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError, SQLAlchemyError
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.ingest import EARLIEST_YEAR, LATEST_YEAR
@@ -72,11 +74,26 @@ def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")(func)
 
 
+# The database of the running command, named by database errors (set by ``load_settings``).
+_current_url: str | None = None
+
+
 def load_settings(db_url: str | None) -> Settings:
+    global _current_url
     try:
-        return Settings.from_env(database_url=db_url)
+        settings = Settings.from_env(database_url=db_url)
     except SettingsError as exc:
         raise UserError(str(exc)) from exc
+    _current_url = settings.database_url
+    return settings
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed: a password in it is written as ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the database"
 
 
 IMPORT_FIRST = "import data with 'segments ingest FILE' first"
@@ -94,8 +111,15 @@ def require_folder(settings: Settings) -> None:
     """Refuse a new SQLite file in a folder that does not exist (SQLite would only say "unable
     to open database file", and an import's staging lock file a traceback)."""
     path = sqlite_file(settings.database_url)
-    if path is not None and not path.exists() and not path.parent.is_dir():
+    if path is None or path.exists():
+        return
+    if not path.parent.is_dir():
         raise UserError(f"no folder {path.parent} for the database {path.name} (check --db)")
+    try:  # a probe: the staging and lock files of a new database are made in that folder
+        tempfile.TemporaryFile(dir=path.parent).close()
+    except OSError as exc:
+        reason = (exc.strerror or type(exc).__name__).lower()
+        raise UserError(f"cannot create the database in {path.parent}: {reason}") from exc
 
 
 def open_database(
@@ -153,10 +177,29 @@ def print_json(obj: Any) -> None:
     click.echo(json.dumps(_finite(obj), default=str, sort_keys=False, allow_nan=False))
 
 
+def _sqlite_hint(text: str, path: Path) -> str:
+    """What a SQLite error about the file itself means, or ""."""
+    if "file is not a database" in text:
+        return "not a SQLite database file"
+    if "unable to open" not in text and "readonly" not in text:
+        return ""
+    if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+        folder = path.parent
+        return f"the folder {folder} is read-only; SQLite writes its journal beside the file, even to read"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the file {path} is read-only"
+    return ""
+
+
 def _describe_db_error(exc: SQLAlchemyError) -> str:
+    """One line naming the database (without its password) and what went wrong."""
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-    return f"database error: {text}"
+    if _current_url is None:
+        return f"database error: {text}"
+    path = sqlite_file(_current_url)
+    hint = _sqlite_hint(text, path) if path is not None else ""
+    return f"{shown_url(_current_url)}: {text}" + (f" ({hint})" if hint else "")
 
 
 class Interrupted(SystemExit):

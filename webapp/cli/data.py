@@ -73,6 +73,16 @@ def db_current(db_url: str | None) -> None:
 
 def print_ingest_summary(result: IngestResult, path: Path) -> None:
     if result.status == STATUS_ALREADY:
+        if result.earlier_gone:
+            gone = ", ".join(map(str, result.earlier_gone))
+            were = "batch " + gone if len(result.earlier_gone) == 1 else "batches " + gone
+            click.echo(
+                f"{path}: already imported as batch {result.batch_id}; nothing added, but that batch "
+                f"skipped lines as already stored and {were} before it is gone: if removed since, it "
+                f"took such lines with it; to restore them, 'segments batches remove {result.batch_id}' "
+                "and import this file again"
+            )
+            return
         if not result.options_differ:
             click.echo(f"{path}: already imported as batch {result.batch_id}; nothing added")
             return

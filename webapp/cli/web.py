@@ -28,6 +28,7 @@ from webapp.users import (
     list_users,
     remove_user,
     users_exist,
+    validate_password,
     validate_username,
 )
 
@@ -54,6 +55,11 @@ def users_add(name: str, db_url: str | None) -> None:
     given = os.environ.get(PASSWORD_ENV)
     if given == "":  # set on purpose, yet empty: a script's missing secret, not a cue to prompt
         raise UserError(f"{PASSWORD_ENV} is empty: set it to the password, or unset it to be asked")
+    if given:  # refused before the database is opened (which would create a new one)
+        try:
+            validate_password(given)
+        except UserAdminError as exc:
+            raise UserError(str(exc)) from exc
     engine = open_database(load_settings(db_url), create=True)  # a new team may start here
     password = given or _prompt_password(name)
     try:
