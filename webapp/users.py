@@ -34,7 +34,9 @@ class UserAdminError(ValueError):
 
 def validate_username(name: str) -> str:
     if not NAME_RE.match(name or ""):
-        raise UserAdminError("user name must be 1-64 characters: letters, digits and . _ @ - (no spaces)")
+        raise UserAdminError(
+            "user name must be 1-64 characters: ASCII letters, digits and . _ @ - (no spaces)"
+        )
     return name
 
 

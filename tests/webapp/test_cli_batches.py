@@ -36,7 +36,8 @@ def test_remove_asks_first_and_a_no_keeps_everything(db_url, loaded, monkeypatch
     monkeypatch.setattr(cli_batches, "_can_ask", lambda: True)
     result = CliRunner().invoke(cli, ["batches", "remove", "1", "--db", db_url], input="n\n")
     assert "Remove batch 1 (shop.csv) with its 1 line and 1 rejected row? [y/N]" in result.output
-    assert result.exit_code == 2 and counts(db_url)["transactions"] == 1
+    assert result.exit_code == 1 and counts(db_url)["transactions"] == 1  # an answer: was "error:", 2
+    assert result.output.endswith("[y/N]: n\nbatch 1 not removed\n")
     result = CliRunner().invoke(cli, ["batches", "remove", "1", "--db", db_url], input="y\n")
     assert result.exit_code == 0, result.output
     assert "batch 1 (shop.csv) removed: 1 line and 1 rejected row" in result.output
@@ -129,3 +130,9 @@ def test_an_import_name_stays_on_one_line_of_the_list(db_url, tmp_path):
     assert invoke("ingest", other, "--db", db_url, "--quiet").exit_code == 0
     listed = invoke("batches", "list", "--db", db_url).output.splitlines()
     assert len(listed) == 3 and listed[1].endswith("new?name.csv")
+
+
+def test_a_batch_is_named_by_its_number():
+    result = CliRunner().invoke(cli, ["batches", "remove", "abc"])
+    assert result.exit_code == 2
+    assert "'abc' is not a valid batch number" in result.output  # was "... integer range"

@@ -470,4 +470,4 @@ def test_runs_says_when_there_are_none_and_groups_thousands(engine, db_url):
 
 def test_backfill_json_help_says_array():
     help_text = " ".join(invoke("backfill", "--help").output.split())
-    assert "Print the month runs as one JSON array" in help_text and "one JSON object" not in help_text
+    assert "Print one JSON array: each month's as_of, run_id, status and error." in help_text and "one JSON object" not in help_text

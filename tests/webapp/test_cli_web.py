@@ -117,3 +117,9 @@ def test_serve_and_demo_refuse_a_port_in_use_before_anything_else(db_url):
             assert result.output == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
     unknown = run("serve", "--host", "no.such.host.invalid", "--no-auth", "--db", db_url)
     assert unknown.exit_code == 2 and unknown.output.startswith("error: cannot listen on no.such.host.invalid:8050")
+    assert run("users", "add", "ann", "--db", db_url, env={"SEGMENTS_USER_PASSWORD": "correct horse"}).exit_code == 0
+    # With users and no secret key: the bad address is named first (was: SEGMENTS_SECRET_KEY).
+    bad = run("serve", "--host", "999.1.1.1", "--db", db_url, env={"SEGMENTS_SECRET_KEY": None})
+    assert bad.exit_code == 2 and bad.output.startswith("error: cannot listen on 999.1.1.1:8050"), bad.output
+    empty = run("serve", "--host", " ", "--db", db_url)
+    assert empty.output == "error: --host is empty: give an address to listen on, such as 127.0.0.1\n"

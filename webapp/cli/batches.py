@@ -54,6 +54,10 @@ def batches_list(db_url: str | None, as_json: bool) -> None:
         )
 
 
+class BatchNumber(click.IntRange):
+    name = "batch number"  # "'abc' is not a valid batch number" (was "... integer range")
+
+
 def _can_ask() -> bool:
     return sys.stdin.isatty()
 
@@ -67,12 +71,13 @@ def _confirm(batch: dict, yes: bool) -> None:
     )
     if not _can_ask():
         raise UserError(f"batch {batch['id']} not removed: confirm with --yes (no terminal to ask on)")
-    if not click.confirm(question, default=False):
-        raise UserError(f"batch {batch['id']} not removed")
+    if not click.confirm(question, default=False):  # an answer, not an error: no "error:", exit 1
+        click.echo(f"batch {batch['id']} not removed", err=True)
+        sys.exit(1)
 
 
 @batches_group.command("remove")
-@click.argument("batch_id", type=click.IntRange(min=1, max=MAX_INT), metavar="BATCH")
+@click.argument("batch_id", type=BatchNumber(min=1, max=MAX_INT), metavar="BATCH")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @db_option
 @json_option

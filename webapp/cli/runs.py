@@ -91,7 +91,8 @@ def _metric(value: float | None, fmt: str = ".3f") -> str:
 
 
 def print_run(run: dict[str, Any], currency: str | None = None) -> None:
-    click.echo(f"run {run['id']}  {run['name'] or ''}  [{run['status']}]  preset {run['preset']}")
+    named = f"  {run['name']}" if run["name"] else ""
+    click.echo(f"run {run['id']}{named}  [{run['status']}]  preset {run['preset']}")
     if run["status"] != "finished":
         click.echo(f"error: {run['error']}")
         return
@@ -213,7 +214,10 @@ def show_command(db_url: str | None, as_json: bool, run: str) -> None:
 @run_options
 @db_option
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print the month runs as one JSON array (as `runs --json`)."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON array: each month's as_of, run_id, status and error.",
 )
 @handle_db_errors
 def backfill_command(db_url, as_json, every, start, end, preset, k, include_non_product, returns, resamples):

@@ -147,6 +147,9 @@ def check_listen(host: str, port: int) -> None:
 
 def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool = False) -> None:
     """Check the serving rules, print the URL and serve until interrupted (also used by demo)."""
+    if not host.strip():
+        raise UserError("--host is empty: give an address to listen on, such as 127.0.0.1")
+    check_listen(host, port)  # a bad address is the first thing to say (was: a missing secret key)
     engine = open_database(settings, create=True)  # files can be uploaded in the browser
     with Session(engine) as s:
         have_users = users_exist(session=s)
@@ -157,8 +160,6 @@ def serve_dashboard(settings: Settings, *, host: str, port: int, no_auth: bool =
         job_cache_dir(settings)
     except SettingsError as exc:
         raise UserError(str(exc)) from exc
-
-    check_listen(host, port)
 
     from webapp.app import create_app  # Dash is heavy: only serving pays for it
 
