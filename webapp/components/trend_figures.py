@@ -77,6 +77,7 @@ def monthly_sales_figure(
     months = by_month["month"].tolist()
     notes = partial_months(months, first, last)
     hover = [f" (partial month: {notes[m]} only)" if m in notes else "" for m in months]
+    orders = [counted(int(n), "order") + h for n, h in zip(by_month["orders"], hover, strict=True)]
     fig = go.Figure(
         [
             go.Bar(
@@ -100,8 +101,9 @@ def monthly_sales_figure(
                 mode="lines+markers",
                 yaxis="y2",
                 line={"color": ORDERS_COLOUR},
-                customdata=hover,
-                hovertemplate="%{x}: %{y:,} orders%{customdata}<extra>Orders</extra>",
+                # The count written out: "%{y:,} orders" read "1 orders" for a one-order month.
+                customdata=orders,
+                hovertemplate="%{x}: %{customdata}<extra>Orders</extra>",
             ),
         ]
     )

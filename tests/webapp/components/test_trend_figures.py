@@ -35,8 +35,11 @@ def test_a_month_cut_short_is_hatched_labelled_and_said_in_the_hover():
     # crossed the note on a phone.
     assert note.name == "1-9 Feb only" and note.marker.pattern.shape == "/" and list(note.y) == [None]
     assert not fig.layout.annotations and fig.layout.barmode == "overlay"
-    assert list(bars.customdata) == ["", "", " (partial month: 1-9 Feb only)"] == list(line.customdata)
-    assert "%{customdata}" in bars.hovertemplate
+    assert list(bars.customdata) == ["", "", " (partial month: 1-9 Feb only)"]
+    assert list(line.customdata) == ["3 orders", "0 orders", "5 orders (partial month: 1-9 Feb only)"]
+    assert "%{customdata}" in bars.hovertemplate and line.hovertemplate == "%{x}: %{customdata}<extra>Orders</extra>"
+    one = monthly_sales_figure(BY_MONTH.assign(orders=[1, 0, 1234]))
+    assert list(one.data[1].customdata) == ["1 order", "0 orders", "1,234 orders"]  # was "1 orders"
     assert "%{y:,.2f}" in bars.hovertemplate  # pence, as the cards show (was rounded to pounds)
     assert partial_months(["2010-12", "2011-01"], date(2010, 12, 5), date(2011, 1, 31)) == {
         "2010-12": "5-31 Dec"
