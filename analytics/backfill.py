@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from analytics.as_of import purchase_span
+from analytics.run_history import month_end_name
 from analytics.runs import RunFailed, RunRefused, check_run_request, execute_run, run_rules
 
 
@@ -50,7 +51,7 @@ def backfill(
     start, end = max(start or first, first), min(end or last, last)
     results = []
     for cutoff in month_end_cutoffs(start, end):
-        name = f"month end {cutoff - timedelta(days=1):%Y-%m}"
+        name = month_end_name(cutoff)
         try:
             run_id = execute_run(engine=engine, as_of=cutoff, name=name, **options)
             results.append({"as_of": cutoff, "run_id": run_id, "status": "finished", "error": None})

@@ -61,8 +61,14 @@ def data_cutoff(*, asked: str | None, newest_line: str | None, as_of: datetime |
     return as_of.date() if as_of is not None else None
 
 
+def month_end_name(cutoff: date) -> str:
+    """The name ``backfill`` gives the run as of ``cutoff`` (a month's first day): the month
+    before it, "month end 2011-02"; ``_is_month_end`` reads it back."""
+    return f"month end {cutoff - timedelta(days=1):%Y-%m}"
+
+
 def _is_month_end(name: str | None, asked: str | None) -> bool:
-    """Whether a run is a ``backfill`` month's: named "month end YYYY-MM", as of the next month."""
+    """Whether a run is a ``backfill`` month's: named by ``month_end_name``, as of the next month."""
     match = re.fullmatch(r"month end (\d{4})-(\d{2})", name or "")
     if match is None or not asked:
         return False

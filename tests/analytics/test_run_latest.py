@@ -64,3 +64,15 @@ def test_a_backfill_of_data_ending_on_a_month_end_does_not_take_latest(engine):
         runs = finished_runs(session=session)
     assert runs[0]["data_cutoff"] == runs[1]["data_cutoff"] == date(2011, 12, 1)
     assert _latest(engine) == current
+
+
+def test_backfill_names_read_back_as_month_ends():
+    """One name format, written by backfill and read by the latest-run tie-break."""
+    from datetime import date
+
+    from analytics.run_history import _is_month_end, month_end_name
+
+    assert month_end_name(date(2011, 3, 1)) == "month end 2011-02"
+    assert month_end_name(date(2011, 1, 1)) == "month end 2010-12"
+    assert _is_month_end(month_end_name(date(2011, 1, 1)), "2011-01-01T00:00:00")
+    assert not _is_month_end(month_end_name(date(2011, 1, 1)), "2011-02-01T00:00:00")
